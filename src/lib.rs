@@ -1,0 +1,185 @@
+//! Event-driven async workflows, checked at compile time.
+//!
+//! A workflow is a set of steps that react to events. Each step is an `async` method whose
+//! signature says which events it accepts and which it emits; `#[workflow]` reads those
+//! signatures, builds the routing table and rejects a broken event graph at compile time, with
+//! the error on the offending token. A small tokio runtime runs it: branches, loops, concurrent
+//! steps, fan-in, a stream of progress events for the caller, timeouts and cancellation.
+//!
+//! ```
+//! use eventflow::prelude::*;
+//!
+//! #[derive(Clone, Serialize, Deserialize, Event)]
+//! struct Tick;
+//!
+//! #[derive(Clone, Serialize, Deserialize, Event)]
+//! struct LoopEvent;
+//!
+//! #[derive(Clone, Serialize, Deserialize, Event)]
+//! struct Progress(String);
+//!
+//! struct Countdown;
+//!
+//! #[workflow(state = u32)]
+//! impl Countdown {
+//!     // Starts the count, or continues it; ticks again or stops.
+//!     #[step(stream_only(Progress))]
+//!     async fn count(
+//!         &self,
+//!         ctx: &Context<u32>,
+//!         ev: OneOf![StartEvent<u32> | LoopEvent],
+//!     ) -> OneOf![Tick | StopEvent<String>] {
+//!         if let CountdownCountInput::StartEvent(start) = ev {
+//!             ctx.state().set(start.input);
+//!         }
+//!         let left = ctx.state().edit(|n| {
+//!             *n = n.saturating_sub(1);
+//!             *n
+//!         });
+//!         ctx.write_event_to_stream(Progress(format!("{left} left")));
+//!         if left == 0 {
+//!             StopEvent::new("liftoff".to_string()).into()
+//!         } else {
+//!             Tick.into()
+//!         }
+//!     }
+//!
+//!     #[step]
+//!     async fn tick(&self, _ev: Tick) -> LoopEvent {
+//!         LoopEvent
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), WorkflowError> {
+//! let mut handler = Runner::new(Countdown).run(3);
+//! let mut lines = Vec::new();
+//! while let Some(event) = handler.next().await {
+//!     if let Some(Progress(text)) = event.downcast_ref::<Progress>() {
+//!         lines.push(text.clone());
+//!     }
+//! }
+//! assert_eq!(lines, ["2 left", "1 left", "0 left"]);
+//! assert_eq!(handler.await?, "liftoff");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Concepts
+//!
+//! - **Events** are plain data types with `#[derive(Clone, Serialize, Deserialize, Event)]`.
+//!   A run begins with a start event, [`StartEvent<T>`] unless the workflow names its own, and
+//!   ends with the first stop event, [`StopEvent<T>`] unless it names its own: `run(input)` takes
+//!   the `T` of the start event and awaiting the run gives the `T` of the stop event.
+//! - **Steps** are routed by the exact type of each event to every step that accepts it. A step
+//!   may accept several types (`OneOf![A | B]`), emit one of several (`-> OneOf![B | C]`), emit
+//!   nothing this time (`-> Option<B>`), fail (`-> Result<B, E>`), and send any number of events
+//!   through its [`Context`]. See [`workflow`](macro@workflow) for every form.
+//! - A [`Runner`] holds a workflow instance and runs it: [`Runner::run`] returns a
+//!   [`WorkflowHandler`], which streams the run's events and is awaited for its result.
+//! - Steps can be free functions in other modules, added to a workflow when its runner is built
+//!   ([`step`](macro@step)); the same rules are then checked at that point.
+//!
+//! # Why `OneOf![A | B]`
+//!
+//! A step that takes "an `A` or a `B`" needs a Rust type. The options were a generic
+//! `Either`-like enum (variants named `A`/`B` by position, no `From` from each member because
+//! the members may be the same type, so every return is wrapped by hand), a trait object (no
+//! exhaustive `match`, and the macro could not see the members to check the graph), or a
+//! user-declared enum (which the macro cannot see inside, since a macro only sees the impl).
+//! `OneOf!` is valid Rust syntax (a macro in type position), so formatters and rust-analyzer
+//! handle it; `#[workflow]` sees its members, checks them in the graph, and replaces it with a
+//! generated enum whose variants carry the members' own names, with `From` impls so that a
+//! step returns `b.into()`. The enum's name is predictable from the step: workflow type + step
+//! name in CamelCase + `Input` or `Output`, e.g. `FeedbackMonitorBeginInput` for the parameter
+//! of step `begin` of `FeedbackMonitor`. Prefixing the workflow keeps two workflows of one
+//! module from colliding.
+//!
+//! # Streamed events
+//!
+//! The handler yields [`AnyEvent`]s: everything steps wrote with
+//! [`Context::write_event_to_stream`], emitted events that no step accepts, and finally one
+//! terminal event (the stop event, or [`WorkflowFailed`], [`WorkflowCancelled`],
+//! [`WorkflowTimedOut`], [`WorkflowStalled`]). Match them by downcasting:
+//! `event.downcast_ref::<Progress>()`. The stream always ends.
+//!
+//! # Verbose mode
+//!
+//! [`Runner::verbose`] logs a line as each step starts and finishes, as `tracing` events with
+//! target `eventflow::verbose`, printed directly when the program has no subscriber:
+//!
+//! ```text
+//! Running step start with StartEvent
+//! Step start produced event SecondStepEvent
+//! Running step second_step with SecondStepEvent
+//! Step second_step produced event StopEvent
+//! ```
+//!
+//! # Semantics worth knowing
+//!
+//! - An event is delivered to **every** step that accepts its type; [`Context::send_event_to`]
+//!   targets one step.
+//! - A step runs at most `num_workers` executions at once per run (default 4); further events
+//!   wait in FIFO order.
+//! - The first stop event ends the run and drops the steps still running.
+//! - A run with nothing running, nothing queued and no way to receive another event fails at
+//!   once with [`WorkflowError::Stalled`], naming the collections still waiting, instead of
+//!   idling until a timeout.
+//! - Runs have no timeout unless [`Runner::timeout`] sets one.
+//! - A step that panics fails like a step that returns an error; the runtime carries on.
+//!
+//! # Types are compared by name at compile time
+//!
+//! A macro sees tokens, not types, so the compile-time check knows an event by its last path
+//! segment and generic arguments: `events::Order` and `Order` are one event. Two distinct types
+//! with the same name in one workflow would confuse the check (not the routing, which compares
+//! `TypeId`s); give them distinct names.
+
+pub use eventflow_core::{
+    AnyEvent, BoxError, CheckedWorkflow, CollectSet, Context, DEFAULT_NUM_WORKERS, Emit, Event,
+    EventType, FreeStep, Output, ParseRunIdError, RunId, RunResult, Runner, RunnerBuilder,
+    SendError, Start, StartEvent, State, StateCell, StepDef, StepFn, StepFuture, StepPanic,
+    StepSpec, Stop, StopEvent, ValidationError, Workflow, WorkflowCancelled, WorkflowError,
+    WorkflowFailed, WorkflowHandler, WorkflowStalled, WorkflowTimedOut,
+};
+pub use eventflow_macros::{Event, step, workflow};
+
+/// A step parameter or return type that is one of several events: `OneOf![A | B]`.
+///
+/// Only meaningful in the signature of a `#[step]`, where `#[workflow]` (or `#[step]` on a free
+/// function) replaces it by a generated enum; see [`workflow`](macro@workflow) for its name and
+/// conversions. Anywhere else it is a compile error.
+///
+/// ```compile_fail
+/// type Loose = eventflow::OneOf![eventflow::StartEvent | eventflow::StopEvent];
+/// ```
+#[macro_export]
+macro_rules! OneOf {
+    ($($members:tt)*) => {
+        ::core::compile_error!(
+            "`OneOf![..]` is only valid in the signature of a `#[step]` inside a `#[workflow]` impl, or of a free-function `#[step]`"
+        )
+    };
+}
+
+/// Everything a workflow module needs: `use eventflow::prelude::*;`.
+///
+/// Besides eventflow's items it brings `serde`'s derives (events derive them) and
+/// `futures::StreamExt` (to call `.next()` on a [`WorkflowHandler`]).
+pub mod prelude {
+    pub use crate::OneOf;
+    pub use crate::{
+        AnyEvent, Context, Event, Runner, StartEvent, StopEvent, WorkflowError, WorkflowHandler,
+        step, workflow,
+    };
+    #[doc(no_inline)]
+    pub use eventflow_core::__private::{Deserialize, Serialize};
+    #[doc(no_inline)]
+    pub use futures::StreamExt as _;
+}
+
+/// What the macros' generated code refers to. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use eventflow_core::__private::*;
+}

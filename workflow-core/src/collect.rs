@@ -1,0 +1,255 @@
+//! Fan-in buffers behind [`Context::collect_events`](crate::Context::collect_events).
+//!
+//! A buffer keeps one FIFO queue per distinct event type of the awaited set, so adding an event
+//! and checking for completion cost O(number of types in the set), whatever the number of
+//! events: a fan-in of a million events is linear.
+
+use std::any::TypeId;
+use std::collections::VecDeque;
+
+use crate::any_event::AnyEvent;
+use crate::event::{Event, EventType};
+
+/// A set of events that [`Context::collect_events`](crate::Context::collect_events) waits for:
+/// a tuple of event types, or an array of one event type.
+///
+/// ```
+/// use eventflow_core::{CollectSet, StartEvent, StopEvent};
+///
+/// let slots = <(StartEvent<u8>, StopEvent<u8>, StartEvent<u8>)>::slots();
+/// let names: Vec<_> = slots.iter().map(|t| t.name()).collect();
+/// assert_eq!(names, ["StartEvent", "StopEvent", "StartEvent"]);
+/// assert_eq!(<[StopEvent<u8>; 3]>::slots().len(), 3);
+/// ```
+pub trait CollectSet: Sized + Send + 'static {
+    /// The awaited event types, one per member, in order.
+    fn slots() -> Vec<EventType>;
+
+    /// Builds the set from one event per slot, in slot order.
+    #[doc(hidden)]
+    fn assemble(events: Vec<AnyEvent>) -> Option<Self>;
+}
+
+fn take<E: Event>(events: &mut impl Iterator<Item = AnyEvent>) -> Option<E> {
+    events.next()?.downcast().ok()
+}
+
+macro_rules! tuple_sets {
+    ($(($($t:ident),+))+) => {$(
+        impl<$($t: Event),+> CollectSet for ($($t,)+) {
+            fn slots() -> Vec<EventType> {
+                vec![$(EventType::of::<$t>()),+]
+            }
+            fn assemble(events: Vec<AnyEvent>) -> Option<Self> {
+                let mut events = events.into_iter();
+                Some(($(take::<$t>(&mut events)?,)+))
+            }
+        }
+    )+};
+}
+
+tuple_sets! {
+    (A)
+    (A, B)
+    (A, B, C)
+    (A, B, C, D)
+    (A, B, C, D, E)
+    (A, B, C, D, E, F)
+    (A, B, C, D, E, F, G)
+    (A, B, C, D, E, F, G, H)
+    (A, B, C, D, E, F, G, H, I)
+    (A, B, C, D, E, F, G, H, I, J)
+    (A, B, C, D, E, F, G, H, I, J, K)
+    (A, B, C, D, E, F, G, H, I, J, K, L)
+}
+
+impl<E: Event, const N: usize> CollectSet for [E; N] {
+    fn slots() -> Vec<EventType> {
+        vec![EventType::of::<E>(); N]
+    }
+    fn assemble(events: Vec<AnyEvent>) -> Option<Self> {
+        let events: Vec<E> = events
+            .into_iter()
+            .map(|e| e.downcast().ok())
+            .collect::<Option<_>>()?;
+        events.try_into().ok()
+    }
+}
+
+/// Identifies one buffer: the collecting step and the awaited set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct CollectKey {
+    pub(crate) step: u32,
+    pub(crate) set: TypeId,
+}
+
+/// Events received towards one awaited set.
+#[derive(Debug)]
+pub(crate) struct Collector {
+    kinds: Vec<Kind>,
+    /// For each slot, the index of its kind.
+    slots: Vec<usize>,
+    step: &'static str,
+}
+
+#[derive(Debug)]
+struct Kind {
+    event: EventType,
+    needed: usize,
+    queue: VecDeque<AnyEvent>,
+}
+
+impl Collector {
+    pub(crate) fn new(step: &'static str, slots: &[EventType]) -> Self {
+        let mut kinds: Vec<Kind> = Vec::new();
+        let slots = slots
+            .iter()
+            .map(|&event| {
+                if let Some(i) = kinds.iter().position(|k| k.event == event) {
+                    kinds[i].needed += 1;
+                    i
+                } else {
+                    kinds.push(Kind {
+                        event,
+                        needed: 1,
+                        queue: VecDeque::new(),
+                    });
+                    kinds.len() - 1
+                }
+            })
+            .collect();
+        Self { kinds, slots, step }
+    }
+
+    /// A collector of `n` events of one type, for [`Context::collect_many`](crate::Context::collect_many).
+    pub(crate) fn many(step: &'static str, event: EventType, n: usize) -> Self {
+        Self {
+            kinds: vec![Kind {
+                event,
+                needed: n,
+                queue: VecDeque::new(),
+            }],
+            slots: Vec::new(),
+            step,
+        }
+    }
+
+    /// Changes how many events a [`many`](Self::many) collector waits for.
+    pub(crate) fn set_needed(&mut self, n: usize) {
+        if let [kind] = self.kinds.as_mut_slice() {
+            kind.needed = n;
+        }
+    }
+
+    /// Adds `event`; returns a complete batch in slot order, `Ok(None)` while incomplete, or
+    /// the event back if its type is not awaited.
+    pub(crate) fn insert(&mut self, event: AnyEvent) -> Result<Option<Vec<AnyEvent>>, AnyEvent> {
+        let id = event.event_type_id();
+        let Some(kind) = self.kinds.iter_mut().find(|k| k.event.type_id() == id) else {
+            return Err(event);
+        };
+        kind.queue.push_back(event);
+        if self.kinds.iter().any(|k| k.queue.len() < k.needed) {
+            return Ok(None);
+        }
+        let mut taken: Vec<VecDeque<AnyEvent>> = self
+            .kinds
+            .iter_mut()
+            .map(|k| k.queue.drain(..k.needed).collect())
+            .collect();
+        if self.slots.is_empty() {
+            // A `many` collector: one kind, arrival order.
+            return Ok(taken.pop().map(Vec::from));
+        }
+        let batch = self
+            .slots
+            .iter()
+            .filter_map(|&kind| taken[kind].pop_front())
+            .collect();
+        Ok(Some(batch))
+    }
+
+    /// Describes an incomplete collection for a stalled run, or `None` if nothing is buffered.
+    pub(crate) fn describe_pending(&self) -> Option<String> {
+        let have: usize = self.kinds.iter().map(|k| k.queue.len().min(k.needed)).sum();
+        if have == 0 {
+            return None;
+        }
+        let need: usize = self.kinds.iter().map(|k| k.needed).sum();
+        let missing: Vec<String> = self
+            .kinds
+            .iter()
+            .filter(|k| k.queue.len() < k.needed)
+            .map(|k| format!("{} × `{}`", k.needed - k.queue.len(), k.event.name()))
+            .collect();
+        Some(format!(
+            "step `{}` collected {have} of {need} events and still lacks {}",
+            self.step,
+            missing.join(", ")
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{StartEvent, StopEvent};
+
+    type A = StartEvent<u32>;
+    type B = StopEvent<u32>;
+
+    fn a(n: u32) -> AnyEvent {
+        AnyEvent::new(StartEvent::new(n))
+    }
+    fn b(n: u32) -> AnyEvent {
+        AnyEvent::new(StopEvent::new(n))
+    }
+
+    fn fire<T: CollectSet>(c: &mut Collector, ev: AnyEvent) -> Option<T> {
+        c.insert(ev).ok().flatten().and_then(T::assemble)
+    }
+
+    #[test]
+    fn fires_once_per_complete_set_in_declared_order() {
+        let mut c = Collector::new("s", &<(B, A)>::slots());
+        assert!(fire::<(B, A)>(&mut c, a(1)).is_none());
+        assert!(fire::<(B, A)>(&mut c, a(2)).is_none());
+        let (stop, start) = fire::<(B, A)>(&mut c, b(3)).expect("complete");
+        assert_eq!((stop.result, start.input), (3, 1));
+        // The surplus A(2) is kept for the next set rather than dropped.
+        let (stop, start) = fire::<(B, A)>(&mut c, b(4)).expect("complete");
+        assert_eq!((stop.result, start.input), (4, 2));
+    }
+
+    #[test]
+    fn repeated_types_fill_in_arrival_order() {
+        let mut c = Collector::new("s", &<(A, B, A)>::slots());
+        assert!(fire::<(A, B, A)>(&mut c, a(1)).is_none());
+        assert!(fire::<(A, B, A)>(&mut c, b(9)).is_none());
+        let (x, y, z) = fire::<(A, B, A)>(&mut c, a(2)).expect("complete");
+        assert_eq!((x.input, y.result, z.input), (1, 9, 2));
+    }
+
+    #[test]
+    fn unexpected_types_are_handed_back() {
+        let mut c = Collector::new("s", &<[A; 2]>::slots());
+        assert!(c.insert(b(1)).is_err());
+        assert!(fire::<[A; 2]>(&mut c, a(1)).is_none());
+        let [x, y] = fire::<[A; 2]>(&mut c, a(2)).expect("complete");
+        assert_eq!((x.input, y.input), (1, 2));
+    }
+
+    #[test]
+    fn many_collectors_describe_what_is_missing() {
+        let mut c = Collector::many("gather", EventType::of::<A>(), 3);
+        assert_eq!(c.describe_pending(), None);
+        assert!(matches!(c.insert(a(1)), Ok(None)));
+        assert_eq!(
+            c.describe_pending().as_deref(),
+            Some("step `gather` collected 1 of 3 events and still lacks 2 × `StartEvent`")
+        );
+        assert!(matches!(c.insert(a(2)), Ok(None)));
+        let batch = c.insert(a(3)).ok().flatten().expect("complete");
+        assert_eq!(batch.len(), 3);
+    }
+}

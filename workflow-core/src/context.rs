@@ -1,0 +1,257 @@
+//! [`Context`]: what a step can do besides returning an event.
+
+use std::any::TypeId;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::any_event::AnyEvent;
+use crate::collect::{CollectKey, CollectSet, Collector};
+use crate::error::SendError;
+use crate::event::{Event, EventType};
+use crate::id::RunId;
+use crate::run::shared::{Envelope, RunShared, lock};
+use crate::state::StateCell;
+
+/// The handle a step gets on its run: send events, write to the caller's stream, fan in, and
+/// reach the run's state.
+///
+/// A step asks for it by taking `ctx: &Context<S>` (or `ctx: Context<S>`), where `S` is the
+/// workflow's state type (`()` by default). Each execution of a step gets its own context, and
+/// concurrent runs never share one.
+///
+/// ```
+/// use eventflow::prelude::*;
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct Progress { message: String }
+///
+/// struct Hello;
+///
+/// #[workflow]
+/// impl Hello {
+///     #[step(stream_only(Progress))]
+///     async fn greet(&self, ctx: &Context, ev: StartEvent<String>) -> StopEvent<String> {
+///         ctx.write_event_to_stream(Progress { message: "greeting".into() });
+///         StopEvent::new(format!("hello {}", ev.input))
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), WorkflowError> {
+/// let mut handler = Runner::new(Hello).run("world".to_string());
+/// let first = handler.next().await.expect("a progress event");
+/// assert_eq!(first.downcast_ref::<Progress>().map(|p| p.message.as_str()), Some("greeting"));
+/// assert_eq!(handler.await?, "hello world");
+/// # Ok(())
+/// # }
+/// ```
+pub struct Context<S = ()> {
+    run: Arc<RunShared<S>>,
+    step: u32,
+    /// A clone made by the step, which may outlive it (moved into a task): the run counts these
+    /// as possible senders. The context a step is given is accounted for by the run loop.
+    detached: bool,
+}
+
+impl<S> Context<S> {
+    pub(crate) fn new(run: Arc<RunShared<S>>, step: u32) -> Self {
+        Self {
+            run,
+            step,
+            detached: false,
+        }
+    }
+
+    /// The run's identifier.
+    pub fn run_id(&self) -> RunId {
+        self.run.id
+    }
+
+    /// The name of the step this context was given to.
+    pub fn step_name(&self) -> &'static str {
+        self.run.table.spec(self.step).name
+    }
+
+    /// Sends `event` to every step that accepts its type, as if a step had returned it.
+    ///
+    /// Declare what a step sends with `#[step(sends(..))]`, so that compile-time validation
+    /// knows the event is produced. An event that no step accepts goes to the caller's stream.
+    /// Sending the stop event ends the run. After the run has ended, sends are ignored.
+    pub fn send_event<E: Event>(&self, event: E) {
+        self.run.deliver(Envelope {
+            event: AnyEvent::new(event),
+            target: None,
+        });
+    }
+
+    /// Sends `event` to the step named `step` only.
+    ///
+    /// # Errors
+    ///
+    /// If no step has that name, or it does not accept `E`; nothing is sent then.
+    pub fn send_event_to<E: Event>(&self, step: &str, event: E) -> Result<(), SendError> {
+        let table = &self.run.table;
+        let Some(target) = table.find(step) else {
+            return Err(SendError::UnknownStep {
+                step: step.to_owned(),
+            });
+        };
+        if !table.accepts(target, TypeId::of::<E>()) {
+            return Err(SendError::NotAccepted {
+                step: step.to_owned(),
+                event: E::NAME,
+            });
+        }
+        self.run.deliver(Envelope {
+            event: AnyEvent::new(event),
+            target: Some(target),
+        });
+        Ok(())
+    }
+
+    /// Publishes `event` on the run's stream, for the caller; steps never receive it.
+    ///
+    /// Events appear on the stream in the order they were written. If the caller awaited the
+    /// handler without streaming, nothing is buffered.
+    pub fn write_event_to_stream<E: Event>(&self, event: E) {
+        if self.run.stream.is_watched() {
+            self.run.stream.publish(AnyEvent::new(event));
+        }
+    }
+
+    /// Fan-in: buffers `event` and returns the whole set once one event of each member type of
+    /// `T` has arrived, in the order `T` lists them; `None` until then.
+    ///
+    /// `T` is a tuple of event types (`(A, B, C)`) or an array of one type (`[A; 3]`). The
+    /// buffer belongs to this step of this run, so every execution of the step (whichever
+    /// worker runs it) adds to the same set. An event whose type is not in `T` is not buffered
+    /// and gives `None`. Events beyond a complete set are kept for the next set, in arrival
+    /// order. Each call costs O(number of types in `T`).
+    ///
+    /// ```
+    /// use eventflow::prelude::*;
+    ///
+    /// #[derive(Clone, Serialize, Deserialize, Event)] struct Online(u32);
+    /// #[derive(Clone, Serialize, Deserialize, Event)] struct Offline(u32);
+    ///
+    /// struct Vote;
+    ///
+    /// #[workflow]
+    /// impl Vote {
+    ///     #[step(sends(Online, Offline))]
+    ///     async fn start(&self, ctx: &Context, _ev: StartEvent) {
+    ///         ctx.send_event(Offline(2));
+    ///         ctx.send_event(Online(1));
+    ///     }
+    ///
+    ///     #[step]
+    ///     async fn decide(&self, ctx: &Context, ev: OneOf![Online | Offline]) -> Option<StopEvent<u32>> {
+    ///         let (online, offline) = ctx.collect_events::<(Online, Offline)>(ev)?;
+    ///         Some(StopEvent::new(online.0 * 10 + offline.0))
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), WorkflowError> {
+    /// assert_eq!(Runner::new(Vote).run(()).await?, 12);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn collect_events<T: CollectSet>(&self, event: impl Into<AnyEvent>) -> Option<T> {
+        let key = CollectKey {
+            step: self.step,
+            set: TypeId::of::<T>(),
+        };
+        let batch = {
+            let mut collectors = lock(&self.run.collectors);
+            let collector = collectors
+                .entry(key)
+                .or_insert_with(|| Collector::new(self.step_name(), &T::slots()));
+            collector.insert(event.into())
+        };
+        self.assemble(batch)
+    }
+
+    /// Fan-in of a count known only at run time: returns all `n` events of type `E` once the
+    /// `n`-th has arrived, in arrival order; `None` until then.
+    ///
+    /// Like [`collect_events`](Self::collect_events), the buffer belongs to this step of this
+    /// run and costs O(1) per event, so a fan-in of a million events is linear.
+    pub fn collect_many<E: Event>(&self, event: impl Into<AnyEvent>, n: usize) -> Option<Vec<E>> {
+        let key = CollectKey {
+            step: self.step,
+            set: TypeId::of::<Vec<E>>(),
+        };
+        let batch = {
+            let mut collectors = lock(&self.run.collectors);
+            let collector = collectors
+                .entry(key)
+                .or_insert_with(|| Collector::many(self.step_name(), EventType::of::<E>(), n));
+            collector.set_needed(n);
+            collector.insert(event.into())
+        };
+        let events = match batch {
+            Ok(events) => events?,
+            Err(event) => {
+                self.not_collected(&event);
+                return None;
+            }
+        };
+        events.into_iter().map(|e| e.downcast().ok()).collect()
+    }
+
+    fn assemble<T: CollectSet>(&self, batch: Result<Option<Vec<AnyEvent>>, AnyEvent>) -> Option<T> {
+        match batch {
+            Ok(events) => T::assemble(events?),
+            Err(event) => {
+                self.not_collected(&event);
+                None
+            }
+        }
+    }
+
+    fn not_collected(&self, event: &AnyEvent) {
+        tracing::debug!(
+            target: "eventflow::run",
+            run_id = %self.run.id,
+            step = self.step_name(),
+            event = event.name(),
+            "event is not part of the collected set; ignored"
+        );
+    }
+
+    /// The run's state.
+    pub fn state(&self) -> &StateCell<S> {
+        &self.run.state
+    }
+}
+
+impl<S> Clone for Context<S> {
+    /// A clone may be moved into a spawned task; the run counts it as a possible source of
+    /// events until it is dropped.
+    fn clone(&self) -> Self {
+        self.run.context_detached();
+        Self {
+            run: Arc::clone(&self.run),
+            step: self.step,
+            detached: true,
+        }
+    }
+}
+
+impl<S> Drop for Context<S> {
+    fn drop(&mut self) {
+        if self.detached {
+            self.run.detached_context_dropped();
+        }
+    }
+}
+
+impl<S> fmt::Debug for Context<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("run_id", &self.run.id)
+            .field("step", &self.step_name())
+            .finish()
+    }
+}

@@ -1,0 +1,239 @@
+//! Errors of runs, of workflow definitions and of sends.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+/// The error type a failing step hands to the runtime.
+///
+/// A step may return `Result<_, E>` for any `E` that converts into it: every
+/// `std::error::Error + Send + Sync + 'static`, `String` and `&str`.
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// Why a run ended without a result.
+///
+/// ```
+/// use std::time::Duration;
+/// use eventflow_core::WorkflowError;
+///
+/// let err = WorkflowError::TimedOut {
+///     timeout: Duration::from_millis(100),
+///     active_steps: vec!["fetch".into()],
+/// };
+/// assert_eq!(err.to_string(), "the run timed out after 100ms; active steps: `fetch`");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WorkflowError {
+    /// A step returned an error or panicked.
+    ///
+    /// The step's own error is the [`source`](StdError::source); get it back with
+    /// [`WorkflowError::downcast_ref`]. A panic shows up as a [`StepPanic`].
+    #[error("step `{step}` failed: {source}")]
+    StepFailed {
+        /// The failing step.
+        step: String,
+        /// The step's error.
+        #[source]
+        source: BoxError,
+        /// How many times the step ran on that event.
+        attempts: u32,
+        /// Time since the run started.
+        elapsed: Duration,
+    },
+    /// The run's timeout expired.
+    #[error("the run timed out after {timeout:?}; {}", ActiveSteps(active_steps))]
+    TimedOut {
+        /// The configured timeout.
+        timeout: Duration,
+        /// The steps that were still running, by name.
+        active_steps: Vec<String>,
+    },
+    /// The run was cancelled through its handler.
+    #[error("the run was cancelled")]
+    Cancelled,
+    /// Nothing was left to do, yet no step had emitted the stop event.
+    ///
+    /// No step was running, no event was queued, no context was held outside a step, and the
+    /// workflow accepts no events from outside the run, so the run could never finish.
+    #[error(
+        "the run stalled: no step is running or queued and none emitted the stop event{}",
+        Pending(pending)
+    )]
+    Stalled {
+        /// Collections that were still waiting for events, described for people.
+        pending: Vec<String>,
+    },
+    /// The run's task ended without reporting a result: the tokio runtime shut down under it.
+    #[error("the run was dropped before it finished (did the tokio runtime shut down?)")]
+    Aborted,
+}
+
+impl WorkflowError {
+    /// The failing step's own error, if this is a [`StepFailed`](Self::StepFailed) of type `E`.
+    ///
+    /// ```
+    /// use eventflow_core::WorkflowError;
+    ///
+    /// #[derive(Debug, thiserror::Error)]
+    /// #[error("rate limited")]
+    /// struct RateLimited;
+    ///
+    /// let err = WorkflowError::StepFailed {
+    ///     step: "call_llm".into(),
+    ///     source: Box::new(RateLimited),
+    ///     attempts: 1,
+    ///     elapsed: Default::default(),
+    /// };
+    /// assert!(err.downcast_ref::<RateLimited>().is_some());
+    /// assert_eq!(err.step(), Some("call_llm"));
+    /// ```
+    pub fn downcast_ref<E: StdError + 'static>(&self) -> Option<&E> {
+        match self {
+            Self::StepFailed { source, .. } => source.downcast_ref(),
+            _ => None,
+        }
+    }
+
+    /// The name of the failing step, for [`StepFailed`](Self::StepFailed).
+    pub fn step(&self) -> Option<&str> {
+        match self {
+            Self::StepFailed { step, .. } => Some(step),
+            _ => None,
+        }
+    }
+}
+
+struct ActiveSteps<'a>(&'a [String]);
+
+impl fmt::Display for ActiveSteps<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("no step was active");
+        }
+        f.write_str("active steps: ")?;
+        write_list(f, self.0)
+    }
+}
+
+struct Pending<'a>(&'a [String]);
+
+impl fmt::Display for Pending<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        f.write_str("; still waiting: ")?;
+        for (i, item) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            f.write_str(item)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_list(f: &mut fmt::Formatter<'_>, items: &[String]) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "`{item}`")?;
+    }
+    Ok(())
+}
+
+/// The error of a step that panicked; find it with [`WorkflowError::downcast_ref`].
+///
+/// ```
+/// use eventflow_core::StepPanic;
+///
+/// let panic = StepPanic::new("index out of bounds");
+/// assert_eq!(panic.message(), "index out of bounds");
+/// assert_eq!(panic.to_string(), "panicked: index out of bounds");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("panicked: {message}")]
+pub struct StepPanic {
+    message: String,
+}
+
+impl StepPanic {
+    /// A panic with the given message.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+
+    /// The panic message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub(crate) fn from_payload(payload: &(dyn std::any::Any + Send)) -> Self {
+        let message = if let Some(s) = payload.downcast_ref::<&'static str>() {
+            (*s).to_owned()
+        } else if let Some(s) = payload.downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "a non-string panic payload".to_owned()
+        };
+        Self { message }
+    }
+}
+
+/// A workflow whose event graph breaks the rules, found when it was built.
+///
+/// Workflows whose steps are all methods of one `#[workflow]` impl are checked at compile
+/// time instead; this error comes from [`RunnerBuilder::build`](crate::RunnerBuilder::build),
+/// which runs the same rules over steps added at run time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    workflow: &'static str,
+    problems: Vec<String>,
+}
+
+impl ValidationError {
+    pub(crate) fn new(workflow: &'static str, problems: Vec<String>) -> Self {
+        Self { workflow, problems }
+    }
+
+    /// Every problem found, one sentence each.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "workflow `{}` is invalid:", self.workflow)?;
+        for problem in &self.problems {
+            write!(f, "\n  - {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for ValidationError {}
+
+/// Why a targeted [`send_event_to`](crate::Context::send_event_to) was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SendError {
+    /// No step has that name.
+    #[error("no step is named `{step}`")]
+    UnknownStep {
+        /// The requested step.
+        step: String,
+    },
+    /// The step exists but does not accept the event's type.
+    #[error("step `{step}` does not accept `{event}`")]
+    NotAccepted {
+        /// The requested step.
+        step: String,
+        /// The event's name.
+        event: &'static str,
+    },
+}

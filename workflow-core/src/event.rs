@@ -1,0 +1,204 @@
+//! Events: the values that flow between steps.
+
+use std::any::TypeId;
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// A value that steps accept, emit, send and stream.
+///
+/// Events are plain data: cloneable (an event accepted by several steps is delivered to each),
+/// thread-safe, and serializable, so that runs can be checkpointed and streamed over the wire.
+/// Implement it with the derive, which names the event after its type:
+///
+/// ```
+/// use eventflow_core::Event;
+/// # use serde::{Deserialize, Serialize};
+///
+/// #[derive(Clone, Serialize, Deserialize)]
+/// struct OrderEvent {
+///     payload: String,
+/// }
+///
+/// // What `#[derive(Event)]` writes:
+/// impl Event for OrderEvent {
+///     const NAME: &'static str = "OrderEvent";
+/// }
+/// # impl eventflow_core::Start for OrderEvent {
+/// #     type Input = Self;
+/// #     fn from_input(input: Self) -> Self { input }
+/// # }
+/// # impl eventflow_core::Stop for OrderEvent {
+/// #     type Output = Self;
+/// #     fn into_output(self) -> Self { self }
+/// # }
+/// assert_eq!(OrderEvent::NAME, "OrderEvent");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an event",
+    label = "not an event",
+    note = "events are plain data: add `#[derive(Clone, Serialize, Deserialize, Event)]` to `{Self}`",
+    note = "`#[workflow]` reads step signatures as written: spell out `Result<..>`, `Option<..>` and `OneOf![..]` instead of hiding them behind a type alias"
+)]
+pub trait Event: Clone + Send + Sync + Serialize + DeserializeOwned + 'static {
+    /// The event's name in graphs, logs, streams and serialized runs.
+    const NAME: &'static str;
+}
+
+/// An event type that can start a workflow: `run(input)` builds it from [`Start::Input`].
+///
+/// [`StartEvent<T>`] starts from its `T`; every type with `#[derive(Event)]` starts from itself,
+/// which is how a workflow uses its own start event (`#[workflow(start = MyStart)]`).
+///
+/// ```
+/// use eventflow_core::{Start, StartEvent};
+///
+/// let ev = StartEvent::<String>::from_input("Apple".to_string());
+/// assert_eq!(ev.input, "Apple");
+/// ```
+pub trait Start: Event {
+    /// What the caller passes to `run`.
+    type Input: Send + 'static;
+    /// Wraps the caller's input into the start event.
+    fn from_input(input: Self::Input) -> Self;
+}
+
+/// An event type that can end a workflow: awaiting the run gives [`Stop::Output`].
+///
+/// [`StopEvent<T>`] ends with its `result`; every type with `#[derive(Event)]` ends with itself.
+///
+/// ```
+/// use eventflow_core::{Stop, StopEvent};
+///
+/// let result: u32 = StopEvent::new(7_u32).into_output();
+/// assert_eq!(result, 7);
+/// ```
+pub trait Stop: Event {
+    /// What awaiting the run gives.
+    type Output: Send + 'static;
+    /// Unwraps the stop event into the run's result.
+    fn into_output(self) -> Self::Output;
+}
+
+/// The usual start event: it carries the run's input.
+///
+/// A step that takes `StartEvent<T>` is where the run begins, and `run(input)` takes a `T`.
+///
+/// ```
+/// use eventflow_core::StartEvent;
+///
+/// let ev = StartEvent::new("hello world");
+/// assert_eq!(ev.input, "hello world");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct StartEvent<T = ()> {
+    /// The value passed to `run`.
+    pub input: T,
+}
+
+impl<T> StartEvent<T> {
+    /// Creates a start event carrying `input`.
+    pub const fn new(input: T) -> Self {
+        Self { input }
+    }
+}
+
+/// The usual stop event: the first one emitted ends the run with its `result`.
+///
+/// ```
+/// use eventflow_core::StopEvent;
+///
+/// let ev = StopEvent::new("We're done for the day.");
+/// assert_eq!(ev.result, "We're done for the day.");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct StopEvent<T = ()> {
+    /// What awaiting the run gives.
+    pub result: T,
+}
+
+impl<T> StopEvent<T> {
+    /// Creates a stop event carrying `result`.
+    pub const fn new(result: T) -> Self {
+        Self { result }
+    }
+}
+
+impl<T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static> Event for StartEvent<T> {
+    const NAME: &'static str = "StartEvent";
+}
+
+impl<T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static> Start for StartEvent<T> {
+    type Input = T;
+    fn from_input(input: T) -> Self {
+        Self { input }
+    }
+}
+
+impl<T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static> Event for StopEvent<T> {
+    const NAME: &'static str = "StopEvent";
+}
+
+impl<T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static> Stop for StopEvent<T> {
+    type Output = T;
+    fn into_output(self) -> T {
+        self.result
+    }
+}
+
+/// The identity of an event type, as it appears in a step's description.
+///
+/// Routing compares [`TypeId`]s, so two types with the same name never mix; the name is for
+/// people (graphs, errors, logs).
+///
+/// ```
+/// use eventflow_core::{EventType, StopEvent};
+///
+/// const STOP: EventType = EventType::of::<StopEvent<String>>();
+/// assert_eq!(STOP.name(), "StopEvent");
+/// assert!(STOP.is::<StopEvent<String>>());
+/// assert!(!STOP.is::<StopEvent<u32>>());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EventType {
+    name: &'static str,
+    id: TypeId,
+}
+
+impl EventType {
+    /// The identity of `E`.
+    pub const fn of<E: Event>() -> Self {
+        Self {
+            name: E::NAME,
+            id: TypeId::of::<E>(),
+        }
+    }
+
+    /// The event's [`Event::NAME`].
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The event's [`TypeId`].
+    pub const fn type_id(&self) -> TypeId {
+        self.id
+    }
+
+    /// Whether this is the type `E`.
+    pub fn is<E: Event>(&self) -> bool {
+        self.id == TypeId::of::<E>()
+    }
+}
+
+impl fmt::Debug for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}

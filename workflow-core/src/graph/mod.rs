@@ -1,0 +1,212 @@
+//! Checking an event graph assembled at run time.
+
+#[allow(
+    dead_code,
+    reason = "shared with eventflow-macros, which uses parts the runtime does not"
+)]
+pub(crate) mod rules;
+
+use std::any::TypeId;
+use std::collections::HashMap;
+
+use crate::error::ValidationError;
+use crate::event::EventType;
+use crate::step::StepSpec;
+
+/// Checks the graph made of `steps` with the rules `#[workflow]` applies at compile time.
+pub(crate) fn validate(
+    workflow: &'static str,
+    start: EventType,
+    stop: EventType,
+    external: &[EventType],
+    steps: &[&StepSpec],
+) -> Result<(), ValidationError> {
+    let mut events = Interner::default();
+    let start = events.id(start);
+    let stop = events.id(stop);
+    let external = external.iter().map(|&e| events.id(e)).collect();
+    let nodes = steps
+        .iter()
+        .map(|spec| rules::Node {
+            name: spec.name.to_owned(),
+            accepts: spec.accepts.iter().map(|&e| events.id(e)).collect(),
+            emits: spec.emits.iter().map(|&e| events.id(e)).collect(),
+            sends: spec.sends.iter().map(|&e| events.id(e)).collect(),
+            stream_only: spec.stream_only.iter().map(|&e| events.id(e)).collect(),
+            allow_dead_end: spec.allow_dead_end,
+            allow_unreachable: spec.allow_unreachable,
+        })
+        .collect();
+    let graph = rules::Graph {
+        steps: nodes,
+        events: events.names,
+        start: Some(start),
+        stop: Some(stop),
+        external,
+    };
+    let problems = rules::check(&graph);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let described = problems
+        .iter()
+        .map(|p| rules::describe(&graph, p))
+        .collect();
+    Err(ValidationError::new(workflow, described))
+}
+
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<TypeId, usize>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, event: EventType) -> usize {
+        *self.ids.entry(event.type_id()).or_insert_with(|| {
+            self.names.push(event.name().to_owned());
+            self.names.len() - 1
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rules::{Graph, Node, Problem, Site, check};
+
+    fn node(name: &str, accepts: &[usize], emits: &[usize]) -> Node {
+        Node {
+            name: name.into(),
+            accepts: accepts.to_vec(),
+            emits: emits.to_vec(),
+            ..Node::default()
+        }
+    }
+
+    fn graph(steps: Vec<Node>) -> Graph {
+        Graph {
+            steps,
+            events: (0..8).map(|i| format!("E{i}")).collect(),
+            start: Some(0),
+            stop: Some(1),
+            external: vec![],
+        }
+    }
+
+    #[test]
+    fn a_straight_line_is_valid() {
+        assert!(check(&graph(vec![node("a", &[0], &[2]), node("b", &[2], &[1])])).is_empty());
+    }
+
+    #[test]
+    fn a_loop_with_an_exit_is_valid() {
+        let g = graph(vec![
+            node("begin", &[0, 3], &[2, 1]),
+            node("work", &[2], &[3]),
+        ]);
+        assert!(check(&g).is_empty());
+    }
+
+    #[test]
+    fn an_unproduced_event_is_reported_once_and_not_as_unreachable() {
+        // `b` accepts E5 that nobody emits; `c` only follows from `b`.
+        let g = graph(vec![
+            node("a", &[0], &[1]),
+            node("b", &[5], &[6]),
+            node("c", &[6], &[1]),
+        ]);
+        assert_eq!(
+            check(&g),
+            vec![Problem::NeverProduced {
+                event: 5,
+                step: 1,
+                site: Site::Accepts(0)
+            }]
+        );
+    }
+
+    #[test]
+    fn an_unconsumed_event_is_not_also_a_dead_end() {
+        let g = graph(vec![node("a", &[0], &[1]), node("b", &[0], &[5])]);
+        let problems = check(&g);
+        assert_eq!(
+            problems,
+            vec![Problem::NeverConsumed {
+                event: 5,
+                step: 1,
+                site: Site::Emits(0)
+            }]
+        );
+    }
+
+    #[test]
+    fn a_closed_cycle_is_unreachable_and_not_a_dead_end() {
+        let g = graph(vec![
+            node("a", &[0], &[1]),
+            node("x", &[3], &[4]),
+            node("y", &[4], &[3]),
+        ]);
+        assert_eq!(
+            check(&g),
+            vec![
+                Problem::Unreachable { step: 1 },
+                Problem::Unreachable { step: 2 }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_cycle_without_exit_is_a_dead_end() {
+        let g = graph(vec![
+            node("a", &[0], &[1, 3]),
+            node("x", &[3], &[4]),
+            node("y", &[4], &[3]),
+        ]);
+        assert_eq!(
+            check(&g),
+            vec![Problem::DeadEnd { step: 1 }, Problem::DeadEnd { step: 2 }]
+        );
+    }
+
+    #[test]
+    fn opt_outs_silence_their_rule() {
+        let mut sink = node("sink", &[0], &[]);
+        sink.allow_dead_end = true;
+        let mut progress = node("progress", &[0], &[6]);
+        progress.stream_only = vec![6];
+        progress.allow_dead_end = true;
+        let g = graph(vec![node("a", &[0], &[1]), sink, progress]);
+        assert!(check(&g).is_empty());
+    }
+
+    #[test]
+    fn missing_start_and_stop_do_not_cascade() {
+        let g = graph(vec![node("a", &[2], &[3]), node("b", &[3], &[2])]);
+        assert_eq!(
+            check(&g),
+            vec![Problem::NoStartConsumer, Problem::NoStopProducer]
+        );
+    }
+
+    #[test]
+    fn external_events_count_as_produced_and_reachable() {
+        let mut g = graph(vec![node("a", &[0], &[1]), node("answer", &[7], &[1])]);
+        g.external = vec![7];
+        assert!(check(&g).is_empty());
+    }
+
+    #[test]
+    fn duplicates_and_stop_acceptance_are_reported() {
+        let g = graph(vec![node("a", &[0], &[1]), node("a", &[1], &[])]);
+        assert_eq!(
+            check(&g),
+            vec![
+                Problem::DuplicateName { step: 1, first: 0 },
+                Problem::AcceptsStop {
+                    step: 1,
+                    site: Site::Accepts(0)
+                },
+            ]
+        );
+    }
+}

@@ -1,0 +1,346 @@
+//! The rules of a valid event graph.
+//!
+//! This file is compiled twice: into `eventflow-core`, which checks workflows assembled at run
+//! time, and into `eventflow-macros` (through `#[path]`), which checks `#[workflow]` impls at
+//! compile time. Both therefore apply the same rules and word the problems the same way. It
+//! must only use `std`.
+//!
+//! Events are numbered by the caller (by `TypeId` at run time, by spelling at compile time);
+//! a problem names a step and, where it has one, the position of the offending type in that
+//! step's lists, so the macro can point at the exact token.
+//!
+//! Each rule assumes the problems found by the others are fixed, so that one mistake is
+//! reported once: a step that accepts an event nobody emits is not also called unreachable,
+//! and a step that emits an event nobody accepts is not also called a dead end.
+
+use std::collections::HashSet;
+
+/// A workflow's event graph.
+pub(crate) struct Graph {
+    pub(crate) steps: Vec<Node>,
+    /// Printable names of the events, indexed by event number.
+    pub(crate) events: Vec<String>,
+    /// The start event, if known; `None` skips the rules that need it.
+    pub(crate) start: Option<usize>,
+    /// The stop event, if known; `None` skips the rules that need it.
+    pub(crate) stop: Option<usize>,
+    /// Events that arrive from outside the run.
+    pub(crate) external: Vec<usize>,
+}
+
+/// One step of a [`Graph`].
+#[derive(Default)]
+pub(crate) struct Node {
+    pub(crate) name: String,
+    pub(crate) accepts: Vec<usize>,
+    pub(crate) emits: Vec<usize>,
+    pub(crate) sends: Vec<usize>,
+    pub(crate) stream_only: Vec<usize>,
+    pub(crate) allow_dead_end: bool,
+    pub(crate) allow_unreachable: bool,
+}
+
+/// Where in a step's signature an event appears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Site {
+    /// The n-th accepted type.
+    Accepts(usize),
+    /// The n-th returned type.
+    Emits(usize),
+    /// The n-th type of `sends(..)`.
+    Sends(usize),
+}
+
+/// A broken rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Problem {
+    /// Two steps share a name.
+    DuplicateName { step: usize, first: usize },
+    /// No step accepts the start event.
+    NoStartConsumer,
+    /// No step emits or sends the stop event.
+    NoStopProducer,
+    /// A step accepts the stop event.
+    AcceptsStop { step: usize, site: Site },
+    /// An accepted event that no step emits or sends (reported at its first acceptance).
+    NeverProduced {
+        event: usize,
+        step: usize,
+        site: Site,
+    },
+    /// An emitted or sent event that no step accepts (reported at its first emission).
+    NeverConsumed {
+        event: usize,
+        step: usize,
+        site: Site,
+    },
+    /// A step that no path from the start event reaches.
+    Unreachable { step: usize },
+    /// A step with no path to the stop event.
+    DeadEnd { step: usize },
+}
+
+impl Problem {
+    /// The step the problem is about, if any.
+    pub(crate) fn step(&self) -> Option<usize> {
+        match *self {
+            Self::NoStartConsumer | Self::NoStopProducer => None,
+            Self::DuplicateName { step, .. }
+            | Self::AcceptsStop { step, .. }
+            | Self::NeverProduced { step, .. }
+            | Self::NeverConsumed { step, .. }
+            | Self::Unreachable { step }
+            | Self::DeadEnd { step } => Some(step),
+        }
+    }
+
+    /// Where in that step's signature, if the problem is about one type.
+    pub(crate) fn site(&self) -> Option<Site> {
+        match *self {
+            Self::AcceptsStop { site, .. }
+            | Self::NeverProduced { site, .. }
+            | Self::NeverConsumed { site, .. } => Some(site),
+            _ => None,
+        }
+    }
+}
+
+/// Checks every rule and returns the problems in a stable order.
+pub(crate) fn check(g: &Graph) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    duplicate_names(g, &mut problems);
+
+    let accepted = events_where(g, |n| n.accepts.iter());
+    let produced = events_where(g, |n| n.emits.iter().chain(&n.sends));
+
+    let start_ok = g.start.is_some_and(|s| accepted.contains(&s));
+    let stop_ok = g.stop.is_some_and(|s| produced.contains(&s));
+    if g.start.is_some() && !start_ok {
+        problems.push(Problem::NoStartConsumer);
+    }
+    if g.stop.is_some() && !stop_ok {
+        problems.push(Problem::NoStopProducer);
+    }
+
+    let accepts_stop = accepts_stop(g, &mut problems);
+    let unproduced = never_produced(g, &produced, &mut problems);
+    let unconsumed = never_consumed(g, &accepted, &mut problems);
+
+    let reached = if start_ok {
+        reachable(g, &unproduced)
+    } else {
+        vec![true; g.steps.len()]
+    };
+    for (i, node) in g.steps.iter().enumerate() {
+        if !reached[i] && !node.allow_unreachable && !accepts_stop.contains(&i) {
+            problems.push(Problem::Unreachable { step: i });
+        }
+    }
+
+    if stop_ok {
+        let leads = leads_to_stop(g, &unconsumed);
+        for (i, node) in g.steps.iter().enumerate() {
+            if !leads[i] && !node.allow_dead_end && reached[i] && !accepts_stop.contains(&i) {
+                problems.push(Problem::DeadEnd { step: i });
+            }
+        }
+    }
+    problems
+}
+
+fn duplicate_names(g: &Graph, problems: &mut Vec<Problem>) {
+    for (i, node) in g.steps.iter().enumerate() {
+        if let Some(first) = g.steps[..i].iter().position(|n| n.name == node.name) {
+            problems.push(Problem::DuplicateName { step: i, first });
+        }
+    }
+}
+
+fn events_where<'a, I>(g: &'a Graph, list: impl Fn(&'a Node) -> I) -> HashSet<usize>
+where
+    I: Iterator<Item = &'a usize>,
+{
+    g.steps.iter().flat_map(list).copied().collect()
+}
+
+fn accepts_stop(g: &Graph, problems: &mut Vec<Problem>) -> HashSet<usize> {
+    let mut steps = HashSet::new();
+    let Some(stop) = g.stop else {
+        return steps;
+    };
+    for (i, node) in g.steps.iter().enumerate() {
+        if let Some(at) = node.accepts.iter().position(|&e| e == stop) {
+            problems.push(Problem::AcceptsStop {
+                step: i,
+                site: Site::Accepts(at),
+            });
+            steps.insert(i);
+        }
+    }
+    steps
+}
+
+fn never_produced(
+    g: &Graph,
+    produced: &HashSet<usize>,
+    problems: &mut Vec<Problem>,
+) -> HashSet<usize> {
+    let mut missing = HashSet::new();
+    for (i, node) in g.steps.iter().enumerate() {
+        for (at, &event) in node.accepts.iter().enumerate() {
+            let from_outside = Some(event) == g.start || g.external.contains(&event);
+            if produced.contains(&event) || from_outside || Some(event) == g.stop {
+                continue;
+            }
+            if missing.insert(event) {
+                problems.push(Problem::NeverProduced {
+                    event,
+                    step: i,
+                    site: Site::Accepts(at),
+                });
+            }
+        }
+    }
+    missing
+}
+
+fn never_consumed(
+    g: &Graph,
+    accepted: &HashSet<usize>,
+    problems: &mut Vec<Problem>,
+) -> HashSet<usize> {
+    let mut missing = HashSet::new();
+    for (i, node) in g.steps.iter().enumerate() {
+        let emitted = node
+            .emits
+            .iter()
+            .enumerate()
+            .map(|(at, e)| (Site::Emits(at), *e));
+        let sent = node
+            .sends
+            .iter()
+            .enumerate()
+            .map(|(at, e)| (Site::Sends(at), *e));
+        for (site, event) in emitted.chain(sent) {
+            if accepted.contains(&event)
+                || Some(event) == g.stop
+                || node.stream_only.contains(&event)
+            {
+                continue;
+            }
+            if missing.insert(event) {
+                problems.push(Problem::NeverConsumed {
+                    event,
+                    step: i,
+                    site,
+                });
+            }
+        }
+    }
+    missing
+}
+
+/// Which steps a run can reach, counting events nobody produces as available (their absence
+/// is reported on its own).
+fn reachable(g: &Graph, unproduced: &HashSet<usize>) -> Vec<bool> {
+    let mut available: HashSet<usize> = unproduced.clone();
+    available.extend(g.start);
+    available.extend(g.external.iter().copied());
+    let mut reached = vec![false; g.steps.len()];
+    loop {
+        let mut changed = false;
+        for (i, node) in g.steps.iter().enumerate() {
+            if !reached[i] && node.accepts.iter().any(|e| available.contains(e)) {
+                reached[i] = true;
+                changed = true;
+                available.extend(node.emits.iter().chain(&node.sends).copied());
+            }
+        }
+        if !changed {
+            return reached;
+        }
+    }
+}
+
+/// Which steps have a path to the stop event, counting events nobody accepts as leading there
+/// (their absence of a consumer is reported on its own).
+fn leads_to_stop(g: &Graph, unconsumed: &HashSet<usize>) -> Vec<bool> {
+    let mut good: HashSet<usize> = unconsumed.clone();
+    good.extend(g.stop);
+    let mut leads = vec![false; g.steps.len()];
+    loop {
+        let mut changed = false;
+        for (i, node) in g.steps.iter().enumerate() {
+            if !leads[i]
+                && node
+                    .emits
+                    .iter()
+                    .chain(&node.sends)
+                    .any(|e| good.contains(e))
+            {
+                leads[i] = true;
+                changed = true;
+                good.extend(node.accepts.iter().copied());
+            }
+        }
+        if !changed {
+            return leads;
+        }
+    }
+}
+
+/// One sentence per problem, the same at compile time and at run time.
+pub(crate) fn describe(g: &Graph, problem: &Problem) -> String {
+    let step = |i: usize| &g.steps[i].name;
+    let event = |i: usize| &g.events[i];
+    let start = g.start.map_or("", |s| event(s).as_str());
+    let stop = g.stop.map_or("", |s| event(s).as_str());
+    match *problem {
+        Problem::DuplicateName { step: i, .. } => {
+            format!(
+                "two steps are named `{}`; step names must be unique",
+                step(i)
+            )
+        }
+        Problem::NoStartConsumer => format!("no step accepts the start event `{start}`"),
+        Problem::NoStopProducer => {
+            format!("no step emits the stop event `{stop}`, so no run can finish")
+        }
+        Problem::AcceptsStop { step: i, .. } => format!(
+            "step `{}` accepts the stop event `{stop}`, but the stop event ends the run and is never delivered to a step",
+            step(i)
+        ),
+        Problem::NeverProduced {
+            event: e, step: i, ..
+        } => format!(
+            "step `{}` accepts `{}`, but no step emits or sends it",
+            step(i),
+            event(e)
+        ),
+        Problem::NeverConsumed {
+            event: e,
+            step: i,
+            site,
+        } => {
+            let verb = if matches!(site, Site::Sends(_)) {
+                "sends"
+            } else {
+                "emits"
+            };
+            format!(
+                "step `{}` {verb} `{}`, but no step accepts it; if it is only meant for the caller's stream, declare it with `#[step(stream_only({}))]`",
+                step(i),
+                event(e),
+                event(e)
+            )
+        }
+        Problem::Unreachable { step: i } => format!(
+            "step `{}` is unreachable: no chain of events leads to it from the start event `{start}`",
+            step(i)
+        ),
+        Problem::DeadEnd { step: i } => format!(
+            "step `{}` has no path to the stop event `{stop}`; if it is meant to end its branch, add `#[step(allow(dead_end))]`",
+            step(i)
+        ),
+    }
+}

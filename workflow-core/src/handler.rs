@@ -1,0 +1,202 @@
+//! [`WorkflowHandler`]: the caller's side of a run.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll, ready};
+
+use futures::Stream;
+use tokio::sync::oneshot;
+
+use crate::any_event::AnyEvent;
+use crate::error::WorkflowError;
+use crate::event::Stop;
+use crate::id::RunId;
+use crate::run::shared::RunShared;
+use crate::workflow::Workflow;
+
+/// What awaiting a run of `W` gives.
+pub type Output<W> = <<W as Workflow>::Stop as Stop>::Output;
+
+type Outcome<W> = Result<Output<W>, WorkflowError>;
+
+/// A running workflow: a [`Stream`] of the events it publishes, and a future of its result.
+///
+/// Stream it, then await it:
+///
+/// ```
+/// use eventflow::prelude::*;
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct Progress(u32);
+///
+/// struct Count;
+///
+/// #[workflow]
+/// impl Count {
+///     #[step(stream_only(Progress))]
+///     async fn count(&self, ctx: &Context, ev: StartEvent<u32>) -> StopEvent<u32> {
+///         for i in 0..ev.input {
+///             ctx.write_event_to_stream(Progress(i));
+///         }
+///         StopEvent::new(ev.input)
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), WorkflowError> {
+/// let mut handler = Runner::new(Count).run(3);
+/// let mut seen = Vec::new();
+/// while let Some(event) = handler.next().await {
+///     if let Some(Progress(i)) = event.downcast_ref::<Progress>() {
+///         seen.push(*i);
+///     }
+/// }
+/// assert_eq!(seen, [0, 1, 2]);
+/// assert_eq!(handler.await?, 3);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # The stream
+///
+/// It yields, in order, every event steps wrote with
+/// [`write_event_to_stream`](crate::Context::write_event_to_stream) and every emitted event that
+/// no step accepts, then exactly one last event, and then ends:
+///
+/// | the run                 | last event                                   |
+/// |-------------------------|----------------------------------------------|
+/// | emitted its stop event  | that stop event                              |
+/// | had a step fail         | [`WorkflowFailed`](crate::WorkflowFailed)    |
+/// | was cancelled           | [`WorkflowCancelled`](crate::WorkflowCancelled) |
+/// | timed out               | [`WorkflowTimedOut`](crate::WorkflowTimedOut) |
+/// | could never finish      | [`WorkflowStalled`](crate::WorkflowStalled)  |
+///
+/// Events are buffered until read, so the stream can be read after the run has finished.
+/// Items are [`AnyEvent`]s: match them with [`AnyEvent::downcast_ref`].
+///
+/// # The result
+///
+/// Awaiting the handler gives the stop event's output (the `result` of a
+/// [`StopEvent`](crate::StopEvent), or the custom stop event itself) or the
+/// [`WorkflowError`] that ended the run. Awaiting consumes the handler and discards events
+/// nobody read. Dropping the handler does not stop the run; [`cancel`](Self::cancel) does.
+pub struct WorkflowHandler<W: Workflow> {
+    run: Arc<RunShared<W::State>>,
+    result: Option<oneshot::Receiver<Outcome<W>>>,
+    events: VecDeque<AnyEvent>,
+    ended: bool,
+}
+
+impl<W: Workflow> WorkflowHandler<W> {
+    pub(crate) fn new(
+        run: Arc<RunShared<W::State>>,
+        result: oneshot::Receiver<Outcome<W>>,
+    ) -> Self {
+        Self {
+            run,
+            result: Some(result),
+            events: VecDeque::new(),
+            ended: false,
+        }
+    }
+
+    /// The run's identifier.
+    pub fn run_id(&self) -> RunId {
+        self.run.id
+    }
+
+    /// Cancels the run: running steps are dropped, the stream ends with
+    /// [`WorkflowCancelled`](crate::WorkflowCancelled), and awaiting gives
+    /// [`WorkflowError::Cancelled`]. Does nothing if the run has already ended.
+    pub fn cancel(&self) {
+        self.run.cancel();
+    }
+
+    /// A copy of the run's current state.
+    pub fn state(&self) -> W::State {
+        self.run.state.get()
+    }
+
+    /// The stream of the run's events, for code ported from `handler.stream_events()`; the
+    /// handler itself is that stream.
+    pub fn stream_events(&mut self) -> &mut Self {
+        self
+    }
+}
+
+impl<W: Workflow> Stream for WorkflowHandler<W> {
+    type Item = AnyEvent;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<AnyEvent>> {
+        let this = self.get_mut();
+        if let Some(event) = this.events.pop_front() {
+            return Poll::Ready(Some(event));
+        }
+        if this.ended {
+            return Poll::Ready(None);
+        }
+        if ready!(this.run.stream.poll_take(&mut this.events, cx)) {
+            Poll::Ready(this.events.pop_front())
+        } else {
+            this.ended = true;
+            Poll::Ready(None)
+        }
+    }
+}
+
+impl<W: Workflow> IntoFuture for WorkflowHandler<W> {
+    type Output = Outcome<W>;
+    type IntoFuture = RunResult<W>;
+
+    fn into_future(mut self) -> RunResult<W> {
+        RunResult {
+            result: self.result.take(),
+        }
+    }
+}
+
+impl<W: Workflow> Drop for WorkflowHandler<W> {
+    fn drop(&mut self) {
+        self.run.handler_dropped();
+    }
+}
+
+impl<W: Workflow> fmt::Debug for WorkflowHandler<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WorkflowHandler")
+            .field("workflow", &W::NAME)
+            .field("run_id", &self.run.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The future of a run's result; see [`WorkflowHandler`].
+#[must_use = "a run's result does nothing unless awaited"]
+pub struct RunResult<W: Workflow> {
+    result: Option<oneshot::Receiver<Outcome<W>>>,
+}
+
+impl<W: Workflow> Future for RunResult<W> {
+    type Output = Outcome<W>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Outcome<W>> {
+        let this = self.get_mut();
+        let Some(result) = &mut this.result else {
+            return Poll::Ready(Err(WorkflowError::Aborted));
+        };
+        let outcome = ready!(Pin::new(result).poll(cx)).unwrap_or(Err(WorkflowError::Aborted));
+        this.result = None;
+        Poll::Ready(outcome)
+    }
+}
+
+impl<W: Workflow> fmt::Debug for RunResult<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunResult")
+            .field("workflow", &W::NAME)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,164 @@
+//! What a run shares between its loop, its steps' contexts and its handler.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+
+use futures::task::AtomicWaker;
+
+use crate::any_event::AnyEvent;
+use crate::collect::{CollectKey, Collector};
+use crate::id::RunId;
+use crate::run::stream::StreamChannel;
+use crate::run::table::StepTable;
+use crate::state::StateCell;
+
+/// An event on its way into the run loop, from a step's context or from outside.
+#[derive(Debug)]
+pub(crate) struct Envelope {
+    pub(crate) event: AnyEvent,
+    /// `Some` for a targeted send.
+    pub(crate) target: Option<u32>,
+}
+
+#[derive(Debug, Default)]
+struct Inbox {
+    events: Vec<Envelope>,
+    closed: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct RunShared<S> {
+    pub(crate) id: RunId,
+    pub(crate) table: Arc<StepTable>,
+    pub(crate) started: Instant,
+    pub(crate) state: StateCell<S>,
+    pub(crate) stream: StreamChannel,
+    pub(crate) collectors: Mutex<HashMap<CollectKey, Collector>>,
+    inbox: Mutex<Inbox>,
+    waker: AtomicWaker,
+    cancelled: AtomicBool,
+    /// Clones of contexts, which steps may move into tasks: while any exists, an idle run may
+    /// still receive events.
+    live_contexts: AtomicUsize,
+    handler_alive: AtomicBool,
+}
+
+impl<S> RunShared<S> {
+    pub(crate) fn new(id: RunId, table: Arc<StepTable>, state: S) -> Self {
+        Self {
+            id,
+            table,
+            started: Instant::now(),
+            state: StateCell::new(state),
+            stream: StreamChannel::default(),
+            collectors: Mutex::default(),
+            inbox: Mutex::default(),
+            waker: AtomicWaker::new(),
+            cancelled: AtomicBool::new(false),
+            live_contexts: AtomicUsize::new(0),
+            handler_alive: AtomicBool::new(true),
+        }
+    }
+
+    /// Queues an event for the run loop; dropped if the run has ended.
+    pub(crate) fn deliver(&self, envelope: Envelope) {
+        {
+            let mut inbox = lock(&self.inbox);
+            if inbox.closed {
+                tracing::debug!(
+                    target: "eventflow::run",
+                    run_id = %self.id,
+                    event = envelope.event.name(),
+                    "event sent after the run ended; dropped"
+                );
+                return;
+            }
+            inbox.events.push(envelope);
+        }
+        self.waker.wake();
+    }
+
+    /// Moves queued events into `batch` (which must be empty), keeping both allocations.
+    pub(crate) fn take_inbox(&self, batch: &mut Vec<Envelope>) {
+        std::mem::swap(&mut lock(&self.inbox).events, batch);
+    }
+
+    pub(crate) fn inbox_is_empty(&self) -> bool {
+        lock(&self.inbox).events.is_empty()
+    }
+
+    pub(crate) fn register(&self, waker: &std::task::Waker) {
+        self.waker.register(waker);
+    }
+
+    pub(crate) fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Release);
+        self.waker.wake();
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Acquire)
+    }
+
+    /// The run has ended: refuse further events and end the stream.
+    pub(crate) fn close(&self) {
+        {
+            let mut inbox = lock(&self.inbox);
+            inbox.closed = true;
+            inbox.events.clear();
+        }
+        self.stream.close();
+    }
+
+    pub(crate) fn context_detached(&self) {
+        self.live_contexts.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn detached_context_dropped(&self) {
+        // Release: whatever the context sent before it went away must be visible to the loop
+        // once it sees the count drop.
+        if self.live_contexts.fetch_sub(1, Ordering::Release) == 1 {
+            // The run may now be unable to ever finish; let it look.
+            self.waker.wake();
+        }
+    }
+
+    pub(crate) fn handler_dropped(&self) {
+        self.handler_alive.store(false, Ordering::Release);
+        self.stream.unwatch();
+        self.waker.wake();
+    }
+
+    /// Whether nothing could ever send this run another event.
+    pub(crate) fn nobody_can_send(&self) -> bool {
+        if self.live_contexts.load(Ordering::Acquire) != 0 {
+            return false;
+        }
+        let outside = self.table.external && self.handler_alive.load(Ordering::Acquire);
+        // Checked after the count: a context's last send happened before its drop.
+        !outside && self.inbox_is_empty()
+    }
+
+    /// Descriptions of collections still waiting for events.
+    pub(crate) fn pending_collections(&self) -> Vec<String> {
+        let collectors = lock(&self.collectors);
+        let mut pending: Vec<String> = collectors
+            .values()
+            .filter_map(Collector::describe_pending)
+            .collect();
+        pending.sort();
+        pending
+    }
+
+    pub(crate) fn elapsed(&self) -> std::time::Duration {
+        self.started.elapsed()
+    }
+}
+
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // These locks guard plain bookkeeping that no user code runs under; a poisoned one still
+    // holds consistent data.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

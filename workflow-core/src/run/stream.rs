@@ -1,0 +1,87 @@
+//! The channel behind a run's event stream.
+//!
+//! Unlike a plain mpsc channel, the run closes it explicitly when it ends, so the stream ends
+//! even while contexts cloned by steps are still alive. The consumer takes everything buffered
+//! in one lock, so a fast producer costs one lock per event and the consumer one per batch.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+
+use futures::task::AtomicWaker;
+
+use crate::any_event::AnyEvent;
+
+#[derive(Debug, Default)]
+pub(crate) struct StreamChannel {
+    buffer: Mutex<Buffer>,
+    waker: AtomicWaker,
+    /// The receiver was dropped: producers skip the work of publishing.
+    unwatched: AtomicBool,
+}
+
+#[derive(Debug, Default)]
+struct Buffer {
+    items: VecDeque<AnyEvent>,
+    closed: bool,
+}
+
+impl StreamChannel {
+    /// Whether anyone may still read what is published.
+    pub(crate) fn is_watched(&self) -> bool {
+        !self.unwatched.load(Ordering::Relaxed)
+    }
+
+    /// Appends `event` unless the stream is closed or unwatched.
+    pub(crate) fn publish(&self, event: AnyEvent) {
+        if !self.is_watched() {
+            return;
+        }
+        {
+            let mut buffer = self.lock();
+            if buffer.closed {
+                return;
+            }
+            buffer.items.push_back(event);
+        }
+        self.waker.wake();
+    }
+
+    /// Ends the stream after what is buffered.
+    pub(crate) fn close(&self) {
+        self.lock().closed = true;
+        self.waker.wake();
+    }
+
+    /// Moves everything buffered into `local`; `Ready(false)` once closed and drained.
+    pub(crate) fn poll_take(
+        &self,
+        local: &mut VecDeque<AnyEvent>,
+        cx: &mut Context<'_>,
+    ) -> Poll<bool> {
+        debug_assert!(local.is_empty());
+        let mut buffer = self.lock();
+        if buffer.items.is_empty() && !buffer.closed {
+            self.waker.register(cx.waker());
+            // A publisher may have pushed between our check and the registration; the lock
+            // orders it before or after, and we still hold it.
+            return Poll::Pending;
+        }
+        std::mem::swap(local, &mut buffer.items);
+        Poll::Ready(!local.is_empty())
+    }
+
+    /// The receiver is gone: drop what is buffered and stop buffering.
+    pub(crate) fn unwatch(&self) {
+        self.unwatched.store(true, Ordering::Relaxed);
+        self.lock().items.clear();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Buffer> {
+        // Nothing panics while holding this lock; recover rather than propagate if it ever does.
+        self.buffer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}

@@ -1,0 +1,80 @@
+//! The routing table of a workflow: which steps take which event type.
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::step::StepSpec;
+
+/// Step descriptions and routes, built once per [`Runner`](crate::Runner) and shared by its runs.
+#[derive(Debug)]
+pub(crate) struct StepTable {
+    pub(crate) specs: Box<[&'static StepSpec]>,
+    routes: HashMap<TypeId, Box<[u32]>, BuildHasherDefault<TypeIdHasher>>,
+    pub(crate) stop: TypeId,
+    /// The workflow accepts events from outside the run.
+    pub(crate) external: bool,
+}
+
+impl StepTable {
+    pub(crate) fn new(specs: Box<[&'static StepSpec]>, stop: TypeId, external: bool) -> Self {
+        let mut routes: HashMap<TypeId, Vec<u32>> = HashMap::new();
+        for (i, spec) in specs.iter().enumerate() {
+            let step = u32::try_from(i).unwrap_or(u32::MAX);
+            for accepted in spec.accepts {
+                let targets = routes.entry(accepted.type_id()).or_default();
+                if !targets.contains(&step) {
+                    targets.push(step);
+                }
+            }
+        }
+        let routes = routes
+            .into_iter()
+            .map(|(k, v)| (k, v.into_boxed_slice()))
+            .collect();
+        Self {
+            specs,
+            routes,
+            stop,
+            external,
+        }
+    }
+
+    /// The steps that accept events of type `ty`, in declaration order.
+    pub(crate) fn route(&self, ty: TypeId) -> &[u32] {
+        self.routes.get(&ty).map_or(&[], |steps| steps)
+    }
+
+    pub(crate) fn find(&self, name: &str) -> Option<u32> {
+        let i = self.specs.iter().position(|s| s.name == name)?;
+        u32::try_from(i).ok()
+    }
+
+    pub(crate) fn spec(&self, step: u32) -> &'static StepSpec {
+        self.specs[step as usize]
+    }
+
+    pub(crate) fn accepts(&self, step: u32, ty: TypeId) -> bool {
+        self.route(ty).contains(&step)
+    }
+}
+
+/// `TypeId`s are already hashes; hashing them again would only cost time.
+#[derive(Default)]
+pub(crate) struct TypeIdHasher(u64);
+
+impl Hasher for TypeIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
+}

@@ -1,0 +1,300 @@
+//! [`Runner`]: a workflow ready to run, with its settings.
+
+use std::any::TypeId;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tracing::Instrument;
+use tracing::instrument::WithSubscriber;
+
+use crate::any_event::AnyEvent;
+use crate::context::Context;
+use crate::error::ValidationError;
+use crate::event::{EventType, Start};
+use crate::graph;
+use crate::handler::WorkflowHandler;
+use crate::id::RunId;
+use crate::run::shared::RunShared;
+use crate::run::table::StepTable;
+use crate::run::task::RunTask;
+use crate::step::{FreeStep, StepFn, StepFuture, StepSpec};
+use crate::verbose::VerbosePrinter;
+use crate::workflow::{CheckedWorkflow, Workflow};
+
+/// A workflow instance with its steps and settings, ready to start runs.
+///
+/// Runs are independent: each has its own events, state and stream, so one runner can serve
+/// any number of concurrent runs. Cloning a runner is cheap and shares the workflow instance.
+///
+/// ```
+/// use std::time::Duration;
+/// use eventflow::prelude::*;
+///
+/// struct Double;
+///
+/// #[workflow]
+/// impl Double {
+///     #[step]
+///     async fn double(&self, ev: StartEvent<u32>) -> StopEvent<u32> {
+///         StopEvent::new(ev.input * 2)
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), WorkflowError> {
+/// let runner = Runner::new(Double).timeout(Duration::from_secs(10));
+/// let (a, b) = tokio::join!(runner.run(1), runner.run(2));
+/// assert_eq!((a?, b?), (2, 4));
+/// # Ok(())
+/// # }
+/// ```
+pub struct Runner<W: Workflow> {
+    engine: Arc<Engine<W>>,
+    timeout: Option<Duration>,
+    verbose: bool,
+}
+
+/// What every run of a runner shares.
+pub(crate) struct Engine<W: Workflow> {
+    pub(crate) workflow: Arc<W>,
+    pub(crate) calls: Box<[StepFn<W>]>,
+    pub(crate) table: Arc<StepTable>,
+}
+
+impl<W: CheckedWorkflow> Runner<W> {
+    /// A runner for a workflow whose graph `#[workflow]` checked at compile time.
+    pub fn new(workflow: W) -> Self {
+        Self::from_arc(Arc::new(workflow))
+    }
+
+    /// Like [`new`](Self::new), sharing a workflow instance the caller also holds.
+    pub fn from_arc(workflow: Arc<W>) -> Self {
+        let steps = W::STEPS.iter().map(|s| (&s.spec, s.call)).collect();
+        Self::assemble(workflow, steps)
+    }
+}
+
+impl<W: Workflow> Runner<W> {
+    /// Starts assembling a runner, to add free-function steps or to check a workflow that was
+    /// not checked at compile time.
+    pub fn builder(workflow: W) -> RunnerBuilder<W> {
+        RunnerBuilder {
+            workflow: Arc::new(workflow),
+            steps: W::STEPS.iter().map(|s| (&s.spec, s.call)).collect(),
+        }
+    }
+
+    fn assemble(workflow: Arc<W>, steps: Vec<(&'static StepSpec, StepFn<W>)>) -> Self {
+        let (specs, calls): (Vec<_>, Vec<_>) = steps.into_iter().unzip();
+        let table = StepTable::new(
+            specs.into_boxed_slice(),
+            TypeId::of::<W::Stop>(),
+            !W::EXTERNAL.is_empty(),
+        );
+        let engine = Engine {
+            workflow,
+            calls: calls.into_boxed_slice(),
+            table: Arc::new(table),
+        };
+        Self {
+            engine: Arc::new(engine),
+            timeout: None,
+            verbose: false,
+        }
+    }
+
+    /// Fails runs that take longer than `timeout` with [`WorkflowError::TimedOut`](crate::WorkflowError::TimedOut).
+    /// Runs have no timeout by default. The tokio runtime needs its timer enabled.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Prints a line when each step starts and finishes, naming the events involved.
+    ///
+    /// The lines are `tracing` events at `INFO` level with target `eventflow::verbose`. If the
+    /// program has installed a global `tracing` subscriber, they go there; otherwise the run
+    /// prints them to standard output itself.
+    #[must_use]
+    pub fn verbose(mut self, verbose: bool) -> Self {
+        self.verbose = verbose;
+        self
+    }
+
+    /// The workflow instance.
+    pub fn workflow(&self) -> &W {
+        &self.engine.workflow
+    }
+
+    /// The description of every step, in the order the runner knows them.
+    pub fn steps(&self) -> impl ExactSizeIterator<Item = &'static StepSpec> + '_ {
+        self.engine.table.specs.iter().copied()
+    }
+
+    /// Starts a run with `input` and fresh state, and returns its handler.
+    ///
+    /// The run proceeds in its own task whether or not the handler is polled.
+    ///
+    /// # Panics
+    ///
+    /// If called outside a tokio runtime, like `tokio::spawn`.
+    pub fn run(&self, input: <W::Start as Start>::Input) -> WorkflowHandler<W> {
+        self.run_with_state(input, W::State::default())
+    }
+
+    /// Starts a run with `input`, beginning from `state` instead of `Default::default()`.
+    ///
+    /// # Panics
+    ///
+    /// If called outside a tokio runtime, like `tokio::spawn`.
+    pub fn run_with_state(
+        &self,
+        input: <W::Start as Start>::Input,
+        state: W::State,
+    ) -> WorkflowHandler<W> {
+        let id = RunId::new();
+        let shared = Arc::new(RunShared::new(id, Arc::clone(&self.engine.table), state));
+        let (tx, rx) = oneshot::channel();
+        let start = AnyEvent::new(W::Start::from_input(input));
+        let task = RunTask::new(
+            Arc::clone(&self.engine),
+            Arc::clone(&shared),
+            tx,
+            start,
+            self.timeout,
+            self.verbose,
+        );
+        let span =
+            tracing::info_span!(target: "eventflow::run", "run", workflow = W::NAME, run_id = %id);
+        let task = task.instrument(span);
+        if self.verbose && !tracing::dispatcher::has_been_set() {
+            tokio::spawn(task.with_subscriber(VerbosePrinter));
+        } else {
+            tokio::spawn(task);
+        }
+        WorkflowHandler::new(shared, rx)
+    }
+}
+
+impl<W: Workflow> Clone for Runner<W> {
+    fn clone(&self) -> Self {
+        Self {
+            engine: Arc::clone(&self.engine),
+            timeout: self.timeout,
+            verbose: self.verbose,
+        }
+    }
+}
+
+impl<W: Workflow> fmt::Debug for Runner<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runner")
+            .field("workflow", &W::NAME)
+            .field(
+                "steps",
+                &self
+                    .engine
+                    .table
+                    .specs
+                    .iter()
+                    .map(|s| s.name)
+                    .collect::<Vec<_>>(),
+            )
+            .field("timeout", &self.timeout)
+            .field("verbose", &self.verbose)
+            .finish()
+    }
+}
+
+/// Assembles a [`Runner`] from a workflow and free-function steps, checking the whole event
+/// graph when built.
+///
+/// ```
+/// use eventflow::prelude::*;
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct Query(String);
+///
+/// // A step written by another team, in another module.
+/// mod search {
+///     use eventflow::prelude::*;
+///     use super::Query;
+///
+///     #[step]
+///     pub async fn search(ev: Query) -> StopEvent<String> {
+///         StopEvent::new(format!("results for {}", ev.0))
+///     }
+/// }
+///
+/// struct App;
+///
+/// #[workflow(open)]
+/// impl App {
+///     #[step]
+///     async fn parse(&self, ev: StartEvent<String>) -> Query {
+///         Query(ev.input.trim().to_string())
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let app = Runner::builder(App).step(search::SearchStep).build()?;
+/// assert_eq!(app.run(" rust ".to_string()).await?, "results for rust");
+/// # Ok(())
+/// # }
+/// ```
+pub struct RunnerBuilder<W: Workflow> {
+    workflow: Arc<W>,
+    steps: Vec<(&'static StepSpec, StepFn<W>)>,
+}
+
+impl<W: Workflow> RunnerBuilder<W> {
+    /// Adds a step written as a free function with `#[step]` (pass its generated `<Name>Step`).
+    #[must_use]
+    pub fn step<F: FreeStep<W::State>>(mut self, step: F) -> Self {
+        self.steps.push((step.spec(), call_free::<W, F>));
+        self
+    }
+
+    /// Checks the event graph of all the steps and returns the runner.
+    ///
+    /// # Errors
+    ///
+    /// Every broken rule of the event graph, as `#[workflow]` would report them at compile
+    /// time: unconsumed or unproduced events, unreachable steps, steps with no path to the
+    /// stop event, duplicate names.
+    pub fn build(self) -> Result<Runner<W>, ValidationError> {
+        let specs: Vec<&StepSpec> = self.steps.iter().map(|(spec, _)| *spec).collect();
+        graph::validate(
+            W::NAME,
+            EventType::of::<W::Start>(),
+            EventType::of::<W::Stop>(),
+            W::EXTERNAL,
+            &specs,
+        )?;
+        Ok(Runner::assemble(self.workflow, self.steps))
+    }
+}
+
+impl<W: Workflow> fmt::Debug for RunnerBuilder<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunnerBuilder")
+            .field("workflow", &W::NAME)
+            .field(
+                "steps",
+                &self.steps.iter().map(|(s, _)| s.name).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+fn call_free<W: Workflow, F: FreeStep<W::State>>(
+    _workflow: &Arc<W>,
+    event: AnyEvent,
+    ctx: Context<W::State>,
+) -> StepFuture {
+    F::call(event, ctx)
+}

@@ -1,0 +1,120 @@
+//! Steps as the runtime sees them: a static description plus a function that runs one event.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use crate::any_event::AnyEvent;
+use crate::context::Context;
+use crate::error::BoxError;
+use crate::event::EventType;
+use crate::state::State;
+use crate::workflow::Workflow;
+
+/// How many executions of one step may run at once in one run, unless the step says otherwise.
+pub const DEFAULT_NUM_WORKERS: usize = 4;
+
+/// What a step declares about itself: the data behind routing, validation and drawings.
+///
+/// `#[workflow]` and `#[step]` write one of these for every step, from its signature and its
+/// `#[step(...)]` arguments.
+///
+/// ```
+/// use eventflow_core::{EventType, StartEvent, StepSpec, StopEvent};
+///
+/// const SPEC: StepSpec = StepSpec {
+///     accepts: &[EventType::of::<StartEvent<String>>()],
+///     emits: &[EventType::of::<StopEvent<String>>()],
+///     ..StepSpec::new("start")
+/// };
+/// assert_eq!(SPEC.name, "start");
+/// assert_eq!(SPEC.num_workers, 4);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepSpec {
+    /// The step's name, unique within its workflow.
+    pub name: &'static str,
+    /// The event types the step takes.
+    pub accepts: &'static [EventType],
+    /// The event types the step may return.
+    pub emits: &'static [EventType],
+    /// The event types the step may send through its context (`#[step(sends(..))]`).
+    pub sends: &'static [EventType],
+    /// Emitted event types that no step needs to accept: they only go to the caller's stream
+    /// (`#[step(stream_only(..))]`).
+    pub stream_only: &'static [EventType],
+    /// The most executions of this step that run at once in one run; more events wait in FIFO
+    /// order.
+    pub num_workers: usize,
+    /// The step need not lead to the stop event (`#[step(allow(dead_end))]`).
+    pub allow_dead_end: bool,
+    /// The step need not be reachable from the start event (`#[step(allow(unreachable))]`).
+    pub allow_unreachable: bool,
+}
+
+impl StepSpec {
+    /// A step named `name` that accepts and emits nothing, with default settings.
+    pub const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            accepts: &[],
+            emits: &[],
+            sends: &[],
+            stream_only: &[],
+            num_workers: DEFAULT_NUM_WORKERS,
+            allow_dead_end: false,
+            allow_unreachable: false,
+        }
+    }
+}
+
+/// What one execution of a step produced.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Emit {
+    /// No event: this branch of the run ends here.
+    None,
+    /// One event, routed to every step that accepts it.
+    One(AnyEvent),
+}
+
+/// The future of one step execution.
+pub type StepFuture = Pin<Box<dyn Future<Output = Result<Emit, BoxError>> + Send + 'static>>;
+
+/// Runs a step of workflow `W` on one event.
+///
+/// The runtime only passes events whose type is in the step's [`StepSpec::accepts`].
+pub type StepFn<W> = fn(&Arc<W>, AnyEvent, Context<<W as Workflow>::State>) -> StepFuture;
+
+/// A step of workflow `W`: its description and the function that runs it.
+pub struct StepDef<W: Workflow> {
+    /// The step's description.
+    pub spec: StepSpec,
+    /// Runs the step on one event.
+    pub call: StepFn<W>,
+}
+
+impl<W: Workflow> fmt::Debug for StepDef<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StepDef")
+            .field("spec", &self.spec)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A step written as a free function with `#[step]`, to be added to a workflow whose state is
+/// `S` with [`RunnerBuilder::step`](crate::RunnerBuilder::step).
+///
+/// `#[step]` on `async fn check_stock(..)` implements this for a generated unit struct named
+/// `CheckStockStep`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a step for a workflow with state `{S}`",
+    note = "free-function steps are the `<Name>Step` structs that `#[step]` generates; a step that takes `&Context<T>` only joins workflows whose state is `T`"
+)]
+pub trait FreeStep<S: State>: Send + Sync + 'static {
+    /// The step's description.
+    fn spec(&self) -> &'static StepSpec;
+    /// Runs the step on one event.
+    fn call(event: AnyEvent, ctx: Context<S>) -> StepFuture;
+}

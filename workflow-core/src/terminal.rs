@@ -1,0 +1,67 @@
+//! The events that close a run's stream when it does not end with its stop event.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Event;
+
+/// Last stream item of a run that failed: a step returned an error or panicked.
+///
+/// ```
+/// use eventflow_core::{AnyEvent, WorkflowFailed};
+///
+/// # fn last_item() -> AnyEvent { AnyEvent::new(WorkflowFailed { step: "fetch".into(), error: "boom".into(), attempts: 1, elapsed: Default::default() }) }
+/// let ev: AnyEvent = last_item();
+/// if let Some(failed) = ev.downcast_ref::<WorkflowFailed>() {
+///     assert_eq!(failed.step, "fetch");
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkflowFailed {
+    /// The failing step.
+    pub step: String,
+    /// The step's error, rendered with `Display`.
+    pub error: String,
+    /// How many times the step ran on that event.
+    pub attempts: u32,
+    /// Time from the start of the run to the failure.
+    pub elapsed: Duration,
+}
+
+/// Last stream item of a run cancelled through its handler.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkflowCancelled {}
+
+/// Last stream item of a run whose timeout expired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkflowTimedOut {
+    /// The configured timeout.
+    pub timeout: Duration,
+    /// The steps that were still running, by name.
+    pub active_steps: Vec<String>,
+}
+
+/// Last stream item of a run that could never finish; see
+/// [`WorkflowError::Stalled`](crate::WorkflowError::Stalled).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkflowStalled {
+    /// Collections that were still waiting for events.
+    pub pending: Vec<String>,
+}
+
+impl Event for WorkflowFailed {
+    const NAME: &'static str = "WorkflowFailed";
+}
+
+impl Event for WorkflowCancelled {
+    const NAME: &'static str = "WorkflowCancelled";
+}
+
+impl Event for WorkflowTimedOut {
+    const NAME: &'static str = "WorkflowTimedOut";
+}
+
+impl Event for WorkflowStalled {
+    const NAME: &'static str = "WorkflowStalled";
+}

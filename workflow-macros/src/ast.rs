@@ -1,0 +1,343 @@
+//! What a step's signature says: its context, the events it accepts and those it returns.
+
+use proc_macro2::Span;
+use quote::format_ident;
+use syn::spanned::Spanned;
+use syn::{FnArg, Ident, ReceiverKind, ReturnType, Signature, Type, Visibility};
+
+use crate::attr::StepArgs;
+use crate::errors::Errors;
+use crate::types::{is_unit, last_ident, type_args};
+use crate::union::{self, Union};
+
+/// Where a step is defined.
+#[derive(Clone, Copy)]
+pub(crate) enum Kind<'a> {
+    /// A method of the `#[workflow]` impl of the named type.
+    Method(&'a Ident),
+    /// A free function.
+    Free,
+}
+
+pub(crate) struct Step {
+    pub(crate) ident: Ident,
+    pub(crate) name: String,
+    pub(crate) name_span: Span,
+    pub(crate) args: StepArgs,
+    /// The parameters after the receiver, in order.
+    pub(crate) params: Vec<Param>,
+    pub(crate) input: Set,
+    pub(crate) output: Output,
+}
+
+pub(crate) enum Param {
+    Context { by_ref: bool, ty: Type },
+    Event,
+}
+
+/// One event type, or the enum generated for a `OneOf!`.
+pub(crate) enum Set {
+    One(Type),
+    Union { ident: Ident, members: Vec<Type> },
+}
+
+impl Set {
+    pub(crate) fn members(&self) -> Vec<&Type> {
+        match self {
+            Self::One(ty) => vec![ty],
+            Self::Union { members, .. } => members.iter().collect(),
+        }
+    }
+}
+
+/// The shape of a step's return type: `Result<Option<Set>, E>` with each layer optional.
+pub(crate) struct Output {
+    pub(crate) result: Option<ResultShape>,
+    pub(crate) option: bool,
+    /// `None` for a step that returns `()`.
+    pub(crate) set: Option<Set>,
+}
+
+pub(crate) struct ResultShape {
+    /// `None` for an alias such as `anyhow::Result<T>`.
+    pub(crate) error: Option<Type>,
+    pub(crate) span: Span,
+}
+
+impl Step {
+    /// Every event type the step returns.
+    pub(crate) fn emits(&self) -> Vec<&Type> {
+        self.output
+            .set
+            .as_ref()
+            .map(Set::members)
+            .unwrap_or_default()
+    }
+
+    /// The step's context parameter, if it has one.
+    pub(crate) fn context(&self) -> Option<&Type> {
+        self.params.iter().find_map(|p| match p {
+            Param::Context { ty, .. } => Some(ty),
+            Param::Event => None,
+        })
+    }
+}
+
+/// Reads a step's signature, rewriting its `OneOf!` sets into enums added to `unions` (even if
+/// the signature has errors, so that it still names existing types).
+pub(crate) fn analyze(
+    sig: &mut Signature,
+    vis: &Visibility,
+    args: StepArgs,
+    kind: Kind<'_>,
+    unions: &mut Vec<Union>,
+    errors: &Errors,
+) -> Option<Step> {
+    let ident = sig.ident.clone();
+    let (name, name_span) = match &args.name {
+        Some(lit) => (lit.value(), lit.span()),
+        None => (
+            ident.to_string().trim_start_matches("r#").to_owned(),
+            ident.span(),
+        ),
+    };
+    let before = errors.count();
+
+    if sig.asyncness.is_none() {
+        errors.spanned(
+            sig.fn_token,
+            format_args!("step `{name}` must be an `async fn`"),
+        );
+    }
+    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        errors.spanned(
+            &sig.generics,
+            format_args!(
+                "step `{name}` cannot be generic: the event graph is read from concrete types"
+            ),
+        );
+    }
+    check_receiver(sig, &name, kind, errors);
+
+    let prefix = match kind {
+        Kind::Method(workflow) => workflow.to_string().trim_start_matches("r#").to_owned(),
+        Kind::Free => String::new(),
+    };
+    let camel = union::camel(&ident);
+    let owner = match kind {
+        Kind::Method(workflow) => format!("step `{name}` of `{workflow}`"),
+        Kind::Free => format!("step `{name}`"),
+    };
+    let mut sets = Sets {
+        step: &name,
+        owner: &owner,
+        vis,
+        unions,
+        errors,
+    };
+
+    let mut params = Vec::new();
+    let mut input = None;
+    for arg in &mut sig.inputs {
+        let FnArg::Typed(arg) = arg else {
+            continue;
+        };
+        if let Some(by_ref) = context_param(&arg.ty) {
+            if params.iter().any(|p| matches!(p, Param::Context { .. })) {
+                errors.spanned(
+                    &arg.ty,
+                    format_args!("step `{name}` takes two contexts; one is enough"),
+                );
+            }
+            params.push(Param::Context {
+                by_ref,
+                ty: (*arg.ty).clone(),
+            });
+            continue;
+        }
+        if input.is_some() {
+            errors.spanned(
+                &*arg,
+                format_args!(
+                    "step `{name}` takes a second event parameter; a step takes one event (to wait for several, accept `OneOf![..]` and call `ctx.collect_events`)"
+                ),
+            );
+            continue;
+        }
+        params.push(Param::Event);
+        input = Some(sets.event_set(
+            &mut arg.ty,
+            format_ident!("{prefix}{camel}Input"),
+            "accepted by",
+        ));
+    }
+    let Some(input) = input else {
+        errors.spanned(
+            &sig.ident,
+            format_args!("step `{name}` has no event parameter; take the event that triggers it, e.g. `ev: StartEvent<String>`"),
+        );
+        return None;
+    };
+
+    let output = sets.output(&mut sig.output, format_ident!("{prefix}{camel}Output"));
+    if errors.count() != before {
+        return None;
+    }
+    Some(Step {
+        ident,
+        name,
+        name_span,
+        args,
+        params,
+        input,
+        output,
+    })
+}
+
+fn check_receiver(sig: &Signature, name: &str, kind: Kind<'_>, errors: &Errors) {
+    match (kind, sig.receiver()) {
+        (Kind::Method(_), None) => errors.spanned(
+            &sig.ident,
+            format_args!("step `{name}` must take `&self`: steps are methods of the workflow"),
+        ),
+        (Kind::Method(_), Some(receiver)) => match &receiver.kind {
+            ReceiverKind::Reference(_, _, None) => {}
+            ReceiverKind::Reference(_, _, Some(_)) => errors.spanned(
+                receiver,
+                format_args!(
+                    "step `{name}` must take `&self`, not `&mut self`: concurrent runs share the workflow, so keep per-run data in its state"
+                ),
+            ),
+            _ => errors.spanned(receiver, format_args!("step `{name}` must take `&self`")),
+        },
+        (Kind::Free, Some(receiver)) => errors.spanned(
+            receiver,
+            "`#[step]` on a method must be inside a `#[workflow]` impl; on its own, `#[step]` makes a free function a step",
+        ),
+        (Kind::Free, None) => {}
+    }
+}
+
+/// `Some(by_ref)` if the type is `Context<..>` or `&Context<..>`.
+fn context_param(ty: &Type) -> Option<bool> {
+    let (ty, by_ref) = match ty {
+        Type::Reference(r) if r.mutability.is_none() => (&*r.elem, true),
+        ty => (ty, false),
+    };
+    (last_ident(ty)? == "Context").then_some(by_ref)
+}
+
+/// Reads the event sets of one signature.
+struct Sets<'a> {
+    step: &'a str,
+    owner: &'a str,
+    vis: &'a Visibility,
+    unions: &'a mut Vec<Union>,
+    errors: &'a Errors,
+}
+
+impl Sets<'_> {
+    fn event_set(&mut self, ty: &mut Type, ident: Ident, role: &str) -> Set {
+        let step = self.step;
+        if union::is_one_of(ty) {
+            let about = format!("{role} {}", self.owner);
+            let union = union::rewrite(ty, ident.clone(), self.vis, about, self.errors);
+            let members = union.members.clone();
+            self.unions.push(union);
+            return Set::Union { ident, members };
+        }
+        match ty {
+            Type::Reference(_) => self.errors.spanned(
+                &*ty,
+                format_args!("step `{step}` must take its event by value"),
+            ),
+            Type::ImplTrait(_) => self.errors.spanned(
+                &*ty,
+                format_args!(
+                    "step `{step}` cannot be generic: the event graph is read from concrete types"
+                ),
+            ),
+            _ => {}
+        }
+        Set::One(ty.clone())
+    }
+
+    fn output(&mut self, ret: &mut ReturnType, ident: Ident) -> Output {
+        let ReturnType::Type(_, ty) = ret else {
+            return Output {
+                result: None,
+                option: false,
+                set: None,
+            };
+        };
+        let mut ty: &mut Type = ty;
+        let mut result = None;
+        if is_wrapper(ty, "Result") {
+            let error = type_args(ty).get(1).map(|e| (*e).clone());
+            result = Some(ResultShape {
+                error,
+                span: ty.span(),
+            });
+            ty = first_arg_mut(ty);
+        }
+        let mut option = false;
+        if is_wrapper(ty, "Option") {
+            option = true;
+            ty = first_arg_mut(ty);
+            if is_wrapper(ty, "Result") {
+                self.errors.spanned(
+                    &*ty,
+                    "put `Result` outside `Option`: `Result<Option<Event>, Error>`",
+                );
+            }
+        }
+        let set = if is_unit(ty) {
+            if option {
+                self.errors.spanned(
+                    &*ty,
+                    format_args!("step `{}` returns `Option<()>`; return `()` for a step that emits no event", self.step),
+                );
+            }
+            None
+        } else {
+            Some(self.event_set(ty, ident, "returned by"))
+        };
+        Output {
+            result,
+            option,
+            set,
+        }
+    }
+}
+
+/// Whether `ty` is `Name<T, ..>` with at least one type argument.
+fn is_wrapper(ty: &Type, name: &str) -> bool {
+    matches!(ty, Type::Path(_))
+        && last_ident(ty).is_some_and(|i| i == name)
+        && !type_args(ty).is_empty()
+}
+
+/// The first type argument of a type that [`is_wrapper`] accepted.
+fn first_arg_mut(ty: &mut Type) -> &mut Type {
+    let arg = match ty {
+        Type::Path(path) => {
+            path.path
+                .segments
+                .last_mut()
+                .and_then(|last| match &mut last.arguments {
+                    syn::PathArguments::AngleBracketed(args) => {
+                        args.args.iter_mut().find_map(|arg| match arg {
+                            syn::GenericArgument::Type(ty) => Some(ty),
+                            _ => None,
+                        })
+                    }
+                    _ => None,
+                })
+        }
+        _ => None,
+    };
+    match arg {
+        Some(arg) => arg,
+        None => unreachable!("`is_wrapper` checked that the type has a type argument"),
+    }
+}

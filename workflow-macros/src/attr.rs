@@ -1,0 +1,188 @@
+//! Arguments of `#[workflow(...)]` and `#[step(...)]`.
+
+use proc_macro2::{Span, TokenStream};
+use syn::meta::ParseNestedMeta;
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{LitInt, LitStr, Path, Token, Type};
+
+use crate::errors::Errors;
+
+const WORKFLOW_ARGS: &str = "`start`, `stop`, `state`, `open`, `name`, `crate`";
+const STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`";
+const FREE_STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `crate`";
+const CHECKS: &str = "`dead_end`, `unreachable`";
+
+/// `#[workflow(...)]`.
+#[derive(Default)]
+pub(crate) struct WorkflowArgs {
+    pub(crate) name: Option<LitStr>,
+    pub(crate) start: Option<Type>,
+    pub(crate) stop: Option<Type>,
+    pub(crate) state: Option<Type>,
+    pub(crate) open: Option<Span>,
+    pub(crate) krate: Option<Path>,
+}
+
+/// `#[step(...)]`.
+#[derive(Default)]
+pub(crate) struct StepArgs {
+    pub(crate) name: Option<LitStr>,
+    pub(crate) num_workers: Option<LitInt>,
+    pub(crate) sends: Vec<Type>,
+    pub(crate) stream_only: Vec<Type>,
+    pub(crate) allow_dead_end: bool,
+    pub(crate) allow_unreachable: bool,
+    pub(crate) krate: Option<Path>,
+}
+
+impl WorkflowArgs {
+    pub(crate) fn parse(tokens: TokenStream, errors: &Errors) -> Self {
+        let mut args = Self::default();
+        parse_list(tokens, errors, |meta| {
+            if meta.path.is_ident("name") {
+                set_once(&mut args.name, meta.value()?.parse()?, &meta, errors);
+            } else if meta.path.is_ident("start") {
+                set_once(&mut args.start, meta.value()?.parse()?, &meta, errors);
+            } else if meta.path.is_ident("stop") {
+                set_once(&mut args.stop, meta.value()?.parse()?, &meta, errors);
+            } else if meta.path.is_ident("state") {
+                set_once(&mut args.state, meta.value()?.parse()?, &meta, errors);
+            } else if meta.path.is_ident("open") {
+                set_once(&mut args.open, meta.path.span(), &meta, errors);
+            } else if meta.path.is_ident("crate") {
+                set_once(&mut args.krate, parse_crate(&meta)?, &meta, errors);
+            } else {
+                unknown(&meta, "#[workflow]", WORKFLOW_ARGS, errors)?;
+            }
+            Ok(())
+        });
+        args
+    }
+}
+
+impl StepArgs {
+    /// Parses the arguments of a `#[step]` inside a `#[workflow]` impl, or on a free function.
+    pub(crate) fn parse(tokens: TokenStream, free: bool, errors: &Errors) -> Self {
+        let mut args = Self::default();
+        parse_list(tokens, errors, |meta| {
+            if meta.path.is_ident("name") {
+                set_once(&mut args.name, meta.value()?.parse()?, &meta, errors);
+            } else if meta.path.is_ident("num_workers") {
+                let value: LitInt = meta.value()?.parse()?;
+                if value.base10_parse::<usize>().map_or(true, |n| n == 0) {
+                    errors.spanned(&value, "`num_workers` must be a whole number of at least 1");
+                }
+                set_once(&mut args.num_workers, value, &meta, errors);
+            } else if meta.path.is_ident("sends") {
+                args.sends.extend(parse_types(&meta)?);
+            } else if meta.path.is_ident("stream_only") {
+                args.stream_only.extend(parse_types(&meta)?);
+            } else if meta.path.is_ident("allow") {
+                meta.parse_nested_meta(|check| {
+                    if check.path.is_ident("dead_end") {
+                        args.allow_dead_end = true;
+                    } else if check.path.is_ident("unreachable") {
+                        args.allow_unreachable = true;
+                    } else {
+                        errors.spanned(
+                            &check.path,
+                            format_args!(
+                                "unknown check `{}` in `allow(..)`; expected one of: {CHECKS}",
+                                path_text(&check.path)
+                            ),
+                        );
+                    }
+                    Ok(())
+                })?;
+            } else if free && meta.path.is_ident("crate") {
+                set_once(&mut args.krate, parse_crate(&meta)?, &meta, errors);
+            } else if meta.path.is_ident("crate") {
+                skip_value(&meta)?;
+                errors.spanned(&meta.path, "set `crate = ..` on the `#[workflow]` attribute, which applies to all its steps");
+            } else {
+                let valid = if free { FREE_STEP_ARGS } else { STEP_ARGS };
+                unknown(&meta, "#[step]", valid, errors)?;
+            }
+            Ok(())
+        });
+        args
+    }
+}
+
+/// Parses a comma-separated argument list, reporting each bad argument and going on.
+fn parse_list(
+    tokens: TokenStream,
+    errors: &Errors,
+    mut each: impl FnMut(ParseNestedMeta<'_>) -> syn::Result<()>,
+) {
+    let parser = syn::meta::parser(|meta| each(meta));
+    if let Err(error) = parser.parse2(tokens) {
+        errors.push(error);
+    }
+}
+
+fn set_once<T>(slot: &mut Option<T>, value: T, meta: &ParseNestedMeta<'_>, errors: &Errors) {
+    if slot.is_some() {
+        errors.spanned(
+            &meta.path,
+            format_args!("duplicate argument `{}`", path_text(&meta.path)),
+        );
+    } else {
+        *slot = Some(value);
+    }
+}
+
+fn unknown(
+    meta: &ParseNestedMeta<'_>,
+    attr: &str,
+    valid: &str,
+    errors: &Errors,
+) -> syn::Result<()> {
+    skip_value(meta)?;
+    errors.spanned(
+        &meta.path,
+        format_args!(
+            "unknown `{attr}` argument `{}`; expected one of: {valid}",
+            path_text(&meta.path)
+        ),
+    );
+    Ok(())
+}
+
+/// Consumes `= value` or `(..)` after an argument we will not interpret, so that parsing can
+/// go on to the next one.
+fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let _content;
+        syn::parenthesized!(_content in meta.input);
+    }
+    Ok(())
+}
+
+/// `sends(A, B<C>)`.
+fn parse_types(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<Type>> {
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let types = Punctuated::<Type, Token![,]>::parse_terminated(&content)?;
+    Ok(types.into_iter().collect())
+}
+
+/// `crate = path` or `crate = "path"`.
+fn parse_crate(meta: &ParseNestedMeta<'_>) -> syn::Result<Path> {
+    let value = meta.value()?;
+    if value.peek(LitStr) {
+        let lit: LitStr = value.parse()?;
+        lit.parse_with(Path::parse_mod_style)
+    } else {
+        Path::parse_mod_style(value)
+    }
+}
+
+pub(crate) fn path_text(path: &Path) -> String {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    segments.join("::")
+}

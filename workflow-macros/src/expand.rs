@@ -1,0 +1,293 @@
+//! Generated code: the `Workflow` and `FreeStep` impls.
+//!
+//! Everything generated names runtime items through `<crate>::__private` (imported as `__ef`)
+//! and prefixes its locals with `__ef_`, so user code can shadow or rename anything.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Ident, ItemFn, ItemImpl, LitStr, Type};
+
+use crate::ast::{Output, Param, Set, Step};
+use crate::types::type_args;
+use crate::union::{self, Union};
+
+/// What `#[workflow]` generates for a valid impl, besides the impl itself.
+pub(crate) struct WorkflowParts<'a> {
+    pub(crate) item: &'a ItemImpl,
+    pub(crate) name: String,
+    pub(crate) start: Option<&'a Type>,
+    pub(crate) stop: Option<&'a Type>,
+    pub(crate) state: Option<&'a Type>,
+    pub(crate) checked: bool,
+    pub(crate) krate: &'a TokenStream,
+}
+
+/// The `Workflow` impl of `steps`, or (with no steps) the stand-in emitted next to errors so
+/// that code using the workflow still type-checks.
+pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Union]) -> TokenStream {
+    let WorkflowParts {
+        item, name, krate, ..
+    } = parts;
+    let (impl_generics, _, where_clause) = item.generics.split_for_impl();
+    let self_ty = &item.self_ty;
+    let start = parts
+        .start
+        .map_or_else(|| quote!(__ef::StartEvent), ToTokens::to_token_stream);
+    let stop = parts
+        .stop
+        .map_or_else(|| quote!(__ef::StopEvent), ToTokens::to_token_stream);
+    let state = parts
+        .state
+        .map_or_else(|| quote!(()), ToTokens::to_token_stream);
+    let steps = steps.iter().map(|step| step_def(step));
+    let unions = unions.iter().map(|u| union::expand(u, krate));
+    // A generic workflow is a workflow for the instantiations that can be shared across runs.
+    let bounds = if item.generics.params.is_empty() {
+        quote!()
+    } else if where_clause.is_some() {
+        quote!(, #self_ty: __ef::Send + __ef::Sync + 'static)
+    } else {
+        quote!(where #self_ty: __ef::Send + __ef::Sync + 'static)
+    };
+    let checked = parts.checked.then(|| {
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics __ef::CheckedWorkflow for #self_ty #where_clause #bounds {}
+        }
+    });
+    quote! {
+        #item
+
+        #(#unions)*
+
+        const _: () = {
+            use #krate::__private as __ef;
+
+            #[automatically_derived]
+            impl #impl_generics __ef::Workflow for #self_ty #where_clause #bounds {
+                type Start = #start;
+                type Stop = #stop;
+                type State = #state;
+                const NAME: &'static str = #name;
+                const STEPS: &'static [__ef::StepDef<Self>] = &[#(#steps),*];
+            }
+
+            #checked
+        };
+    }
+}
+
+fn step_def(step: &Step) -> TokenStream {
+    let spec = spec(step);
+    let ident = &step.ident;
+    let args = call_args(step);
+    let call = quote!(__ef_this.#ident(#(#args),*).await);
+    let body = body(step, &call);
+    quote! {
+        __ef::StepDef {
+            spec: #spec,
+            call: |__ef_this, __ef_event, __ef_ctx| {
+                let __ef_this = __ef::Arc::clone(__ef_this);
+                #body
+            },
+        }
+    }
+}
+
+/// The step's future: converts the event, calls the step, converts what it returned.
+fn body(step: &Step, call: &TokenStream) -> TokenStream {
+    let name = &step.name;
+    let input = match &step.input {
+        Set::One(ty) => quote_spanned!(ty.span()=> __ef::input::<#ty>(__ef_event, #name)),
+        Set::Union { ident, .. } => quote!(__ef::input_union::<#ident>(__ef_event, #name)),
+    };
+    let output = output(&step.output);
+    // Spanned on the step so that a future that is not `Send` is reported there.
+    let future = quote_spanned!(step.ident.span()=> __ef::step_future);
+    quote! {
+        #future(async move {
+            let __ef_input = #input;
+            let __ef_output = #call;
+            #output
+        })
+    }
+}
+
+fn call_args(step: &Step) -> Vec<TokenStream> {
+    step.params
+        .iter()
+        .map(|param| match param {
+            Param::Context { by_ref: true, ty } => quote_spanned!(ty.span()=> &__ef_ctx),
+            Param::Context { by_ref: false, ty } => quote_spanned!(ty.span()=> __ef_ctx),
+            Param::Event => quote!(__ef_input),
+        })
+        .collect()
+}
+
+/// Converts `__ef_output` into the runtime's `Result<Emit, BoxError>`.
+fn output(output: &Output) -> TokenStream {
+    let emit = |value: TokenStream| -> TokenStream {
+        let one = |value: TokenStream| match &output.set {
+            None => quote!({
+                let () = #value;
+                __ef::Emit::None
+            }),
+            Some(Set::One(ty)) => quote_spanned!(ty.span()=> __ef::emit::<#ty>(#value)),
+            Some(Set::Union { ident, .. }) => quote!(__ef::emit_union::<#ident>(#value)),
+        };
+        if output.option {
+            let some = one(quote!(__ef_event));
+            quote! {
+                match #value {
+                    __ef::Some(__ef_event) => #some,
+                    __ef::None => __ef::Emit::None,
+                }
+            }
+        } else {
+            one(value)
+        }
+    };
+    match &output.result {
+        None => {
+            let ok = emit(quote!(__ef_output));
+            quote!(__ef::Ok(#ok))
+        }
+        Some(result) => {
+            let ok = emit(quote!(__ef_ok));
+            let error = match &result.error {
+                Some(ty) => quote_spanned!(ty.span()=> __ef::error::<#ty>(__ef_error)),
+                None => quote_spanned!(result.span=> __ef::error(__ef_error)),
+            };
+            quote! {
+                match __ef_output {
+                    __ef::Ok(__ef_ok) => __ef::Ok(#ok),
+                    __ef::Err(__ef_error) => __ef::Err(#error),
+                }
+            }
+        }
+    }
+}
+
+/// `StepSpec { .. }`, listing only what differs from `StepSpec::new`.
+fn spec(step: &Step) -> TokenStream {
+    let name = &step.name;
+    let types = |list: Vec<&Type>| -> TokenStream {
+        let entries = list
+            .into_iter()
+            .map(|ty| quote_spanned!(ty.span()=> __ef::EventType::of::<#ty>()));
+        quote!(&[#(#entries),*])
+    };
+    let mut fields = vec![];
+    let accepts = types(step.input.members());
+    fields.push(quote!(accepts: #accepts));
+    let emits = step.emits();
+    if !emits.is_empty() {
+        let emits = types(emits);
+        fields.push(quote!(emits: #emits));
+    }
+    if !step.args.sends.is_empty() {
+        let sends = types(step.args.sends.iter().collect());
+        fields.push(quote!(sends: #sends));
+    }
+    if !step.args.stream_only.is_empty() {
+        let stream_only = types(step.args.stream_only.iter().collect());
+        fields.push(quote!(stream_only: #stream_only));
+    }
+    if let Some(n) = &step.args.num_workers {
+        fields.push(quote!(num_workers: #n));
+    }
+    if step.args.allow_dead_end {
+        fields.push(quote!(allow_dead_end: true));
+    }
+    if step.args.allow_unreachable {
+        fields.push(quote!(allow_unreachable: true));
+    }
+    quote! {
+        __ef::StepSpec {
+            #(#fields,)*
+            ..__ef::StepSpec::new(#name)
+        }
+    }
+}
+
+/// The name of the struct `#[step]` generates for a free function: `search` → `SearchStep`.
+pub(crate) fn free_step_ident(func: &ItemFn) -> Ident {
+    let camel = union::camel(&func.sig.ident);
+    format_ident!("{camel}Step", span = func.sig.ident.span())
+}
+
+/// What `#[step]` generates for a free function. With `step: None` (the function has errors),
+/// a stand-in that keeps code naming the step type-checking.
+pub(crate) fn free_step(
+    func: &ItemFn,
+    step: Option<&Step>,
+    unions: &[Union],
+    krate: &TokenStream,
+) -> TokenStream {
+    let vis = &func.vis;
+    let ident = free_step_ident(func);
+    let fn_name = func.sig.ident.to_string();
+    let fn_name = fn_name.trim_start_matches("r#");
+    let doc = format!(
+        "The step `{fn_name}`, to add to a workflow with `RunnerBuilder::step({ident})`. Generated by `#[step]`."
+    );
+    let unions = unions.iter().map(|u| union::expand(u, krate));
+    let state = step.and_then(Step::context).map(context_state);
+    let (generics, state) = match state {
+        Some(state) => (quote!(), state),
+        None => (quote!(<__EfState: __ef::State>), quote!(__EfState)),
+    };
+    let (spec, call) = match step {
+        Some(step) => {
+            let fn_ident = &step.ident;
+            let args = call_args(step);
+            let call = quote!(#fn_ident(#(#args),*).await);
+            (spec(step), body(step, &call))
+        }
+        None => {
+            let name = LitStr::new(fn_name, Span::call_site());
+            (
+                quote!(__ef::StepSpec::new(#name)),
+                quote!(__ef::step_future(async { __ef::Ok(__ef::Emit::None) })),
+            )
+        }
+    };
+    quote! {
+        #func
+
+        #(#unions)*
+
+        #[doc = #doc]
+        #[derive(#krate::__private::Clone, #krate::__private::Copy, #krate::__private::Debug, #krate::__private::Default)]
+        #vis struct #ident;
+
+        const _: () = {
+            use #krate::__private as __ef;
+
+            #[automatically_derived]
+            impl #generics __ef::FreeStep<#state> for #ident {
+                fn spec(&self) -> &'static __ef::StepSpec {
+                    static SPEC: __ef::StepSpec = #spec;
+                    &SPEC
+                }
+
+                fn call(__ef_event: __ef::AnyEvent, __ef_ctx: __ef::Context<#state>) -> __ef::StepFuture {
+                    #call
+                }
+            }
+        };
+    }
+}
+
+/// `S` in `&Context<S>`, or `()` for `&Context`.
+fn context_state(ty: &Type) -> TokenStream {
+    let ty = match ty {
+        Type::Reference(r) => &*r.elem,
+        ty => ty,
+    };
+    match type_args(ty).first() {
+        Some(state) => state.to_token_stream(),
+        None => quote!(()),
+    }
+}

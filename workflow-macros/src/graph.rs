@@ -1,0 +1,169 @@
+//! The compile-time check of a workflow's event graph.
+
+#[path = "../../workflow-core/src/graph/rules.rs"]
+#[allow(
+    dead_code,
+    reason = "shared with eventflow-core, which uses parts the macros do not"
+)]
+mod rules;
+
+use proc_macro2::Span;
+use syn::Type;
+use syn::spanned::Spanned;
+
+use crate::ast::Step;
+use crate::errors::Errors;
+use crate::types::{key, last_ident};
+use rules::{Graph, Node, Problem, Site};
+
+/// A start or stop event type of a workflow.
+pub(crate) struct Boundary {
+    pub(crate) ty: Type,
+    pub(crate) key: String,
+}
+
+/// Finds the start event: the `start = ..` argument, or the one `StartEvent<..>` that steps
+/// accept.
+pub(crate) fn start(
+    explicit: Option<&Type>,
+    steps: &[Step],
+    self_ty: &Type,
+    errors: &Errors,
+) -> Option<Boundary> {
+    let candidates = steps.iter().flat_map(|s| s.input.members());
+    boundary(
+        explicit,
+        candidates,
+        "StartEvent",
+        self_ty,
+        errors,
+        |found| {
+            match found {
+        None => "no step accepts a start event: take `StartEvent<T>` in the first step, or name the workflow's own start event with `#[workflow(start = MyStart)]`".to_owned(),
+        Some((a, b)) => format!("the workflow has two start events, `{a}` and `{b}`; a workflow starts from one event type"),
+    }
+        },
+    )
+}
+
+/// Finds the stop event: the `stop = ..` argument, or the one `StopEvent<..>` that steps emit.
+pub(crate) fn stop(
+    explicit: Option<&Type>,
+    steps: &[Step],
+    self_ty: &Type,
+    errors: &Errors,
+) -> Option<Boundary> {
+    let candidates = steps
+        .iter()
+        .flat_map(|s| s.emits().into_iter().chain(&s.args.sends));
+    boundary(
+        explicit,
+        candidates,
+        "StopEvent",
+        self_ty,
+        errors,
+        |found| {
+            match found {
+        None => "no step emits a stop event: return `StopEvent<T>` from the last step, or name the workflow's own stop event with `#[workflow(stop = MyStop)]`".to_owned(),
+        Some((a, b)) => format!("the workflow has two stop events, `{a}` and `{b}`; a workflow ends with one event type"),
+    }
+        },
+    )
+}
+
+fn boundary<'a>(
+    explicit: Option<&Type>,
+    candidates: impl Iterator<Item = &'a Type>,
+    name: &str,
+    self_ty: &Type,
+    errors: &Errors,
+    message: impl Fn(Option<(&str, &str)>) -> String,
+) -> Option<Boundary> {
+    if let Some(ty) = explicit {
+        return Some(Boundary {
+            ty: ty.clone(),
+            key: key(ty),
+        });
+    }
+    let mut found: Option<Boundary> = None;
+    for ty in candidates.filter(|ty| last_ident(ty).is_some_and(|i| i == name)) {
+        let ty_key = key(ty);
+        match &found {
+            None => {
+                found = Some(Boundary {
+                    ty: ty.clone(),
+                    key: ty_key,
+                })
+            }
+            Some(first) if first.key != ty_key => {
+                errors.spanned(ty, message(Some((&first.key, &ty_key))));
+                return None;
+            }
+            Some(_) => {}
+        }
+    }
+    if found.is_none() {
+        errors.spanned(self_ty, message(None));
+    }
+    found
+}
+
+/// Checks the graph of `steps` and reports every problem at the token it is about.
+pub(crate) fn check(steps: &[Step], start: &Boundary, stop: &Boundary, errors: &Errors) {
+    let mut events: Vec<String> = Vec::new();
+    let mut id = |key: String| -> usize {
+        if let Some(i) = events.iter().position(|e| *e == key) {
+            return i;
+        }
+        events.push(key);
+        events.len() - 1
+    };
+    let start_id = id(start.key.clone());
+    let stop_id = id(stop.key.clone());
+    let nodes: Vec<Node> = steps
+        .iter()
+        .map(|step| Node {
+            name: step.name.clone(),
+            accepts: step
+                .input
+                .members()
+                .into_iter()
+                .map(|t| id(key(t)))
+                .collect(),
+            emits: step.emits().into_iter().map(|t| id(key(t))).collect(),
+            sends: step.args.sends.iter().map(|t| id(key(t))).collect(),
+            stream_only: step.args.stream_only.iter().map(|t| id(key(t))).collect(),
+            allow_dead_end: step.args.allow_dead_end,
+            allow_unreachable: step.args.allow_unreachable,
+        })
+        .collect();
+    let graph = Graph {
+        steps: nodes,
+        events,
+        start: Some(start_id),
+        stop: Some(stop_id),
+        external: Vec::new(),
+    };
+    for problem in rules::check(&graph) {
+        let span = span_of(&problem, steps, start, stop);
+        errors.at(span, rules::describe(&graph, &problem));
+    }
+}
+
+fn span_of(problem: &Problem, steps: &[Step], start: &Boundary, stop: &Boundary) -> Span {
+    match (problem, problem.step().map(|i| &steps[i]), problem.site()) {
+        (Problem::NoStartConsumer, ..) => start.ty.span(),
+        (Problem::NoStopProducer, ..) => stop.ty.span(),
+        (Problem::DuplicateName { .. }, Some(step), _) => step.name_span,
+        (_, Some(step), Some(site)) => {
+            let ty = match site {
+                Site::Accepts(i) => step.input.members()[i],
+                Site::Emits(i) => step.emits()[i],
+                Site::Sends(i) => &step.args.sends[i],
+            };
+            ty.span()
+        }
+        (_, Some(step), None) => step.ident.span(),
+        (_, None, _) => Span::call_site(),
+    }
+}

@@ -1,0 +1,120 @@
+//! Reading types the way the event graph compares them.
+//!
+//! A proc macro sees tokens, not resolved types, so events are compared by spelling: a type is
+//! known by its last path segment and the keys of its generic arguments (`events::Order` and
+//! `Order` are the same event, `StartEvent<std::string::String>` is `StartEvent<String>`).
+//! Routing at run time compares `TypeId`s and is never fooled by this.
+
+use quote::ToTokens;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Ident, Type};
+
+/// The name under which the graph knows `ty`.
+pub(crate) fn key(ty: &Type) -> String {
+    let mut ty = ty.clone();
+    LastSegments.visit_type_mut(&mut ty);
+    let text = ty.to_token_stream().to_string();
+    tidy(&text)
+}
+
+struct LastSegments;
+
+impl VisitMut for LastSegments {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if let Type::Group(group) = ty {
+            *ty = (*group.elem).clone();
+        }
+        visit_mut::visit_type_mut(self, ty);
+    }
+
+    fn visit_type_path_mut(&mut self, path: &mut syn::TypePath) {
+        if path.qself.is_none() && path.path.segments.len() > 1 {
+            if let Some(last) = path.path.segments.pop() {
+                path.path.segments.clear();
+                path.path.segments.push(last);
+            }
+            path.path.leading_colon = None;
+        }
+        visit_mut::visit_type_path_mut(self, path);
+    }
+}
+
+/// `StartEvent < String >` → `StartEvent<String>`.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let prev = chars[..i].last().copied().unwrap_or(' ');
+            let next = chars.get(i + 1).copied().unwrap_or(' ');
+            let word = |c: char| c.is_alphanumeric() || c == '_';
+            // Keep the spaces that separate words (`dyn Trait`, `&'a mut T`).
+            if word(prev) && (word(next) || next == '\'') || prev == ',' {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The last path segment's identifier of a plain path type.
+pub(crate) fn last_ident(ty: &Type) -> Option<&Ident> {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => path.path.segments.last().map(|s| &s.ident),
+        Type::Group(group) => last_ident(&group.elem),
+        Type::Paren(paren) => last_ident(&paren.elem),
+        _ => None,
+    }
+}
+
+/// The generic type arguments of the last segment of a path type.
+pub(crate) fn type_args(ty: &Type) -> Vec<&Type> {
+    let path = match ty {
+        Type::Path(path) => path,
+        Type::Group(group) => return type_args(&group.elem),
+        _ => return Vec::new(),
+    };
+    let Some(last) = path.path.segments.last() else {
+        return Vec::new();
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return Vec::new();
+    };
+    args.args
+        .iter()
+        .filter_map(|arg| match arg {
+            syn::GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether `ty` is `()`.
+pub(crate) fn is_unit(ty: &Type) -> bool {
+    match ty {
+        Type::Tuple(tuple) => tuple.elems.is_empty(),
+        Type::Group(group) => is_unit(&group.elem),
+        Type::Paren(paren) => is_unit(&paren.elem),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    #[test]
+    fn keys_ignore_module_paths_and_spacing() {
+        let a: Type = parse_quote!(StartEvent<std::string::String>);
+        let b: Type = parse_quote!(::eventflow::StartEvent<String>);
+        assert_eq!(key(&a), "StartEvent<String>");
+        assert_eq!(key(&a), key(&b));
+        let c: Type = parse_quote!(events::Pair<u8, Vec<events::Item>>);
+        assert_eq!(key(&c), "Pair<u8, Vec<Item>>");
+        let d: Type = parse_quote!(StopEvent<()>);
+        assert_eq!(key(&d), "StopEvent<()>");
+    }
+}

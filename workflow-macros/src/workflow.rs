@@ -1,0 +1,223 @@
+//! `#[workflow]` and `#[step]`: parse, check, expand.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
+use syn::visit::Visit;
+use syn::{Attribute, ImplItem, ItemFn, ItemImpl, Meta};
+
+use crate::ast::{self, Kind, Step};
+use crate::attr::{StepArgs, WorkflowArgs};
+use crate::errors::Errors;
+use crate::expand::{self, WorkflowParts};
+use crate::graph;
+use crate::types::last_ident;
+use crate::union::Union;
+
+pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
+    let errors = Errors::new();
+    let args = WorkflowArgs::parse(args, &errors);
+    let mut item: ItemImpl = match syn::parse2(item.clone()) {
+        Ok(item) => item,
+        Err(error) => {
+            errors.push(error);
+            return with_errors(item, errors);
+        }
+    };
+    let krate = krate(args.krate.as_ref());
+    if let Some((path, _)) = &item.trait_ {
+        errors.spanned(
+            path,
+            "`#[workflow]` goes on an inherent impl (`impl MyWorkflow { .. }`), not on a trait impl",
+        );
+    }
+    let Some(self_ident) = last_ident(&item.self_ty).cloned() else {
+        errors.spanned(
+            &item.self_ty,
+            "`#[workflow]` goes on the impl of a named type: `impl MyWorkflow { .. }`",
+        );
+        return with_errors(item.into_token_stream(), errors);
+    };
+
+    let mut steps = Vec::new();
+    let mut unions = Vec::new();
+    for impl_item in &mut item.items {
+        let ImplItem::Fn(method) = impl_item else {
+            if let Some(attrs) = impl_item_attrs(impl_item) {
+                for attr in take_step_attrs(attrs) {
+                    errors.spanned(
+                        attr,
+                        "`#[step]` goes on the async methods of a `#[workflow]` impl",
+                    );
+                }
+            }
+            continue;
+        };
+        let mut attrs = take_step_attrs(&mut method.attrs).into_iter();
+        let Some(attr) = attrs.next() else {
+            continue;
+        };
+        for duplicate in attrs {
+            errors.spanned(duplicate, "duplicate `#[step]` attribute");
+        }
+        let step_args = StepArgs::parse(attr_args(&attr, &errors), false, &errors);
+        let kind = Kind::Method(&self_ident);
+        if let Some(step) = ast::analyze(
+            &mut method.sig,
+            &method.vis,
+            step_args,
+            kind,
+            &mut unions,
+            &errors,
+        ) {
+            steps.push(step);
+        }
+    }
+    check_generic_unions(&item, &unions, &errors);
+
+    let start = graph::start(args.start.as_ref(), &steps, &item.self_ty, &errors);
+    let stop = graph::stop(args.stop.as_ref(), &steps, &item.self_ty, &errors);
+    // With a broken signature the graph is incomplete and would only show follow-on problems.
+    if let (Some(start), Some(stop), None, true) = (&start, &stop, args.open, errors.is_empty()) {
+        graph::check(&steps, start, stop, &errors);
+    }
+
+    let name = args.name.as_ref().map_or_else(
+        || self_ident.to_string().trim_start_matches("r#").to_owned(),
+        syn::LitStr::value,
+    );
+    let parts = WorkflowParts {
+        item: &item,
+        name,
+        start: start.as_ref().map(|b| &b.ty),
+        stop: stop.as_ref().map(|b| &b.ty),
+        state: args.state.as_ref(),
+        checked: args.open.is_none(),
+        krate: &krate,
+    };
+    // On error the impl, its enums and a stand-in `Workflow` impl are still emitted, so the
+    // errors above are the only ones.
+    let valid = errors.is_empty();
+    let expanded = expand::workflow(&parts, if valid { &steps } else { &[] }, &unions);
+    match errors.finish() {
+        Ok(()) => expanded,
+        Err(error) => {
+            let error = error.into_compile_error();
+            quote!(#expanded #error)
+        }
+    }
+}
+
+/// `#[step]` on a free function.
+pub(crate) fn free_step(args: TokenStream, item: TokenStream) -> TokenStream {
+    let errors = Errors::new();
+    let args = StepArgs::parse(args, true, &errors);
+    let mut func: ItemFn = match syn::parse2(item.clone()) {
+        Ok(func) => func,
+        Err(error) => {
+            errors.push(error);
+            return with_errors(item, errors);
+        }
+    };
+    let krate = krate(args.krate.as_ref());
+    let mut unions = Vec::new();
+    let step = ast::analyze(
+        &mut func.sig,
+        &func.vis,
+        args,
+        Kind::Free,
+        &mut unions,
+        &errors,
+    );
+    let step: Option<&Step> = step.as_ref().filter(|_| errors.is_empty());
+    let expanded = expand::free_step(&func, step, &unions, &krate);
+    match errors.finish() {
+        Ok(()) => expanded,
+        Err(error) => {
+            let error = error.into_compile_error();
+            quote!(#expanded #error)
+        }
+    }
+}
+
+fn with_errors(item: TokenStream, errors: Errors) -> TokenStream {
+    match errors.finish() {
+        Ok(()) => item,
+        Err(error) => {
+            let error = error.into_compile_error();
+            quote!(#item #error)
+        }
+    }
+}
+
+pub(crate) fn krate(path: Option<&syn::Path>) -> TokenStream {
+    path.map_or_else(|| quote!(::eventflow), ToTokens::to_token_stream)
+}
+
+/// Removes the `#[step]` attributes (however the path is written) and returns them.
+fn take_step_attrs(attrs: &mut Vec<Attribute>) -> Vec<Attribute> {
+    let (steps, others) = std::mem::take(attrs).into_iter().partition(|attr| {
+        attr.path()
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "step")
+    });
+    *attrs = others;
+    steps
+}
+
+fn impl_item_attrs(item: &mut ImplItem) -> Option<&mut Vec<Attribute>> {
+    match item {
+        ImplItem::Const(c) => Some(&mut c.attrs),
+        ImplItem::Type(t) => Some(&mut t.attrs),
+        ImplItem::Macro(m) => Some(&mut m.attrs),
+        ImplItem::Fn(f) => Some(&mut f.attrs),
+        _ => None,
+    }
+}
+
+/// The tokens inside `#[step(..)]`.
+fn attr_args(attr: &Attribute, errors: &Errors) -> TokenStream {
+    match &attr.meta {
+        Meta::Path(_) => TokenStream::new(),
+        Meta::List(list) => list.tokens.clone(),
+        Meta::NameValue(meta) => {
+            errors.spanned(meta, "write `#[step]` or `#[step(..)]`");
+            TokenStream::new()
+        }
+    }
+}
+
+/// The generated enums are not generic, so their members cannot name the impl's parameters.
+fn check_generic_unions(item: &ItemImpl, unions: &[Union], errors: &Errors) {
+    let params: Vec<&syn::Ident> = item.generics.type_params().map(|p| &p.ident).collect();
+    if params.is_empty() {
+        return;
+    }
+    struct Finder<'a> {
+        params: &'a [&'a syn::Ident],
+        found: Option<&'a syn::Ident>,
+    }
+    impl<'ast> Visit<'ast> for Finder<'_> {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            if let Some(first) = path.segments.first() {
+                if let Some(param) = self.params.iter().find(|p| first.ident == ***p) {
+                    self.found = Some(param);
+                }
+            }
+            syn::visit::visit_path(self, path);
+        }
+    }
+    for member in unions.iter().flat_map(|u| &u.members) {
+        let mut finder = Finder {
+            params: &params,
+            found: None,
+        };
+        finder.visit_type(member);
+        if let Some(param) = finder.found {
+            errors.spanned(
+                member,
+                format_args!("`OneOf!` members cannot use the workflow's type parameter `{param}`: the enum generated for them is not generic"),
+            );
+        }
+    }
+}
