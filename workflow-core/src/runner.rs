@@ -231,7 +231,7 @@ impl<W: Workflow> fmt::Debug for Runner<W> {
 ///
 /// struct App;
 ///
-/// #[workflow(open)]
+/// #[workflow(open, stop = StopEvent<String>)]
 /// impl App {
 ///     #[step]
 ///     async fn parse(&self, ev: StartEvent<String>) -> Query {

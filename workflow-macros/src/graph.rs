@@ -27,6 +27,7 @@ pub(crate) struct Boundary {
 pub(crate) fn start(
     explicit: Option<&Type>,
     steps: &[Step],
+    open: bool,
     self_ty: &Type,
     errors: &Errors,
 ) -> Option<Boundary> {
@@ -39,6 +40,7 @@ pub(crate) fn start(
         errors,
         |found| {
             match found {
+        None if open => "no step of this open workflow accepts a start event; name it, since steps added later cannot be seen here: `#[workflow(open, start = StartEvent<T>)]`".to_owned(),
         None => "no step accepts a start event: take `StartEvent<T>` in the first step, or name the workflow's own start event with `#[workflow(start = MyStart)]`".to_owned(),
         Some((a, b)) => format!("the workflow has two start events, `{a}` and `{b}`; a workflow starts from one event type"),
     }
@@ -50,6 +52,7 @@ pub(crate) fn start(
 pub(crate) fn stop(
     explicit: Option<&Type>,
     steps: &[Step],
+    open: bool,
     self_ty: &Type,
     errors: &Errors,
 ) -> Option<Boundary> {
@@ -64,6 +67,7 @@ pub(crate) fn stop(
         errors,
         |found| {
             match found {
+        None if open => "no step of this open workflow emits a stop event; name it, since steps added later cannot be seen here: `#[workflow(open, stop = StopEvent<T>)]`".to_owned(),
         None => "no step emits a stop event: return `StopEvent<T>` from the last step, or name the workflow's own stop event with `#[workflow(stop = MyStop)]`".to_owned(),
         Some((a, b)) => format!("the workflow has two stop events, `{a}` and `{b}`; a workflow ends with one event type"),
     }

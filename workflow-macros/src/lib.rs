@@ -171,7 +171,7 @@ pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// struct Oracle;
 ///
-/// #[workflow(open)]
+/// #[workflow(open, stop = StopEvent<String>)]
 /// impl Oracle {
 ///     #[step]
 ///     async fn ask(&self, ev: StartEvent<String>) -> Query {

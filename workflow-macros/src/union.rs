@@ -136,11 +136,11 @@ pub(crate) fn expand(union: &Union, krate: &TokenStream) -> TokenStream {
         about,
         written,
     } = union;
-    let doc = format!("One of the events {about}: `OneOf![{written}]`.");
-    let doc_variants = members.iter().map(|m| format!("A `{}`.", key(m)));
+    let doc = format!(" One of the events {about}: `OneOf![{written}]`.");
+    let doc_variants = members.iter().map(|m| format!(" A `{}`.", key(m)));
     let wrap = members
         .iter()
-        .map(|m| quote_spanned!(m.span()=> #krate::__private::AnyEvent::new::<#m>));
+        .map(|m| quote_spanned!(m.span()=> __ef::AnyEvent::new::<#m>));
     let debug = variants.iter().map(|v| format!("{v}(..)"));
     let unwrap = members
         .iter()

@@ -74,8 +74,9 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
     }
     check_generic_unions(&item, &unions, &errors);
 
-    let start = graph::start(args.start.as_ref(), &steps, &item.self_ty, &errors);
-    let stop = graph::stop(args.stop.as_ref(), &steps, &item.self_ty, &errors);
+    let open = args.open.is_some();
+    let start = graph::start(args.start.as_ref(), &steps, open, &item.self_ty, &errors);
+    let stop = graph::stop(args.stop.as_ref(), &steps, open, &item.self_ty, &errors);
     // With a broken signature the graph is incomplete and would only show follow-on problems.
     if let (Some(start), Some(stop), None, true) = (&start, &stop, args.open, errors.is_empty()) {
         graph::check(&steps, start, stop, &errors);
