@@ -94,6 +94,12 @@ impl AnyEvent {
     }
 }
 
+impl<E: Event> From<E> for AnyEvent {
+    fn from(event: E) -> Self {
+        Self::new(event)
+    }
+}
+
 impl Clone for AnyEvent {
     fn clone(&self) -> Self {
         Self(self.0.clone_box())

@@ -118,11 +118,29 @@ fn call_args(step: &Step) -> Vec<TokenStream> {
     step.params
         .iter()
         .map(|param| match param {
-            Param::Context { by_ref: true, ty } => quote_spanned!(ty.span()=> &__ef_ctx),
-            Param::Context { by_ref: false, ty } => quote_spanned!(ty.span()=> __ef_ctx),
+            Param::Context { by_ref, ty } => {
+                // The first and last tokens carry the type's first and last spans, so a type
+                // mismatch underlines the whole `&Context<..>`.
+                let (first, last) = span_range(ty);
+                let ctx = Ident::new("__ef_ctx", last);
+                if *by_ref {
+                    let amp = quote_spanned!(first=> &);
+                    quote!(#amp #ctx)
+                } else {
+                    quote!(#ctx)
+                }
+            }
             Param::Event => quote!(__ef_input),
         })
         .collect()
+}
+
+/// The spans of the first and last tokens of `tokens`.
+fn span_range(tokens: &impl ToTokens) -> (Span, Span) {
+    let mut iter = tokens.to_token_stream().into_iter();
+    let first = iter.next().map_or_else(Span::call_site, |t| t.span());
+    let last = iter.last().map_or(first, |t| t.span());
+    (first, last)
 }
 
 /// Converts `__ef_output` into the runtime's `Result<Emit, BoxError>`.
