@@ -155,6 +155,8 @@ pub use eventflow_macros::{Event, step, workflow};
 /// ```
 #[macro_export]
 macro_rules! OneOf {
+    // What `#[workflow]` leaves in place of a `OneOf!` it replaced.
+    (@__eventflow_used) => { () };
     ($($members:tt)*) => {
         ::core::compile_error!(
             "`OneOf![..]` is only valid in the signature of a `#[step]` inside a `#[workflow]` impl, or of a free-function `#[step]`"

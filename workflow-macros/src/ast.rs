@@ -28,6 +28,9 @@ pub(crate) struct Step {
     pub(crate) params: Vec<Param>,
     pub(crate) input: Set,
     pub(crate) output: Output,
+    /// The signature has errors: the step still counts for finding the start and stop events,
+    /// so that they are not reported missing as a consequence.
+    pub(crate) broken: bool,
 }
 
 pub(crate) enum Param {
@@ -180,9 +183,7 @@ pub(crate) fn analyze(
     };
 
     let output = sets.output(&mut sig.output, format_ident!("{prefix}{camel}Output"));
-    if errors.count() != before {
-        return None;
-    }
+    let broken = errors.count() != before;
     Some(Step {
         ident,
         name,
@@ -191,6 +192,7 @@ pub(crate) fn analyze(
         params,
         input,
         output,
+        broken,
     })
 }
 
@@ -210,11 +212,8 @@ fn check_receiver(sig: &Signature, name: &str, kind: Kind<'_>, errors: &Errors) 
             ),
             _ => errors.spanned(receiver, format_args!("step `{name}` must take `&self`")),
         },
-        (Kind::Free, Some(receiver)) => errors.spanned(
-            receiver,
-            "`#[step]` on a method must be inside a `#[workflow]` impl; on its own, `#[step]` makes a free function a step",
-        ),
-        (Kind::Free, None) => {}
+        // `#[step]` on a free function rejects receivers before analysing the signature.
+        (Kind::Free, _) => {}
     }
 }
 

@@ -15,6 +15,8 @@ use crate::union::{self, Union};
 /// What `#[workflow]` generates for a valid impl, besides the impl itself.
 pub(crate) struct WorkflowParts<'a> {
     pub(crate) item: &'a ItemImpl,
+    /// The `#[step]` attribute paths as written, one per step.
+    pub(crate) step_paths: &'a [syn::Path],
     pub(crate) name: String,
     pub(crate) start: Option<&'a Type>,
     pub(crate) stop: Option<&'a Type>,
@@ -50,6 +52,16 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
     } else {
         quote!(where #self_ty: __ef::Send + __ef::Sync + 'static)
     };
+    // The removed `#[step]` attributes must still resolve (an import of `step` is used).
+    let mut markers: Vec<&syn::Path> = Vec::new();
+    for path in parts.step_paths {
+        if !markers
+            .iter()
+            .any(|m| m.to_token_stream().to_string() == path.to_token_stream().to_string())
+        {
+            markers.push(path);
+        }
+    }
     let checked = parts.checked.then(|| {
         quote! {
             #[automatically_derived]
@@ -74,6 +86,8 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
             }
 
             #checked
+
+            #( #[#markers(__eventflow_used)] const _: () = (); )*
         };
     }
 }
@@ -88,7 +102,7 @@ fn step_def(step: &Step) -> TokenStream {
         __ef::StepDef {
             spec: #spec,
             call: |__ef_this, __ef_event, __ef_ctx| {
-                let __ef_this = __ef::Arc::clone(__ef_this);
+                let __ef_this = __ef::Clone::clone(__ef_this);
                 #body
             },
         }
@@ -103,10 +117,9 @@ fn body(step: &Step, call: &TokenStream) -> TokenStream {
         Set::Union { ident, .. } => quote!(__ef::input_union::<#ident>(__ef_event, #name)),
     };
     let output = output(&step.output);
-    // Spanned on the step so that a future that is not `Send` is reported there.
-    let future = quote_spanned!(step.ident.span()=> __ef::step_future);
-    quote! {
-        #future(async move {
+    // Spanned on the step, so that a step whose future is not `Send` is reported there.
+    quote_spanned! {step.ident.span()=>
+        __ef::step_future(async move {
             let __ef_input = #input;
             let __ef_output = #call;
             #output

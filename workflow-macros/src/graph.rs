@@ -106,7 +106,8 @@ fn boundary<'a>(
             Some(_) => {}
         }
     }
-    if found.is_none() {
+    // With other errors pending, the event may be missing only because of them.
+    if found.is_none() && errors.is_empty() {
         errors.spanned(self_ty, message(None));
     }
     found

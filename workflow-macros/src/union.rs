@@ -7,7 +7,7 @@
 //! function `begin` gives `BeginInput` / `BeginOutput`.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote_spanned};
+use quote::{ToTokens, format_ident, quote_spanned};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Ident, Token, Type, Visibility};
@@ -21,6 +21,8 @@ pub(crate) struct Union {
     pub(crate) members: Vec<Type>,
     pub(crate) variants: Vec<Ident>,
     pub(crate) span: Span,
+    /// The macro's path as written (`OneOf`, `eventflow::OneOf`).
+    pub(crate) path: syn::Path,
     pub(crate) vis: Visibility,
     /// "accepted by step `x` of `W`", for the enum's documentation.
     pub(crate) about: String,
@@ -47,6 +49,7 @@ pub(crate) fn rewrite(
         members: Vec::new(),
         variants: Vec::new(),
         span: ty.span(),
+        path: syn::parse_quote!(OneOf),
         vis: vis.clone(),
         about,
         written: String::new(),
@@ -54,6 +57,7 @@ pub(crate) fn rewrite(
     let Type::Macro(mac) = &*ty else {
         return union;
     };
+    union.path = mac.mac.path.clone();
     let span = mac.span();
     let parsed = mac
         .mac
@@ -75,11 +79,23 @@ pub(crate) fn rewrite(
             continue;
         };
         let member_key = key(&member);
-        if keys.contains(&member_key) {
-            errors.spanned(
-                &member,
-                format_args!("`{member_key}` appears twice in this `OneOf!`"),
-            );
+        if let Some(first) = keys.iter().position(|k| *k == member_key) {
+            let written = |ty: &Type| ty.to_token_stream().to_string().replace(' ', "");
+            if written(&union.members[first]) == written(&member) {
+                errors.spanned(
+                    &member,
+                    format_args!("`{member_key}` appears twice in this `OneOf!`"),
+                );
+            } else {
+                errors.spanned(
+                    &member,
+                    format_args!(
+                        "`{}` and `{}` are both named `{member_key}`; the event graph and the generated variants know a type by its name, so give them different names",
+                        written(&union.members[first]),
+                        written(&member),
+                    ),
+                );
+            }
             continue;
         }
         if union.variants.contains(&variant) {
@@ -132,6 +148,7 @@ pub(crate) fn expand(union: &Union, krate: &TokenStream) -> TokenStream {
         members,
         variants,
         span,
+        path,
         vis,
         about,
         written,
@@ -157,6 +174,10 @@ pub(crate) fn expand(union: &Union, krate: &TokenStream) -> TokenStream {
 
         const _: () = {
             use #krate::__private as __ef;
+
+            // The `OneOf!` that was written is replaced, but it must still name the macro (an
+            // import of it is used, and editors resolve it).
+            let _: #path![@__eventflow_used] = ();
 
             #(
                 #[automatically_derived]

@@ -40,6 +40,7 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
 
     let mut steps = Vec::new();
     let mut unions = Vec::new();
+    let mut step_paths = Vec::new();
     for impl_item in &mut item.items {
         let ImplItem::Fn(method) = impl_item else {
             if let Some(attrs) = impl_item_attrs(impl_item) {
@@ -59,6 +60,7 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
         for duplicate in attrs {
             errors.spanned(duplicate, "duplicate `#[step]` attribute");
         }
+        step_paths.push(attr.path().clone());
         let step_args = StepArgs::parse(attr_args(&attr, &errors), false, &errors);
         let kind = Kind::Method(&self_ident);
         if let Some(step) = ast::analyze(
@@ -88,6 +90,7 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
     );
     let parts = WorkflowParts {
         item: &item,
+        step_paths: &step_paths,
         name,
         start: start.as_ref().map(|b| &b.ty),
         stop: stop.as_ref().map(|b| &b.ty),
@@ -110,6 +113,9 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// `#[step]` on a free function.
 pub(crate) fn free_step(args: TokenStream, item: TokenStream) -> TokenStream {
+    if is_used_marker(&args) {
+        return TokenStream::new();
+    }
     let errors = Errors::new();
     let args = StepArgs::parse(args, true, &errors);
     let mut func: ItemFn = match syn::parse2(item.clone()) {
@@ -121,6 +127,13 @@ pub(crate) fn free_step(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let krate = krate(args.krate.as_ref());
     let mut unions = Vec::new();
+    if let Some(receiver) = func.sig.receiver() {
+        errors.spanned(
+            receiver,
+            "`#[step]` on a method must be inside a `#[workflow]` impl; on its own, `#[step]` makes a free function a step",
+        );
+        return with_errors(func.into_token_stream(), errors);
+    }
     let step = ast::analyze(
         &mut func.sig,
         &func.vis,
@@ -129,7 +142,7 @@ pub(crate) fn free_step(args: TokenStream, item: TokenStream) -> TokenStream {
         &mut unions,
         &errors,
     );
-    let step: Option<&Step> = step.as_ref().filter(|_| errors.is_empty());
+    let step: Option<&Step> = step.as_ref().filter(|s| !s.broken);
     let expanded = expand::free_step(&func, step, &unions, &krate);
     match errors.finish() {
         Ok(()) => expanded,
@@ -138,6 +151,13 @@ pub(crate) fn free_step(args: TokenStream, item: TokenStream) -> TokenStream {
             quote!(#expanded #error)
         }
     }
+}
+
+/// `#[step(__eventflow_used)]`: left by `#[workflow]` where it removed a `#[step]`, so that the
+/// attribute's path is still resolved (an import of it is used); expands to nothing.
+fn is_used_marker(args: &TokenStream) -> bool {
+    let mut tokens = args.clone().into_iter();
+    matches!((tokens.next(), tokens.next()), (Some(proc_macro2::TokenTree::Ident(i)), None) if i == "__eventflow_used")
 }
 
 fn with_errors(item: TokenStream, errors: Errors) -> TokenStream {

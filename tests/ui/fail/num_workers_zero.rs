@@ -1,0 +1,13 @@
+use eventflow::prelude::*;
+
+struct Flow;
+
+#[workflow]
+impl Flow {
+    #[step(num_workers = 0)]
+    async fn only(&self, ev: StartEvent) -> StopEvent {
+        StopEvent::new(ev.input)
+    }
+}
+
+fn main() {}

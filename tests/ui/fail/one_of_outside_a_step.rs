@@ -1,0 +1,5 @@
+use eventflow::prelude::*;
+
+fn describe(_ev: OneOf![StartEvent | StopEvent]) {}
+
+fn main() {}

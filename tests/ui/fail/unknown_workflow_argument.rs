@@ -1,0 +1,13 @@
+use eventflow::prelude::*;
+
+struct Flow;
+
+#[workflow(timeout = 10)]
+impl Flow {
+    #[step]
+    async fn only(&self, ev: StartEvent) -> StopEvent {
+        StopEvent::new(ev.input)
+    }
+}
+
+fn main() {}
