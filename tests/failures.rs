@@ -107,7 +107,7 @@ async fn a_step_error_fails_the_run_with_the_step_name_and_the_original_error() 
 async fn a_panicking_step_fails_its_run_and_nothing_else() {
     let runner = Runner::new(Failing::default());
     let (events, result) = finish(runner.run(1)).await;
-    let error = result.err().expect("the run should fail");
+    let error = result.expect_err("the run should fail");
     assert_eq!(error.step(), Some("call_model"));
     let panic = error.downcast_ref::<StepPanic>().expect("a StepPanic");
     assert_eq!(

@@ -254,6 +254,10 @@ pub struct RunnerBuilder<W: Workflow> {
 impl<W: Workflow> RunnerBuilder<W> {
     /// Adds a step written as a free function with `#[step]` (pass its generated `<Name>Step`).
     #[must_use]
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "steps are unit structs, passed by value: `.step(SearchStep)`"
+    )]
     pub fn step<F: FreeStep<W::State>>(mut self, step: F) -> Self {
         self.steps.push((step.spec(), call_free::<W, F>));
         self

@@ -34,13 +34,13 @@ pub(crate) struct Step {
 }
 
 pub(crate) enum Param {
-    Context { by_ref: bool, ty: Type },
+    Context { by_ref: bool, ty: Box<Type> },
     Event,
 }
 
 /// One event type, or the enum generated for a `OneOf!`.
 pub(crate) enum Set {
-    One(Type),
+    One(Box<Type>),
     Union { ident: Ident, members: Vec<Type> },
 }
 
@@ -80,7 +80,7 @@ impl Step {
     /// The step's context parameter, if it has one.
     pub(crate) fn context(&self) -> Option<&Type> {
         self.params.iter().find_map(|p| match p {
-            Param::Context { ty, .. } => Some(ty),
+            Param::Context { ty, .. } => Some(&**ty),
             Param::Event => None,
         })
     }
@@ -154,7 +154,7 @@ pub(crate) fn analyze(
             }
             params.push(Param::Context {
                 by_ref,
-                ty: (*arg.ty).clone(),
+                ty: arg.ty.clone(),
             });
             continue;
         }
@@ -258,7 +258,7 @@ impl Sets<'_> {
             ),
             _ => {}
         }
-        Set::One(ty.clone())
+        Set::One(Box::new(ty.clone()))
     }
 
     fn output(&mut self, ret: &mut ReturnType, ident: Ident) -> Output {

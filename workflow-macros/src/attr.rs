@@ -115,9 +115,9 @@ impl StepArgs {
 fn parse_list(
     tokens: TokenStream,
     errors: &Errors,
-    mut each: impl FnMut(ParseNestedMeta<'_>) -> syn::Result<()>,
+    each: impl FnMut(ParseNestedMeta<'_>) -> syn::Result<()>,
 ) {
-    let parser = syn::meta::parser(|meta| each(meta));
+    let parser = syn::meta::parser(each);
     if let Err(error) = parser.parse2(tokens) {
         errors.push(error);
     }

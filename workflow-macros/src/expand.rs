@@ -42,7 +42,7 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
     let state = parts
         .state
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
-    let steps = steps.iter().map(|step| step_def(step));
+    let steps = steps.iter().map(step_def);
     let unions = unions.iter().map(|u| union::expand(u, krate));
     // A generic workflow is a workflow for the instantiations that can be shared across runs.
     let bounds = if item.generics.params.is_empty() {

@@ -97,7 +97,7 @@ fn boundary<'a>(
                 found = Some(Boundary {
                     ty: ty.clone(),
                     key: ty_key,
-                })
+                });
             }
             Some(first) if first.key != ty_key => {
                 errors.spanned(ty, message(Some((&first.key, &ty_key))));

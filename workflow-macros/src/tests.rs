@@ -28,7 +28,7 @@ fn expand_file(source: &str) -> String {
             },
             Item::Fn(mut item) => match take_attr(&mut item.attrs, "step") {
                 Some(args) => {
-                    out.extend(crate::workflow::free_step(args, item.into_token_stream()))
+                    out.extend(crate::workflow::free_step(args, item.into_token_stream()));
                 }
                 None => item.to_tokens(&mut out),
             },

@@ -45,7 +45,7 @@ pub(crate) fn rewrite(
     errors: &Errors,
 ) -> Union {
     let mut union = Union {
-        ident: ident.clone(),
+        ident,
         members: Vec::new(),
         variants: Vec::new(),
         span: ty.span(),
@@ -110,6 +110,7 @@ pub(crate) fn rewrite(
         union.variants.push(variant);
     }
     union.written = keys.join(" | ");
+    let ident = &union.ident;
     *ty = Type::Verbatim(quote_spanned!(span=> #ident));
     union
 }

@@ -220,10 +220,10 @@ fn check_generic_unions(item: &ItemImpl, unions: &[Union], errors: &Errors) {
     }
     impl<'ast> Visit<'ast> for Finder<'_> {
         fn visit_path(&mut self, path: &'ast syn::Path) {
-            if let Some(first) = path.segments.first() {
-                if let Some(param) = self.params.iter().find(|p| first.ident == ***p) {
-                    self.found = Some(param);
-                }
+            if let Some(first) = path.segments.first()
+                && let Some(param) = self.params.iter().find(|p| first.ident == ***p)
+            {
+                self.found = Some(param);
             }
             syn::visit::visit_path(self, path);
         }

@@ -249,7 +249,7 @@ impl<W: Workflow> RunTask<W> {
                     tracing::info!(target: "eventflow::verbose", "Step {name} produced event {}", event.name());
                 }
                 None => {
-                    tracing::info!(target: "eventflow::verbose", "Step {name} produced no event")
+                    tracing::info!(target: "eventflow::verbose", "Step {name} produced no event");
                 }
             }
         }

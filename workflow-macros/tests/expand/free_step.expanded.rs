@@ -14,6 +14,7 @@ pub enum CheckStockInput {
 }
 const _: () = {
     use ::eventflow::__private as __ef;
+    let _: OneOf![@ __eventflow_used] = ();
     #[automatically_derived]
     impl __ef::From<OrderPlaced> for CheckStockInput {
         fn from(event: OrderPlaced) -> Self {

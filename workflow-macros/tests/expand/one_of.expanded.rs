@@ -23,6 +23,7 @@ enum FeedbackMonitorBeginInput {
 }
 const _: () = {
     use ::eventflow::__private as __ef;
+    let _: OneOf![@ __eventflow_used] = ();
     #[automatically_derived]
     impl __ef::From<StartEvent<String>> for FeedbackMonitorBeginInput {
         fn from(event: StartEvent<String>) -> Self {
@@ -83,6 +84,7 @@ enum FeedbackMonitorBeginOutput {
 }
 const _: () = {
     use ::eventflow::__private as __ef;
+    let _: OneOf![@ __eventflow_used] = ();
     #[automatically_derived]
     impl __ef::From<GetFeedbackEvent> for FeedbackMonitorBeginOutput {
         fn from(event: GetFeedbackEvent) -> Self {
@@ -157,7 +159,7 @@ const _: () = {
                     ..__ef::StepSpec::new("begin")
                 },
                 call: |__ef_this, __ef_event, __ef_ctx| {
-                    let __ef_this = __ef::Arc::clone(__ef_this);
+                    let __ef_this = __ef::Clone::clone(__ef_this);
                     __ef::step_future(async move {
                         let __ef_input = __ef::input_union::<
                             FeedbackMonitorBeginInput,
@@ -179,7 +181,7 @@ const _: () = {
                     ..__ef::StepSpec::new("get_feedback")
                 },
                 call: |__ef_this, __ef_event, __ef_ctx| {
-                    let __ef_this = __ef::Arc::clone(__ef_this);
+                    let __ef_this = __ef::Clone::clone(__ef_this);
                     __ef::step_future(async move {
                         let __ef_input = __ef::input::<
                             GetFeedbackEvent,
@@ -207,4 +209,6 @@ const _: () = {
     }
     #[automatically_derived]
     impl __ef::CheckedWorkflow for FeedbackMonitor {}
+    #[step(__eventflow_used)]
+    const _: () = ();
 };

@@ -24,7 +24,7 @@ const _: () = {
                     ..__ef::StepSpec::new("start")
                 },
                 call: |__ef_this, __ef_event, __ef_ctx| {
-                    let __ef_this = __ef::Arc::clone(__ef_this);
+                    let __ef_this = __ef::Clone::clone(__ef_this);
                     __ef::step_future(async move {
                         let __ef_input = __ef::input::<
                             StartEvent<String>,
@@ -41,7 +41,7 @@ const _: () = {
                     ..__ef::StepSpec::new("second_step")
                 },
                 call: |__ef_this, __ef_event, __ef_ctx| {
-                    let __ef_this = __ef::Arc::clone(__ef_this);
+                    let __ef_this = __ef::Clone::clone(__ef_this);
                     __ef::step_future(async move {
                         let __ef_input = __ef::input::<
                             SecondStepEvent,
@@ -55,4 +55,6 @@ const _: () = {
     }
     #[automatically_derived]
     impl __ef::CheckedWorkflow for SimpleWorkflow {}
+    #[step(__eventflow_used)]
+    const _: () = ();
 };
