@@ -185,3 +185,8 @@ pub mod prelude {
 pub mod __private {
     pub use eventflow_core::__private::*;
 }
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,0 +1,176 @@
+//! The article's examples, run as a user runs them, print what the article shows.
+//!
+//! `cargo test` builds the examples before running this; each runs with `--fast` (no sleeps)
+//! and a seed that picks one branch or the other.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Runs `target/<profile>/examples/<name>` and returns its standard output, line by line.
+fn run_example(name: &str, args: &[&str]) -> Vec<String> {
+    let exe = std::env::current_exe().unwrap_or_default();
+    // The test binary is `<target>/<profile>/deps/examples-<hash>`.
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let binary = profile_dir.join("examples").join(name);
+    assert!(
+        binary.exists(),
+        "{} is missing: run `cargo test` (which builds the examples) or `cargo build --examples` first",
+        binary.display()
+    );
+    let output = Command::new(&binary)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+    assert!(
+        output.status.success(),
+        "{name} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn quickstart_runs_verbosely_and_prints_its_result() {
+    assert_eq!(
+        run_example("quickstart", &[]),
+        [
+            "Running step start with StartEvent",
+            "Step start produced event SecondStepEvent",
+            "Running step second_step with SecondStepEvent",
+            "Step second_step produced event StopEvent",
+            "hello world",
+        ]
+    );
+}
+
+#[test]
+fn feedback_monitor_loops_once_through_the_good_branch() {
+    assert_eq!(
+        run_example("feedback_monitor", &["--seed", "1", "--fast"]),
+        [
+            "We now return to the begin step",
+            "Will get the latest feedback for Apple",
+            "We now buy some sku with feedback Good.",
+            "Will place an order for Apple",
+            "We now return to the begin step",
+            "We're done for the day.",
+        ]
+    );
+}
+
+#[test]
+fn feedback_monitor_loops_once_through_the_bad_branch() {
+    assert_eq!(
+        run_example("feedback_monitor", &["--seed", "2", "--fast"]),
+        [
+            "We now return to the begin step",
+            "Will get the latest feedback for Apple",
+            "We now sell some sku with feedback Bad",
+            "Will clear out Apple",
+            "We now return to the begin step",
+            "We're done for the day.",
+        ]
+    );
+}
+
+#[test]
+fn feedback_monitor_v2_streams_timestamped_progress() {
+    let lines = run_example("feedback_monitor_v2", &["--seed", "1", "--fast"]);
+    // Streamed lines start with `HH:MM:SS `; the inventory manager prints on its own.
+    let streamed: Vec<&str> = lines
+        .iter()
+        .filter_map(|line| {
+            let (time, message) = line.split_at_checked(9)?;
+            let is_time = time.len() == 9
+                && time.bytes().enumerate().all(|(i, b)| match i {
+                    2 | 5 => b == b':',
+                    8 => b == b' ',
+                    _ => b.is_ascii_digit(),
+                });
+            is_time.then_some(message)
+        })
+        .collect();
+    assert_eq!(
+        streamed,
+        [
+            "We now return to the begin step",
+            "Will get the latest feedback for Apple",
+            "We now buy some sku with feedback Good.",
+            "We now return to the begin step",
+        ]
+    );
+    assert!(
+        lines.iter().any(|l| l == "Will place an order for Apple"),
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("Final result:  We're done for the day.")
+    );
+}
+
+fn count(lines: &[String], line: &str) -> usize {
+    lines.iter().filter(|l| *l == line).count()
+}
+
+#[test]
+fn complex_feedback_monitor_votes_over_three_concurrent_sources() {
+    for (seed, vote, action) in [
+        (
+            "1",
+            "{'Good': 2, 'Bad': 1}",
+            "Will place an order for Apple",
+        ),
+        ("2", "{'Bad': 2, 'Good': 1}", "Will clear out Apple"),
+    ] {
+        let lines = run_example("complex_feedback_monitor", &["--seed", seed, "--fast"]);
+        // The three sources all start before any of them answers.
+        let started: Vec<usize> = ["online_feedback", "offline_feedback", "trending_predict"]
+            .iter()
+            .filter_map(|step| {
+                lines
+                    .iter()
+                    .position(|l| *l == format!("Running step {step} with {}", source_event(step)))
+            })
+            .collect();
+        let first_answer = lines
+            .iter()
+            .position(|l| l.contains("produced event") && !l.contains("TradeEvent"));
+        assert_eq!(started.len(), 3, "{lines:?}");
+        assert!(started.iter().all(|&s| Some(s) < first_answer), "{lines:?}");
+        // The decision runs once per answer and decides once, on the last.
+        assert_eq!(
+            count(
+                &lines,
+                "Running step trading_decision with OnlineFeedbackEvent"
+            ),
+            1
+        );
+        assert_eq!(count(&lines, "Step trading_decision produced no event"), 2);
+        assert_eq!(
+            count(&lines, "Step trading_decision produced event TradeEvent"),
+            1
+        );
+        assert_eq!(count(&lines, vote), 1, "{lines:?}");
+        assert_eq!(count(&lines, action), 1, "{lines:?}");
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("We are done for the day.")
+        );
+    }
+}
+
+fn source_event(step: &str) -> &'static str {
+    match step {
+        "online_feedback" => "OnlineEvent",
+        "offline_feedback" => "OfflineEvent",
+        _ => "TrendingPredictionEvent",
+    }
+}
