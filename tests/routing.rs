@@ -450,3 +450,59 @@ async fn a_workflow_can_be_generic_over_its_dependencies() {
         Some("echo: hi")
     );
 }
+
+// --- order -----------------------------------------------------------------------------------
+
+#[derive(Default)]
+struct Ordered {
+    log: std::sync::Mutex<Vec<&'static str>>,
+}
+
+impl Ordered {
+    fn note(&self, what: &'static str) {
+        if let Ok(mut log) = self.log.lock() {
+            log.push(what);
+        }
+    }
+}
+
+#[workflow]
+impl Ordered {
+    // Sends `FromX`, then returns `FromY`: `x` must see its event before `y` sees its own.
+    #[step(sends(FromX))]
+    async fn start(&self, ctx: &Context, _ev: StartEvent) -> FromY {
+        ctx.send_event(FromX(1));
+        FromY(2)
+    }
+
+    #[step]
+    async fn x(&self, _ev: FromX) -> Ping {
+        self.note("x");
+        Ping(1)
+    }
+
+    #[step]
+    async fn y(&self, _ev: FromY) -> Ping {
+        self.note("y");
+        Ping(2)
+    }
+
+    #[step]
+    async fn end(&self, ctx: &Context, ev: Ping) -> Option<StopEvent<u32>> {
+        let pings = ctx.collect_many::<Ping>(ev, 2)?;
+        Some(StopEvent::new(pings.iter().map(|p| p.0).sum()))
+    }
+}
+
+#[tokio::test]
+async fn events_a_step_sends_are_routed_before_the_event_it_returns() {
+    let runner = Runner::new(Ordered::default());
+    assert_eq!(runner.run(()).await.ok(), Some(3));
+    let log = runner
+        .workflow()
+        .log
+        .lock()
+        .map(|l| l.clone())
+        .unwrap_or_default();
+    assert_eq!(log, ["x", "y"]);
+}

@@ -136,3 +136,38 @@ async fn a_thousand_concurrent_runs_each_stream_their_own_events() {
         assert_eq!(handler.await.ok(), Some(n % 5 * 10));
     }
 }
+
+struct Interleaved;
+
+#[workflow]
+impl Interleaved {
+    #[step(sends(Unheard), stream_only(Unheard, Progress))]
+    async fn only(&self, ctx: &Context, _ev: StartEvent) -> OneOf![Unheard | StopEvent<u32>] {
+        ctx.write_event_to_stream(Progress {
+            step: "only".into(),
+            n: 1,
+        });
+        ctx.send_event(Unheard(2));
+        ctx.write_event_to_stream(Progress {
+            step: "only".into(),
+            n: 3,
+        });
+        Unheard(4).into()
+    }
+}
+
+#[tokio::test]
+async fn written_sent_and_returned_events_reach_the_stream_in_the_order_they_happened() {
+    let mut handler = Runner::new(Interleaved).run(());
+    let mut seen = Vec::new();
+    while let Some(event) = handler.next().await {
+        if let Some(p) = event.downcast_ref::<Progress>() {
+            seen.push(p.n);
+        } else if let Some(u) = event.downcast_ref::<Unheard>() {
+            seen.push(u.0);
+        }
+    }
+    assert_eq!(seen, [1, 2, 3, 4]);
+    // Nothing stopped the run: once every branch had ended, it stalled.
+    assert!(matches!(handler.await, Err(WorkflowError::Stalled { .. })));
+}

@@ -29,7 +29,7 @@ impl Options {
                 "--fast" => FAST.store(true, Ordering::Relaxed),
                 "--seed" => seed = args.next().and_then(|s| s.parse().ok()),
                 other => {
-                    eprintln!("ignoring unknown argument {other:?} (expected --seed N, --fast)")
+                    eprintln!("ignoring unknown argument {other:?} (expected --seed N, --fast)");
                 }
             }
         }

@@ -78,6 +78,13 @@ impl<S> Context<S> {
     /// knows the event is produced. An event that no step accepts goes to the caller's stream.
     /// Sending the stop event ends the run. After the run has ended, sends are ignored.
     pub fn send_event<E: Event>(&self, event: E) {
+        let ty = TypeId::of::<E>();
+        let table = &self.run.table;
+        if table.route(ty).is_empty() && ty != table.stop {
+            // Nobody accepts it: it goes to the stream now, in order with what the step writes.
+            self.write_event_to_stream(event);
+            return;
+        }
         self.run.deliver(Envelope {
             event: AnyEvent::new(event),
             target: None,

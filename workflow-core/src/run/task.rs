@@ -326,7 +326,9 @@ impl<W: Workflow> RunTask<W> {
             _ => {}
         }
         self.shared.close();
-        self.steps.clear();
+        // Dropping a step's future runs its destructors; one that panics must not keep the
+        // caller from its result.
+        let _ = catch_unwind(AssertUnwindSafe(|| self.steps.clear()));
         self.deadline = None;
         tracing::debug!(target: "eventflow::run", ok = outcome.is_ok(), "run finished");
         // The caller may have stopped waiting; the run is over either way.
@@ -365,6 +367,11 @@ impl<W: Workflow> RunTask<W> {
                 continue;
             }
             if let Poll::Ready(Some(finished)) = self.steps.running.poll_next_unpin(cx) {
+                // What the step sent before returning goes first.
+                self.drain_inbox();
+                if self.is_done() {
+                    continue;
+                }
                 self.complete(finished);
                 progressed = true;
             }
