@@ -60,15 +60,17 @@ mod billing {
             BillInput::Priced(p) => format!("billed {} cents for {}", p.cents, p.sku),
             BillInput::Rejected(r) => format!("rejected: {}", r.0),
         };
-        ctx.state().edit(|l| l.audited.push(line.clone()));
-        // Sent, but the stop event returned below ends the run first: the audit never runs.
+        ctx.state()
+            .edit(|l| l.audited.push(format!("bill: {line}")));
+        // Routed before the stop event returned below: the audit runs first.
         ctx.send_event(Audit(line.clone()));
         StopEvent::new(line)
     }
 
     #[step(allow(dead_end))]
     pub(crate) async fn audit(ctx: &Context<Ledger>, ev: Audit) {
-        ctx.state().edit(|l| l.audited.push(ev.0));
+        ctx.state()
+            .edit(|l| l.audited.push(format!("audit: {}", ev.0)));
     }
 }
 
@@ -110,8 +112,13 @@ async fn free_function_steps_from_several_modules_make_one_workflow()
 async fn free_steps_share_the_run_state() -> Result<(), Box<dyn std::error::Error>> {
     let mut handler = shop()?.run(("fig".into(), 1));
     while handler.next().await.is_some() {}
-    // Written by `bill` once; `audit` never ran, as the run had stopped.
-    assert_eq!(handler.state().audited, ["billed 250 cents for fig"]);
+    assert_eq!(
+        handler.state().audited,
+        [
+            "bill: billed 250 cents for fig",
+            "audit: billed 250 cents for fig"
+        ]
+    );
     Ok(())
 }
 

@@ -75,8 +75,9 @@ impl<S> Context<S> {
     /// Sends `event` to every step that accepts its type, as if a step had returned it.
     ///
     /// Declare what a step sends with `#[step(sends(..))]`, so that compile-time validation
-    /// knows the event is produced. An event that no step accepts goes to the caller's stream.
-    /// Sending the stop event ends the run. After the run has ended, sends are ignored.
+    /// knows the event is produced. Events a step sends are routed before the event it returns,
+    /// in the order sent. An event that no step accepts goes to the caller's stream. Sending
+    /// the stop event ends the run. After the run has ended, sends are ignored.
     pub fn send_event<E: Event>(&self, event: E) {
         let ty = TypeId::of::<E>();
         let table = &self.run.table;

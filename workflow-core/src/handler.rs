@@ -15,12 +15,14 @@ use crate::error::WorkflowError;
 use crate::event::Stop;
 use crate::id::RunId;
 use crate::run::shared::RunShared;
+use crate::terminal;
 use crate::workflow::Workflow;
 
 /// What awaiting a run of `W` gives.
 pub type Output<W> = <<W as Workflow>::Stop as Stop>::Output;
 
-type Outcome<W> = Result<Output<W>, WorkflowError>;
+/// How a run ended: its stop event, or the error that ended it.
+pub(crate) type Outcome<W> = Result<<W as Workflow>::Stop, WorkflowError>;
 
 /// A running workflow: a [`Stream`] of the events it publishes, and a future of its result.
 ///
@@ -74,8 +76,10 @@ type Outcome<W> = Result<Output<W>, WorkflowError>;
 /// | timed out               | [`WorkflowTimedOut`](crate::WorkflowTimedOut) |
 /// | could never finish      | [`WorkflowStalled`](crate::WorkflowStalled)  |
 ///
-/// Events are buffered until read, so the stream can be read after the run has finished.
-/// Items are [`AnyEvent`]s: match them with [`AnyEvent::downcast_ref`].
+/// (If the tokio runtime shuts down under a run, the stream ends without a last event and the
+/// result is [`WorkflowError::Aborted`].) Events are buffered until read, so the stream can be
+/// read after the run has finished. Items are [`AnyEvent`]s: match them with
+/// [`AnyEvent::downcast_ref`].
 ///
 /// # The result
 ///
@@ -85,9 +89,38 @@ type Outcome<W> = Result<Output<W>, WorkflowError>;
 /// nobody read. Dropping the handler does not stop the run; [`cancel`](Self::cancel) does.
 pub struct WorkflowHandler<W: Workflow> {
     run: Arc<RunShared<W::State>>,
-    result: Option<oneshot::Receiver<Outcome<W>>>,
+    result: ResultSlot<W>,
     events: VecDeque<AnyEvent>,
+    /// Everything published was read; the last event comes from the outcome.
+    drained: bool,
+    /// The last event was yielded.
     ended: bool,
+}
+
+enum ResultSlot<W: Workflow> {
+    Waiting(oneshot::Receiver<Outcome<W>>),
+    Ready(Outcome<W>),
+    Taken,
+}
+
+// Nothing is ever pinned through a handler: the outcome is moved out, never polled in place.
+impl<W: Workflow> Unpin for WorkflowHandler<W> {}
+impl<W: Workflow> Unpin for RunResult<W> {}
+
+impl<W: Workflow> ResultSlot<W> {
+    /// The outcome, once the run has one.
+    fn poll(&mut self, cx: &mut TaskContext<'_>) -> Poll<Option<&Outcome<W>>> {
+        if let Self::Waiting(receiver) = self {
+            // The sender only goes away without sending if the run's task was dropped.
+            let outcome =
+                ready!(Pin::new(receiver).poll(cx)).unwrap_or(Err(WorkflowError::Aborted));
+            *self = Self::Ready(outcome);
+        }
+        Poll::Ready(match self {
+            Self::Ready(outcome) => Some(outcome),
+            _ => None,
+        })
+    }
 }
 
 impl<W: Workflow> WorkflowHandler<W> {
@@ -97,8 +130,9 @@ impl<W: Workflow> WorkflowHandler<W> {
     ) -> Self {
         Self {
             run,
-            result: Some(result),
+            result: ResultSlot::Waiting(result),
             events: VecDeque::new(),
+            drained: false,
             ended: false,
         }
     }
@@ -138,22 +172,25 @@ impl<W: Workflow> Stream for WorkflowHandler<W> {
         if this.ended {
             return Poll::Ready(None);
         }
-        if ready!(this.run.stream.poll_take(&mut this.events, cx)) {
-            Poll::Ready(this.events.pop_front())
-        } else {
-            this.ended = true;
-            Poll::Ready(None)
+        if !this.drained {
+            if ready!(this.run.stream.poll_take(&mut this.events, cx)) {
+                return Poll::Ready(this.events.pop_front());
+            }
+            this.drained = true;
         }
+        let last = ready!(this.result.poll(cx)).and_then(terminal::last_event);
+        this.ended = true;
+        Poll::Ready(last)
     }
 }
 
 impl<W: Workflow> IntoFuture for WorkflowHandler<W> {
-    type Output = Outcome<W>;
+    type Output = Result<Output<W>, WorkflowError>;
     type IntoFuture = RunResult<W>;
 
     fn into_future(mut self) -> RunResult<W> {
         RunResult {
-            result: self.result.take(),
+            result: std::mem::replace(&mut self.result, ResultSlot::Taken),
         }
     }
 }
@@ -176,20 +213,22 @@ impl<W: Workflow> fmt::Debug for WorkflowHandler<W> {
 /// The future of a run's result; see [`WorkflowHandler`].
 #[must_use = "a run's result does nothing unless awaited"]
 pub struct RunResult<W: Workflow> {
-    result: Option<oneshot::Receiver<Outcome<W>>>,
+    result: ResultSlot<W>,
 }
 
 impl<W: Workflow> Future for RunResult<W> {
-    type Output = Outcome<W>;
+    type Output = Result<Output<W>, WorkflowError>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Outcome<W>> {
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let Some(result) = &mut this.result else {
-            return Poll::Ready(Err(WorkflowError::Aborted));
-        };
-        let outcome = ready!(Pin::new(result).poll(cx)).unwrap_or(Err(WorkflowError::Aborted));
-        this.result = None;
-        Poll::Ready(outcome)
+        ready!(this.result.poll(cx));
+        Poll::Ready(
+            match std::mem::replace(&mut this.result, ResultSlot::Taken) {
+                ResultSlot::Ready(outcome) => outcome.map(Stop::into_output),
+                // Polled again after completing.
+                _ => Err(WorkflowError::Aborted),
+            },
+        )
     }
 }
 

@@ -1,5 +1,6 @@
 //! Run identifiers.
 
+use std::cell::Cell;
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
 use std::str::FromStr;
@@ -26,12 +27,10 @@ impl RunId {
     /// A fresh identifier.
     pub fn new() -> Self {
         static SEED: OnceLock<u64> = OnceLock::new();
-        static NEXT: AtomicU64 = AtomicU64::new(0);
         // std's RandomState is seeded from the OS, which is all the randomness an id needs.
         let seed = *SEED.get_or_init(|| RandomState::new().hash_one(0x5eed_u64));
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
         // splitmix64 is a bijection, so distinct counters give distinct ids.
-        Self(splitmix64(seed ^ n))
+        Self(splitmix64(seed ^ next_counter()))
     }
 
     /// The identifier as a number.
@@ -49,6 +48,25 @@ impl Default for RunId {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// A process-wide unique number. Threads take blocks of numbers from one counter, so that
+/// starting runs on many threads does not contend on it.
+fn next_counter() -> u64 {
+    const BLOCK: u64 = 1024;
+    static NEXT_BLOCK: AtomicU64 = AtomicU64::new(0);
+    thread_local! {
+        static RANGE: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+    }
+    RANGE.with(|range| {
+        let (mut next, mut end) = range.get();
+        if next == end {
+            next = NEXT_BLOCK.fetch_add(BLOCK, Ordering::Relaxed);
+            end = next + BLOCK;
+        }
+        range.set((next + 1, end));
+        next
+    })
 }
 
 fn splitmix64(mut x: u64) -> u64 {

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Event;
+use crate::{AnyEvent, Event, WorkflowError};
 
 /// Last stream item of a run that failed: a step returned an error or panicked.
 ///
@@ -64,4 +64,34 @@ impl Event for WorkflowTimedOut {
 
 impl Event for WorkflowStalled {
     const NAME: &'static str = "WorkflowStalled";
+}
+
+/// The last event of a run's stream, from how the run ended; `None` if its task was dropped.
+pub(crate) fn last_event<S: Event>(outcome: &Result<S, WorkflowError>) -> Option<AnyEvent> {
+    Some(match outcome {
+        Ok(stop) => AnyEvent::new(stop.clone()),
+        Err(WorkflowError::StepFailed {
+            step,
+            source,
+            attempts,
+            elapsed,
+        }) => AnyEvent::new(WorkflowFailed {
+            step: step.clone(),
+            error: source.to_string(),
+            attempts: *attempts,
+            elapsed: *elapsed,
+        }),
+        Err(WorkflowError::Cancelled) => AnyEvent::new(WorkflowCancelled {}),
+        Err(WorkflowError::TimedOut {
+            timeout,
+            active_steps,
+        }) => AnyEvent::new(WorkflowTimedOut {
+            timeout: *timeout,
+            active_steps: active_steps.clone(),
+        }),
+        Err(WorkflowError::Stalled { pending }) => AnyEvent::new(WorkflowStalled {
+            pending: pending.clone(),
+        }),
+        Err(WorkflowError::Aborted) => return None,
+    })
 }

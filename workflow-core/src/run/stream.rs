@@ -25,6 +25,9 @@ pub(crate) struct StreamChannel {
 struct Buffer {
     items: VecDeque<AnyEvent>,
     closed: bool,
+    /// The consumer found nothing and waits to be woken. Set and cleared under the lock, so a
+    /// publisher wakes it exactly when needed rather than on every event.
+    waiting: bool,
 }
 
 impl StreamChannel {
@@ -38,20 +41,29 @@ impl StreamChannel {
         if !self.is_watched() {
             return;
         }
-        {
+        let wake = {
             let mut buffer = self.lock();
             if buffer.closed {
                 return;
             }
             buffer.items.push_back(event);
+            std::mem::take(&mut buffer.waiting)
+        };
+        if wake {
+            self.waker.wake();
         }
-        self.waker.wake();
     }
 
     /// Ends the stream after what is buffered.
     pub(crate) fn close(&self) {
-        self.lock().closed = true;
-        self.waker.wake();
+        let wake = {
+            let mut buffer = self.lock();
+            buffer.closed = true;
+            std::mem::take(&mut buffer.waiting)
+        };
+        if wake {
+            self.waker.wake();
+        }
     }
 
     /// Moves everything buffered into `local`; `Ready(false)` once closed and drained.
@@ -63,9 +75,9 @@ impl StreamChannel {
         debug_assert!(local.is_empty());
         let mut buffer = self.lock();
         if buffer.items.is_empty() && !buffer.closed {
+            // Registered under the lock: a publisher that sees `waiting` finds this waker.
             self.waker.register(cx.waker());
-            // A publisher may have pushed between our check and the registration; the lock
-            // orders it before or after, and we still hold it.
+            buffer.waiting = true;
             return Poll::Pending;
         }
         std::mem::swap(local, &mut buffer.items);

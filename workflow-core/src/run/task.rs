@@ -10,7 +10,7 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context as TaskContext, Poll};
+use std::task::{Context as TaskContext, Poll, Waker};
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -23,12 +23,11 @@ use tracing::instrument::Instrumented;
 use crate::any_event::AnyEvent;
 use crate::context::Context;
 use crate::error::{BoxError, StepPanic, WorkflowError};
-use crate::event::{Event, Stop};
-use crate::handler::Output;
+
+use crate::handler::Outcome;
 use crate::run::shared::{Envelope, RunShared};
 use crate::runner::Engine;
 use crate::step::{Emit, StepFuture};
-use crate::terminal::{WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowTimedOut};
 use crate::workflow::Workflow;
 
 /// Loop iterations that made progress before the task yields to the scheduler, so a run that
@@ -43,14 +42,20 @@ pub(crate) struct RunTask<W: Workflow> {
     deadline: Option<Pin<Box<Sleep>>>,
     timeout: Option<Duration>,
     /// `None` once the run has ended.
-    result: Option<oneshot::Sender<Result<Output<W>, WorkflowError>>>,
+    result: Option<oneshot::Sender<Outcome<W>>>,
     start: Option<AnyEvent>,
 }
 
 /// The step executions of one run: running, and waiting for a worker.
 struct Steps {
     slots: Box<[Slot]>,
-    running: FuturesUnordered<Running>,
+    /// Executions that had to wait, created when the first one does: most steps finish on
+    /// their first poll and never need it.
+    running: Option<FuturesUnordered<Running>>,
+    /// Executions that finished on their first poll, in order.
+    finished: FinishedQueue,
+    /// The run task's waker, for that first poll.
+    waker: Waker,
     verbose: bool,
 }
 
@@ -80,6 +85,36 @@ impl Future for Running {
             Ok(Poll::Ready(result)) => Poll::Ready((step, Ok(result))),
             Err(panic) => Poll::Ready((step, Err(panic))),
         }
+    }
+}
+
+/// A FIFO queue whose usual length, one, needs no allocation.
+#[derive(Default)]
+struct FinishedQueue {
+    first: Option<Finished>,
+    rest: VecDeque<Finished>,
+}
+
+impl FinishedQueue {
+    fn push(&mut self, finished: Finished) {
+        if self.first.is_none() && self.rest.is_empty() {
+            self.first = Some(finished);
+        } else {
+            self.rest.push_back(finished);
+        }
+    }
+
+    fn pop(&mut self) -> Option<Finished> {
+        self.first.take().or_else(|| self.rest.pop_front())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.first.is_none() && self.rest.is_empty()
+    }
+
+    fn clear(&mut self) {
+        self.first = None;
+        self.rest.clear();
     }
 }
 
@@ -131,10 +166,35 @@ impl Steps {
         self.slots[step as usize].in_flight += 1;
         let ctx = Context::new(Arc::clone(run), step);
         let future = (engine.calls[step as usize])(&engine.workflow, event, ctx);
-        self.running.push(Running {
+        let mut running = Running {
             step,
             future: future.instrument(span),
-        });
+        };
+        // Poll once now: a step that does not wait is done without further bookkeeping. One
+        // that waits moves into `running`, which polls it again with its own waker.
+        let mut cx = TaskContext::from_waker(&self.waker);
+        match Pin::new(&mut running).poll(&mut cx) {
+            Poll::Ready(finished) => self.finished.push(finished),
+            Poll::Pending => self
+                .running
+                .get_or_insert_with(FuturesUnordered::new)
+                .push(running),
+        }
+    }
+
+    /// The next finished execution, if any.
+    fn poll_finished(&mut self, cx: &mut TaskContext<'_>) -> Option<Finished> {
+        if let Some(finished) = self.finished.pop() {
+            return Some(finished);
+        }
+        match self.running.as_mut()?.poll_next_unpin(cx) {
+            Poll::Ready(finished) => finished,
+            Poll::Pending => None,
+        }
+    }
+
+    fn is_idle(&self) -> bool {
+        self.finished.is_empty() && self.running.as_ref().is_none_or(FuturesUnordered::is_empty)
     }
 
     fn active(&self, engine_names: impl Fn(usize) -> &'static str) -> Vec<String> {
@@ -148,7 +208,8 @@ impl Steps {
 
     /// Drops every execution and waiting event: cancels what still runs.
     fn clear(&mut self) {
-        self.running.clear();
+        self.running = None;
+        self.finished.clear();
         for slot in &mut self.slots {
             slot.queue.clear();
             slot.in_flight = 0;
@@ -160,14 +221,16 @@ impl<W: Workflow> RunTask<W> {
     pub(crate) fn new(
         engine: Arc<Engine<W>>,
         shared: Arc<RunShared<W::State>>,
-        result: oneshot::Sender<Result<Output<W>, WorkflowError>>,
+        result: oneshot::Sender<Outcome<W>>,
         start: AnyEvent,
         timeout: Option<Duration>,
         verbose: bool,
     ) -> Self {
         let steps = Steps {
             slots: engine.calls.iter().map(|_| Slot::default()).collect(),
-            running: FuturesUnordered::new(),
+            running: None,
+            finished: FinishedQueue::default(),
+            waker: Waker::noop().clone(),
             verbose,
         };
         Self {
@@ -271,10 +334,7 @@ impl<W: Workflow> RunTask<W> {
             // Only called for events of the stop type.
             return;
         };
-        if self.shared.stream.is_watched() {
-            self.shared.stream.publish(AnyEvent::new(stop.clone()));
-        }
-        self.finish(Ok(stop.into_output()));
+        self.finish(Ok(stop));
     }
 
     fn fail(&mut self, step: u32, error: BoxError) {
@@ -284,12 +344,6 @@ impl<W: Workflow> RunTask<W> {
             tracing::info!(target: "eventflow::verbose", "Step {name} failed: {error}");
         }
         tracing::debug!(target: "eventflow::run", step = name, error = %error, "step failed");
-        self.publish(WorkflowFailed {
-            step: name.to_owned(),
-            error: error.to_string(),
-            attempts: 1,
-            elapsed,
-        });
         self.finish(Err(WorkflowError::StepFailed {
             step: name.to_owned(),
             source: error,
@@ -298,33 +352,13 @@ impl<W: Workflow> RunTask<W> {
         }));
     }
 
-    fn publish<E: Event>(&self, event: E) {
-        if self.shared.stream.is_watched() {
-            self.shared.stream.publish(AnyEvent::new(event));
-        }
-    }
-
-    /// Ends the run: publishes the last stream event, cancels what still runs, closes the
-    /// stream and hands the outcome to the caller.
-    fn finish(&mut self, outcome: Result<Output<W>, WorkflowError>) {
+    /// Ends the run: cancels what still runs, closes the stream and hands the outcome to the
+    /// caller. The handler turns the outcome into the stream's last event, so nothing is
+    /// copied for a caller that only awaits the result.
+    fn finish(&mut self, outcome: Outcome<W>) {
         let Some(result) = self.result.take() else {
             return;
         };
-        match &outcome {
-            Err(WorkflowError::Cancelled) => self.publish(WorkflowCancelled {}),
-            Err(WorkflowError::TimedOut {
-                timeout,
-                active_steps,
-            }) => self.publish(WorkflowTimedOut {
-                timeout: *timeout,
-                active_steps: active_steps.clone(),
-            }),
-            Err(WorkflowError::Stalled { pending }) => self.publish(WorkflowStalled {
-                pending: pending.clone(),
-            }),
-            // The stop event and `WorkflowFailed` were published where they arose.
-            _ => {}
-        }
         self.shared.close();
         // Dropping a step's future runs its destructors; one that panics must not keep the
         // caller from its result.
@@ -366,7 +400,7 @@ impl<W: Workflow> RunTask<W> {
             if self.is_done() {
                 continue;
             }
-            if let Poll::Ready(Some(finished)) = self.steps.running.poll_next_unpin(cx) {
+            if let Some(finished) = self.steps.poll_finished(cx) {
                 // What the step sent before returning goes first.
                 self.drain_inbox();
                 if self.is_done() {
@@ -389,7 +423,7 @@ impl<W: Workflow> RunTask<W> {
             if !self.shared.inbox_is_empty() || self.shared.is_cancelled() {
                 continue;
             }
-            if self.steps.running.is_empty() && self.shared.nobody_can_send() {
+            if self.steps.is_idle() && self.shared.nobody_can_send() {
                 let pending = self.shared.pending_collections();
                 self.finish(Err(WorkflowError::Stalled { pending }));
                 continue;
@@ -404,6 +438,9 @@ impl<W: Workflow> Future for RunTask<W> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
         let this = self.get_mut();
+        if !this.steps.waker.will_wake(cx.waker()) {
+            this.steps.waker = cx.waker().clone();
+        }
         if let Some(start) = this.start.take() {
             if let Some(timeout) = this.timeout {
                 this.deadline = Some(Box::pin(tokio::time::sleep(timeout)));

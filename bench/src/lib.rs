@@ -1,0 +1,215 @@
+//! eventflow measured side by side with hand-written tokio programs doing the same work, in the
+//! same process and run, and with the Python library it re-imagines.
+//!
+//! `cargo run --release -p eventflow-bench` prints every ratio; see `BENCHMARKS.md`.
+
+#![allow(
+    missing_docs,
+    reason = "an internal measuring tool, documented in BENCHMARKS.md"
+)]
+
+pub mod compile;
+pub mod measure;
+pub mod python;
+pub mod report;
+pub mod shapes;
+
+use std::time::Duration;
+
+use eventflow::Runner;
+use serde::Serialize;
+
+use measure::{Flavor, median};
+use shapes::{FanOut, PingPong, Small, Streamer};
+
+/// How much work each shape does.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scale {
+    pub name: &'static str,
+    /// Start value of ping-pong: `2n + 1` events.
+    pub pingpong: u64,
+    pub fanout: Vec<u64>,
+    pub runs: Vec<u64>,
+    pub stream: u64,
+    pub suspended: usize,
+    pub compile_steps: usize,
+    pub repeats: usize,
+}
+
+impl Scale {
+    /// Tiny: every shape runs and checks its result in well under a second (debug build).
+    pub fn smoke() -> Self {
+        Self {
+            name: "smoke",
+            pingpong: 100,
+            fanout: vec![100, 1_000],
+            runs: vec![10, 100],
+            stream: 1_000,
+            suspended: 1_000,
+            compile_steps: 5,
+            repeats: 1,
+        }
+    }
+
+    /// The sizes the targets are stated for.
+    pub fn full() -> Self {
+        Self {
+            name: "full",
+            pingpong: 100_000,
+            fanout: vec![1_000, 100_000, 1_000_000],
+            runs: vec![500, 100_000],
+            stream: 2_000_000,
+            suspended: 100_000,
+            compile_steps: 50,
+            repeats: 5,
+        }
+    }
+}
+
+/// One shape at one size on one runtime: eventflow's and tokio's times for the same work.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pair {
+    pub flavor: Flavor,
+    /// Units of work (events, runs, items).
+    pub units: u64,
+    pub eventflow: Duration,
+    pub tokio: Duration,
+    /// Units tokio's version handled, when it differs from eventflow's.
+    pub tokio_units: u64,
+}
+
+impl Pair {
+    pub fn ratio(&self) -> f64 {
+        self.eventflow_per_unit() / self.tokio_per_unit()
+    }
+
+    pub fn eventflow_per_unit(&self) -> f64 {
+        self.eventflow.as_secs_f64() / self.units as f64
+    }
+
+    pub fn tokio_per_unit(&self) -> f64 {
+        self.tokio.as_secs_f64() / self.tokio_units as f64
+    }
+}
+
+/// Resident memory added by suspended runs.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Memory {
+    pub runs: usize,
+    pub eventflow_bytes: u64,
+    pub tokio_bytes: u64,
+}
+
+/// Everything one harness run measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub scale: Scale,
+    /// The global allocator the harness ran with.
+    pub allocator: &'static str,
+    pub pingpong: Vec<Pair>,
+    pub fanout: Vec<Pair>,
+    pub runs: Vec<Pair>,
+    pub stream: Vec<Pair>,
+    pub stream_tokio_boxed: Vec<(Flavor, Duration)>,
+    /// eventflow's fan-in at the sizes the Python library ran, multi-thread.
+    pub fanout_at_python_sizes: Vec<(u64, Duration)>,
+    pub suspended: Option<Memory>,
+    pub compile: Option<compile::CompileCost>,
+    pub python: Option<python::PythonResults>,
+}
+
+/// What the runtime shapes measured.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RuntimeShapes {
+    pub pingpong: Vec<Pair>,
+    pub fanout: Vec<Pair>,
+    pub runs: Vec<Pair>,
+    pub stream: Vec<Pair>,
+    /// The streaming baseline sending boxed items instead, for context.
+    pub stream_tokio_boxed: Vec<(Flavor, Duration)>,
+}
+
+/// Runs the runtime shapes (ping-pong, fan-out, runs, streaming) on both runtimes.
+pub fn runtime_shapes(scale: &Scale) -> RuntimeShapes {
+    let mut out = RuntimeShapes::default();
+    let RuntimeShapes {
+        pingpong,
+        fanout,
+        runs,
+        stream,
+        stream_tokio_boxed,
+    } = &mut out;
+    for flavor in Flavor::ALL {
+        let rt = flavor.runtime();
+        let repeats = scale.repeats;
+        let pp = Runner::new(PingPong);
+        let n = scale.pingpong;
+        // Warm both once: the first run pays for allocator and thread start-up.
+        rt.block_on(shapes::pingpong_eventflow(&pp, n.min(1_000)));
+        rt.block_on(shapes::pingpong_tokio(n.min(1_000)));
+        pingpong.push(Pair {
+            flavor,
+            units: shapes::pingpong_hops(n),
+            eventflow: median(&rt, repeats, || shapes::pingpong_eventflow(&pp, n)),
+            tokio: median(&rt, repeats, || shapes::pingpong_tokio(n)),
+            tokio_units: shapes::pingpong_tokio_messages(n),
+        });
+
+        let fan = Runner::new(FanOut);
+        for &n in &scale.fanout {
+            let repeats = if n >= 1_000_000 {
+                repeats.min(3)
+            } else {
+                repeats
+            };
+            fanout.push(Pair {
+                flavor,
+                units: n,
+                eventflow: median(&rt, repeats, || shapes::fanout_eventflow(&fan, n)),
+                tokio: median(&rt, repeats, || shapes::fanout_tokio(n)),
+                tokio_units: n,
+            });
+        }
+
+        let small = Runner::new(Small);
+        for &r in &scale.runs {
+            runs.push(Pair {
+                flavor,
+                units: r,
+                eventflow: median(&rt, repeats, || shapes::runs_eventflow(&small, r)),
+                tokio: median(&rt, repeats, || shapes::runs_tokio(r)),
+                tokio_units: r,
+            });
+        }
+
+        let streamer = Runner::new(Streamer);
+        let n = scale.stream;
+        stream.push(Pair {
+            flavor,
+            units: n,
+            eventflow: median(&rt, repeats, || shapes::stream_eventflow(&streamer, n)),
+            tokio: median(&rt, repeats, || shapes::stream_tokio(n)),
+            tokio_units: n,
+        });
+        stream_tokio_boxed.push((
+            flavor,
+            median(&rt, repeats, || shapes::stream_tokio_boxed(n)),
+        ));
+    }
+    out
+}
+
+/// eventflow's fan-in time at each size, on the multi-thread runtime.
+pub fn fanout_at(sizes: &[u64], repeats: usize) -> Vec<(u64, Duration)> {
+    let rt = Flavor::MultiThread.runtime();
+    let fan = Runner::new(FanOut);
+    sizes
+        .iter()
+        .map(|&n| {
+            (
+                n,
+                median(&rt, repeats, || shapes::fanout_eventflow(&fan, n)),
+            )
+        })
+        .collect()
+}
