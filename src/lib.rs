@@ -135,12 +135,14 @@
 //! with the same name in one workflow would confuse the check (not the routing, which compares
 //! `TypeId`s); give them distinct names.
 
+pub use eventflow_core::retry;
 pub use eventflow_core::{
-    AnyEvent, BoxError, CheckedWorkflow, CollectSet, Context, DEFAULT_NUM_WORKERS, Emit, Event,
-    EventType, FreeStep, Output, ParseRunIdError, RunId, RunResult, Runner, RunnerBuilder,
-    SendError, Start, StartEvent, State, StateCell, StepDef, StepFn, StepFuture, StepPanic,
-    StepSpec, Stop, StopEvent, ValidationError, Workflow, WorkflowCancelled, WorkflowError,
-    WorkflowFailed, WorkflowHandler, WorkflowStalled, WorkflowTimedOut,
+    AnyEvent, BoxError, Catches, CheckedWorkflow, CollectSet, Context, DEFAULT_NUM_WORKERS, Emit,
+    Event, EventType, FreeStep, Output, ParseRunIdError, RunControl, RunId, RunResult, Runner,
+    RunnerBuilder, SendError, Start, StartEvent, State, StateCell, StepDef, StepFailed, StepFn,
+    StepFuture, StepInput, StepPanic, StepSpec, Stop, StopEvent, ValidationError, WaitError,
+    WaitFor, Workflow, WorkflowCancelled, WorkflowError, WorkflowFailed, WorkflowHandler,
+    WorkflowStalled, WorkflowTimedOut,
 };
 pub use eventflow_macros::{Event, step, workflow};
 
@@ -170,9 +172,10 @@ macro_rules! OneOf {
 /// `futures::StreamExt` (to call `.next()` on a [`WorkflowHandler`]).
 pub mod prelude {
     pub use crate::OneOf;
+    pub use crate::retry::RetryPolicy;
     pub use crate::{
-        AnyEvent, Context, Event, Runner, StartEvent, StopEvent, WorkflowError, WorkflowHandler,
-        step, workflow,
+        AnyEvent, Context, Event, Runner, StartEvent, StepFailed, StopEvent, WaitError,
+        WorkflowError, WorkflowHandler, step, workflow,
     };
     #[doc(no_inline)]
     pub use eventflow_core::__private::{Deserialize, Serialize};

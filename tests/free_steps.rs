@@ -226,8 +226,8 @@ mod by_hand {
     use std::sync::Arc;
 
     use eventflow::{
-        AnyEvent, Context, Emit, EventType, Runner, StartEvent, StepDef, StepSpec, StopEvent,
-        Workflow,
+        AnyEvent, Context, Emit, EventType, Runner, StartEvent, StepDef, StepInput, StepSpec,
+        StopEvent, Workflow,
     };
 
     pub(crate) struct Loops;
@@ -238,24 +238,24 @@ mod by_hand {
         type State = ();
         const NAME: &'static str = "Loops";
         const STEPS: &'static [StepDef<Self>] = &[
-            StepDef {
-                spec: StepSpec {
+            StepDef::new(
+                StepSpec {
                     accepts: &[EventType::of::<StartEvent>()],
                     emits: &[EventType::of::<StopEvent>()],
                     ..StepSpec::new("start")
                 },
-                call: |_: &Arc<Self>, _: AnyEvent, _: Context| {
+                |_: &Arc<Self>, _: StepInput, _: Context| {
                     Box::pin(async { Ok(Emit::One(AnyEvent::new(StopEvent::new(())))) })
                 },
-            },
-            StepDef {
-                spec: StepSpec {
+            ),
+            StepDef::new(
+                StepSpec {
                     accepts: &[EventType::of::<StartEvent<u8>>()],
                     emits: &[EventType::of::<StartEvent<u8>>()],
                     ..StepSpec::new("spin")
                 },
-                call: |_: &Arc<Self>, _: AnyEvent, _: Context| Box::pin(async { Ok(Emit::None) }),
-            },
+                |_: &Arc<Self>, _: StepInput, _: Context| Box::pin(async { Ok(Emit::None) }),
+            ),
         ];
     }
 

@@ -9,8 +9,10 @@ use crate::collect::{CollectKey, CollectSet, Collector};
 use crate::error::SendError;
 use crate::event::{Event, EventType};
 use crate::id::RunId;
-use crate::run::shared::{Envelope, RunShared, lock};
+use crate::run::envelope::{Envelope, Lineage};
+use crate::run::shared::{RunShared, lock};
 use crate::state::StateCell;
+use crate::wait::WaitFor;
 
 /// The handle a step gets on its run: send events, write to the caller's stream, fan in, and
 /// reach the run's state.
@@ -48,18 +50,37 @@ use crate::state::StateCell;
 pub struct Context<S = ()> {
     run: Arc<RunShared<S>>,
     step: u32,
+    /// The lineage of the input this execution runs on, inherited by what it sends.
+    lineage: Lineage,
+    attempt: u32,
     /// A clone made by the step, which may outlive it (moved into a task): the run counts these
     /// as possible senders. The context a step is given is accounted for by the run loop.
     detached: bool,
 }
 
 impl<S> Context<S> {
-    pub(crate) fn new(run: Arc<RunShared<S>>, step: u32) -> Self {
+    pub(crate) fn new(run: Arc<RunShared<S>>, step: u32, lineage: Lineage, attempt: u32) -> Self {
         Self {
             run,
             step,
+            lineage,
+            attempt,
             detached: false,
         }
+    }
+
+    pub(crate) fn run(&self) -> &RunShared<S> {
+        &self.run
+    }
+
+    pub(crate) fn step(&self) -> u32 {
+        self.step
+    }
+
+    /// Which execution of the step on this event this is: 1 the first time, 2 on the first
+    /// retry, and so on.
+    pub fn attempt(&self) -> u32 {
+        self.attempt
     }
 
     /// The run's identifier.
@@ -89,6 +110,7 @@ impl<S> Context<S> {
         self.run.deliver(Envelope {
             event: AnyEvent::new(event),
             target: None,
+            lineage: self.lineage,
         });
     }
 
@@ -113,6 +135,7 @@ impl<S> Context<S> {
         self.run.deliver(Envelope {
             event: AnyEvent::new(event),
             target: Some(target),
+            lineage: self.lineage,
         });
         Ok(())
     }
@@ -232,6 +255,47 @@ impl<S> Context<S> {
     pub fn state(&self) -> &StateCell<S> {
         &self.run.state
     }
+
+    /// Waits, inside this step, for an event of type `E`: typically a person's answer to
+    /// something the step published. See [`WaitFor`] for filters, timeouts and requests.
+    ///
+    /// ```
+    /// use eventflow::prelude::*;
+    ///
+    /// #[derive(Clone, Serialize, Deserialize, Event)]
+    /// struct Question(String);
+    /// #[derive(Clone, Serialize, Deserialize, Event)]
+    /// struct Answer(String);
+    ///
+    /// struct Interview;
+    ///
+    /// #[workflow(external(Answer))]
+    /// impl Interview {
+    ///     #[step(stream_only(Question))]
+    ///     async fn ask(&self, ctx: &Context, ev: StartEvent<String>) -> Result<StopEvent<String>, WaitError> {
+    ///         let answer = ctx
+    ///             .wait_for_event::<Answer>()
+    ///             .requesting(Question(ev.input))
+    ///             .await?;
+    ///         Ok(StopEvent::new(answer.0))
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut handler = Runner::new(Interview).run("your name?".into());
+    /// while let Some(event) = handler.next().await {
+    ///     if event.is::<Question>() {
+    ///         handler.send_event(Answer("Ada".into()))?;
+    ///     }
+    /// }
+    /// assert_eq!(handler.await?, "Ada");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_event<E: Event>(&self) -> WaitFor<'_, S, E> {
+        WaitFor::new(self)
+    }
 }
 
 impl<S> Clone for Context<S> {
@@ -242,6 +306,8 @@ impl<S> Clone for Context<S> {
         Self {
             run: Arc::clone(&self.run),
             step: self.step,
+            lineage: self.lineage,
+            attempt: self.attempt,
             detached: true,
         }
     }

@@ -236,4 +236,7 @@ pub enum SendError {
         /// The event's name.
         event: &'static str,
     },
+    /// The run has ended.
+    #[error("the run has ended")]
+    Finished,
 }

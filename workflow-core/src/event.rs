@@ -125,6 +125,7 @@ impl<T> StopEvent<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static> Event for StartEvent<T> {
     const NAME: &'static str = "StartEvent";
 }
@@ -136,6 +137,7 @@ impl<T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static> Start for 
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static> Event for StopEvent<T> {
     const NAME: &'static str = "StopEvent";
 }

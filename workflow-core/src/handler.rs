@@ -1,5 +1,6 @@
 //! [`WorkflowHandler`]: the caller's side of a run.
 
+use std::any::TypeId;
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::{Future, IntoFuture};
@@ -11,9 +12,10 @@ use futures::Stream;
 use tokio::sync::oneshot;
 
 use crate::any_event::AnyEvent;
-use crate::error::WorkflowError;
-use crate::event::Stop;
+use crate::error::{SendError, WorkflowError};
+use crate::event::{Event, Stop};
 use crate::id::RunId;
+use crate::run::envelope::{Envelope, Lineage};
 use crate::run::shared::RunShared;
 use crate::terminal;
 use crate::workflow::Workflow;
@@ -154,6 +156,31 @@ impl<W: Workflow> WorkflowHandler<W> {
         self.run.state.get()
     }
 
+    /// Sends `event` into the run from outside, to every step (or waiting step) that accepts
+    /// it: typically a person's answer. Declare such events with `#[workflow(external(..))]`.
+    ///
+    /// # Errors
+    ///
+    /// [`SendError::Finished`] if the run has ended.
+    pub fn send_event<E: Event>(&self, event: E) -> Result<(), SendError> {
+        send(&self.run, event, None)
+    }
+
+    /// Sends `event` into the run, to the step named `step` only.
+    ///
+    /// # Errors
+    ///
+    /// If no step has that name or it does not accept `E`, or the run has ended.
+    pub fn send_event_to<E: Event>(&self, step: &str, event: E) -> Result<(), SendError> {
+        send(&self.run, event, Some(step))
+    }
+
+    /// A handle that cancels the run and sends it events, for other tasks (a web endpoint that
+    /// receives a person's answer, say) while this handler is awaited or streamed.
+    pub fn control(&self) -> RunControl<W> {
+        RunControl::new(Arc::clone(&self.run))
+    }
+
     /// The stream of the run's events, for code ported from `handler.stream_events()`; the
     /// handler itself is that stream.
     pub fn stream_events(&mut self) -> &mut Self {
@@ -207,6 +234,109 @@ impl<W: Workflow> fmt::Debug for WorkflowHandler<W> {
             .field("workflow", &W::NAME)
             .field("run_id", &self.run.id)
             .finish_non_exhaustive()
+    }
+}
+
+fn send<S, E: Event>(run: &RunShared<S>, event: E, step: Option<&str>) -> Result<(), SendError> {
+    let target = match step {
+        None => None,
+        Some(step) => {
+            let Some(target) = run.table.find(step) else {
+                return Err(SendError::UnknownStep {
+                    step: step.to_owned(),
+                });
+            };
+            if !run.table.accepts(target, TypeId::of::<E>()) {
+                return Err(SendError::NotAccepted {
+                    step: step.to_owned(),
+                    event: E::NAME,
+                });
+            }
+            Some(target)
+        }
+    };
+    if run.is_closed() {
+        return Err(SendError::Finished);
+    }
+    run.deliver(Envelope {
+        event: AnyEvent::new(event),
+        target,
+        lineage: Lineage::default(),
+    });
+    Ok(())
+}
+
+/// Cancels a run and sends it events, from any task; see [`WorkflowHandler::control`].
+///
+/// While a control (or the handler) is alive, a run of a workflow that declares external
+/// events waits for them rather than stalling.
+pub struct RunControl<W: Workflow> {
+    run: Arc<RunShared<W::State>>,
+}
+
+impl<W: Workflow> RunControl<W> {
+    fn new(run: Arc<RunShared<W::State>>) -> Self {
+        run.sender_added();
+        Self { run }
+    }
+
+    /// The run's identifier.
+    pub fn run_id(&self) -> RunId {
+        self.run.id
+    }
+
+    /// See [`WorkflowHandler::cancel`].
+    pub fn cancel(&self) {
+        self.run.cancel();
+    }
+
+    /// See [`WorkflowHandler::state`].
+    pub fn state(&self) -> W::State {
+        self.run.state.get()
+    }
+
+    /// See [`WorkflowHandler::send_event`].
+    ///
+    /// # Errors
+    ///
+    /// [`SendError::Finished`] if the run has ended.
+    pub fn send_event<E: Event>(&self, event: E) -> Result<(), SendError> {
+        send(&self.run, event, None)
+    }
+
+    /// See [`WorkflowHandler::send_event_to`].
+    ///
+    /// # Errors
+    ///
+    /// If no step has that name or it does not accept `E`, or the run has ended.
+    pub fn send_event_to<E: Event>(&self, step: &str, event: E) -> Result<(), SendError> {
+        send(&self.run, event, Some(step))
+    }
+
+    /// Whether the run has ended.
+    pub fn is_finished(&self) -> bool {
+        self.run.is_closed()
+    }
+}
+
+impl<W: Workflow> Clone for RunControl<W> {
+    fn clone(&self) -> Self {
+        Self::new(Arc::clone(&self.run))
+    }
+}
+
+impl<W: Workflow> Drop for RunControl<W> {
+    fn drop(&mut self) {
+        self.run.sender_dropped();
+    }
+}
+
+impl<W: Workflow> fmt::Debug for RunControl<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunControl")
+            .field("workflow", &W::NAME)
+            .field("run_id", &self.run.id)
+            .finish()
     }
 }
 

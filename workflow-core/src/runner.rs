@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 use tracing::Instrument;
 use tracing::instrument::WithSubscriber;
 
@@ -16,10 +16,11 @@ use crate::event::{EventType, Start};
 use crate::graph;
 use crate::handler::WorkflowHandler;
 use crate::id::RunId;
+use crate::retry::RetryPolicy;
 use crate::run::shared::RunShared;
 use crate::run::table::StepTable;
 use crate::run::task::RunTask;
-use crate::step::{FreeStep, StepFn, StepFuture, StepSpec};
+use crate::step::{FreeStep, StepDef, StepFn, StepFuture, StepInput, StepSpec};
 use crate::verbose::VerbosePrinter;
 use crate::workflow::{CheckedWorkflow, Workflow};
 
@@ -54,13 +55,33 @@ pub struct Runner<W: Workflow> {
     engine: Arc<Engine<W>>,
     timeout: Option<Duration>,
     verbose: bool,
+    /// Shared by the runner's clones: at most this many of their runs execute at once.
+    limit: Option<Arc<Semaphore>>,
 }
 
 /// What every run of a runner shares.
 pub(crate) struct Engine<W: Workflow> {
     pub(crate) workflow: Arc<W>,
     pub(crate) calls: Box<[StepFn<W>]>,
+    pub(crate) retries: Box<[Option<RetryPolicy>]>,
     pub(crate) table: Arc<StepTable>,
+}
+
+/// A step as a runner holds it.
+struct Step<W: Workflow> {
+    spec: &'static StepSpec,
+    call: StepFn<W>,
+    retry: Option<RetryPolicy>,
+}
+
+impl<W: Workflow> Step<W> {
+    fn of(def: &'static StepDef<W>) -> Self {
+        Self {
+            spec: &def.spec,
+            call: def.call,
+            retry: def.retry.map(|build| build()),
+        }
+    }
 }
 
 impl<W: CheckedWorkflow> Runner<W> {
@@ -71,7 +92,7 @@ impl<W: CheckedWorkflow> Runner<W> {
 
     /// Like [`new`](Self::new), sharing a workflow instance the caller also holds.
     pub fn from_arc(workflow: Arc<W>) -> Self {
-        let steps = W::STEPS.iter().map(|s| (&s.spec, s.call)).collect();
+        let steps = W::STEPS.iter().map(Step::of).collect();
         Self::assemble(workflow, steps)
     }
 }
@@ -82,12 +103,19 @@ impl<W: Workflow> Runner<W> {
     pub fn builder(workflow: W) -> RunnerBuilder<W> {
         RunnerBuilder {
             workflow: Arc::new(workflow),
-            steps: W::STEPS.iter().map(|s| (&s.spec, s.call)).collect(),
+            steps: W::STEPS.iter().map(Step::of).collect(),
         }
     }
 
-    fn assemble(workflow: Arc<W>, steps: Vec<(&'static StepSpec, StepFn<W>)>) -> Self {
-        let (specs, calls): (Vec<_>, Vec<_>) = steps.into_iter().unzip();
+    fn assemble(workflow: Arc<W>, steps: Vec<Step<W>>) -> Self {
+        let mut specs = Vec::with_capacity(steps.len());
+        let mut calls = Vec::with_capacity(steps.len());
+        let mut retries = Vec::with_capacity(steps.len());
+        for step in steps {
+            specs.push(step.spec);
+            calls.push(step.call);
+            retries.push(step.retry);
+        }
         let table = StepTable::new(
             specs.into_boxed_slice(),
             TypeId::of::<W::Stop>(),
@@ -96,13 +124,24 @@ impl<W: Workflow> Runner<W> {
         let engine = Engine {
             workflow,
             calls: calls.into_boxed_slice(),
+            retries: retries.into_boxed_slice(),
             table: Arc::new(table),
         };
         Self {
             engine: Arc::new(engine),
             timeout: None,
             verbose: false,
+            limit: None,
         }
+    }
+
+    /// Lets at most `runs` runs of this runner (and its clones) execute at once; further runs
+    /// wait for one to end before they start. Their handlers are returned at once, and a
+    /// waiting run can be cancelled. Its timeout counts from when it starts.
+    #[must_use]
+    pub fn max_concurrent_runs(mut self, runs: usize) -> Self {
+        self.limit = Some(Arc::new(Semaphore::new(runs)));
+        self
     }
 
     /// Fails runs that take longer than `timeout` with [`WorkflowError::TimedOut`](crate::WorkflowError::TimedOut).
@@ -166,6 +205,7 @@ impl<W: Workflow> Runner<W> {
             start,
             self.timeout,
             self.verbose,
+            self.limit.clone(),
         );
         let span =
             tracing::info_span!(target: "eventflow::run", "run", workflow = W::NAME, run_id = %id);
@@ -185,6 +225,7 @@ impl<W: Workflow> Clone for Runner<W> {
             engine: Arc::clone(&self.engine),
             timeout: self.timeout,
             verbose: self.verbose,
+            limit: self.limit.clone(),
         }
     }
 }
@@ -248,7 +289,7 @@ impl<W: Workflow> fmt::Debug for Runner<W> {
 /// ```
 pub struct RunnerBuilder<W: Workflow> {
     workflow: Arc<W>,
-    steps: Vec<(&'static StepSpec, StepFn<W>)>,
+    steps: Vec<Step<W>>,
 }
 
 impl<W: Workflow> RunnerBuilder<W> {
@@ -259,7 +300,11 @@ impl<W: Workflow> RunnerBuilder<W> {
         reason = "steps are unit structs, passed by value: `.step(SearchStep)`"
     )]
     pub fn step<F: FreeStep<W::State>>(mut self, step: F) -> Self {
-        self.steps.push((step.spec(), call_free::<W, F>));
+        self.steps.push(Step {
+            spec: step.spec(),
+            call: call_free::<W, F>,
+            retry: step.retry(),
+        });
         self
     }
 
@@ -271,7 +316,7 @@ impl<W: Workflow> RunnerBuilder<W> {
     /// time: unconsumed or unproduced events, unreachable steps, steps with no path to the
     /// stop event, duplicate names.
     pub fn build(self) -> Result<Runner<W>, ValidationError> {
-        let specs: Vec<&StepSpec> = self.steps.iter().map(|(spec, _)| *spec).collect();
+        let specs: Vec<&StepSpec> = self.steps.iter().map(|s| s.spec).collect();
         graph::validate(
             W::NAME,
             EventType::of::<W::Start>(),
@@ -289,7 +334,7 @@ impl<W: Workflow> fmt::Debug for RunnerBuilder<W> {
             .field("workflow", &W::NAME)
             .field(
                 "steps",
-                &self.steps.iter().map(|(s, _)| s.name).collect::<Vec<_>>(),
+                &self.steps.iter().map(|s| s.spec.name).collect::<Vec<_>>(),
             )
             .finish()
     }
@@ -297,8 +342,8 @@ impl<W: Workflow> fmt::Debug for RunnerBuilder<W> {
 
 fn call_free<W: Workflow, F: FreeStep<W::State>>(
     _workflow: &Arc<W>,
-    event: AnyEvent,
+    input: StepInput,
     ctx: Context<W::State>,
 ) -> StepFuture {
-    F::call(event, ctx)
+    F::call(input, ctx)
 }

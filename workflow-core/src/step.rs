@@ -9,6 +9,7 @@ use crate::any_event::AnyEvent;
 use crate::context::Context;
 use crate::error::BoxError;
 use crate::event::EventType;
+use crate::retry::RetryPolicy;
 use crate::state::State;
 use crate::workflow::Workflow;
 
@@ -51,6 +52,19 @@ pub struct StepSpec {
     pub allow_dead_end: bool,
     /// The step need not be reachable from the start event (`#[step(allow(unreachable))]`).
     pub allow_unreachable: bool,
+    /// The step recovers other steps' failures (`#[step(catch_errors(..))]`): it takes a
+    /// [`StepFailed`](crate::StepFailed).
+    pub catches: Option<Catches>,
+}
+
+/// Which failures an error-recovery step handles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Catches {
+    /// The steps whose failures it handles; empty for every step no other handler claims.
+    pub steps: &'static [&'static str],
+    /// How many times one chain of events may be recovered before a failure fails the run, so
+    /// that a handler whose output fails again cannot loop forever.
+    pub max_recoveries: u32,
 }
 
 impl StepSpec {
@@ -65,6 +79,7 @@ impl StepSpec {
             num_workers: DEFAULT_NUM_WORKERS,
             allow_dead_end: false,
             allow_unreachable: false,
+            catches: None,
         }
     }
 }
@@ -79,20 +94,64 @@ pub enum Emit {
     One(AnyEvent),
 }
 
+/// What one step execution receives.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum StepInput {
+    /// One event of a type the step accepts.
+    One(AnyEvent),
+}
+
+impl StepInput {
+    /// The first event of the input.
+    pub fn first(&self) -> Option<&AnyEvent> {
+        match self {
+            Self::One(event) => Some(event),
+        }
+    }
+
+    /// The event, for a step that takes one.
+    pub fn into_event(self) -> Option<AnyEvent> {
+        match self {
+            Self::One(event) => Some(event),
+        }
+    }
+
+    /// Every event of the input, in order.
+    pub fn into_events(self) -> Vec<AnyEvent> {
+        match self {
+            Self::One(event) => vec![event],
+        }
+    }
+}
+
 /// The future of one step execution.
 pub type StepFuture = Pin<Box<dyn Future<Output = Result<Emit, BoxError>> + Send + 'static>>;
 
-/// Runs a step of workflow `W` on one event.
+/// Runs a step of workflow `W` on its input.
 ///
 /// The runtime only passes events whose type is in the step's [`StepSpec::accepts`].
-pub type StepFn<W> = fn(&Arc<W>, AnyEvent, Context<<W as Workflow>::State>) -> StepFuture;
+pub type StepFn<W> = fn(&Arc<W>, StepInput, Context<<W as Workflow>::State>) -> StepFuture;
 
 /// A step of workflow `W`: its description and the function that runs it.
 pub struct StepDef<W: Workflow> {
     /// The step's description.
     pub spec: StepSpec,
-    /// Runs the step on one event.
+    /// Runs the step on one input.
     pub call: StepFn<W>,
+    /// Builds the step's retry policy (`#[step(retry = ..)]`), once per runner.
+    pub retry: Option<fn() -> RetryPolicy>,
+}
+
+impl<W: Workflow> StepDef<W> {
+    /// A step that is not retried.
+    pub const fn new(spec: StepSpec, call: StepFn<W>) -> Self {
+        Self {
+            spec,
+            call,
+            retry: None,
+        }
+    }
 }
 
 impl<W: Workflow> fmt::Debug for StepDef<W> {
@@ -115,6 +174,10 @@ impl<W: Workflow> fmt::Debug for StepDef<W> {
 pub trait FreeStep<S: State>: Send + Sync + 'static {
     /// The step's description.
     fn spec(&self) -> &'static StepSpec;
-    /// Runs the step on one event.
-    fn call(event: AnyEvent, ctx: Context<S>) -> StepFuture;
+    /// Runs the step on one input.
+    fn call(input: StepInput, ctx: Context<S>) -> StepFuture;
+    /// The step's retry policy, if it has one.
+    fn retry(&self) -> Option<RetryPolicy> {
+        None
+    }
 }

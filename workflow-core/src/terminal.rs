@@ -50,18 +50,22 @@ pub struct WorkflowStalled {
     pub pending: Vec<String>,
 }
 
+#[diagnostic::do_not_recommend]
 impl Event for WorkflowFailed {
     const NAME: &'static str = "WorkflowFailed";
 }
 
+#[diagnostic::do_not_recommend]
 impl Event for WorkflowCancelled {
     const NAME: &'static str = "WorkflowCancelled";
 }
 
+#[diagnostic::do_not_recommend]
 impl Event for WorkflowTimedOut {
     const NAME: &'static str = "WorkflowTimedOut";
 }
 
+#[diagnostic::do_not_recommend]
 impl Event for WorkflowStalled {
     const NAME: &'static str = "WorkflowStalled";
 }

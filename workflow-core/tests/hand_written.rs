@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use eventflow_core::{
     AnyEvent, BoxError, Context, Emit, Event, EventType, Runner, Start, StartEvent, StepDef,
-    StepSpec, Stop, StopEvent, Workflow, WorkflowError, WorkflowFailed,
+    StepInput, StepSpec, Stop, StopEvent, Workflow, WorkflowError, WorkflowFailed,
 };
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -69,34 +69,34 @@ impl Workflow for Editor {
     type State = ();
     const NAME: &'static str = "Editor";
     const STEPS: &'static [StepDef<Self>] = &[
-        StepDef {
-            spec: StepSpec {
+        StepDef::new(
+            StepSpec {
                 accepts: &[EventType::of::<StartEvent<String>>()],
                 emits: &[EventType::of::<Draft>()],
                 stream_only: &[EventType::of::<Note>()],
                 ..StepSpec::new("write")
             },
-            call: |this, event, ctx| {
+            |this, input, ctx| {
                 let this = Arc::clone(this);
                 Box::pin(async move {
-                    let ev = event
+                    let ev = event_of(input)?
                         .downcast::<StartEvent<String>>()
                         .map_err(|e| format!("unexpected {}", e.name()))?;
                     Ok(Emit::One(AnyEvent::new(this.write(&ctx, ev).await)))
                 })
             },
-        },
-        StepDef {
-            spec: StepSpec {
+        ),
+        StepDef::new(
+            StepSpec {
                 accepts: &[EventType::of::<Draft>()],
                 emits: &[EventType::of::<StopEvent<String>>()],
                 num_workers: 1,
                 ..StepSpec::new("review")
             },
-            call: |this, event, _ctx| {
+            |this, input, _ctx| {
                 let this = Arc::clone(this);
                 Box::pin(async move {
-                    let ev = event
+                    let ev = event_of(input)?
                         .downcast::<Draft>()
                         .map_err(|e| format!("unexpected {}", e.name()))?;
                     match this.review(ev).await {
@@ -105,8 +105,15 @@ impl Workflow for Editor {
                     }
                 })
             },
-        },
+        ),
     ];
+}
+
+/// The one event a step that takes one receives.
+fn event_of(input: StepInput) -> Result<AnyEvent, BoxError> {
+    input
+        .into_event()
+        .ok_or_else(|| "expected one event".into())
 }
 
 #[tokio::test]
@@ -157,19 +164,19 @@ impl Workflow for Stuck {
     type Stop = StopEvent<String>;
     type State = ();
     const NAME: &'static str = "Stuck";
-    const STEPS: &'static [StepDef<Self>] = &[StepDef {
-        spec: StepSpec {
+    const STEPS: &'static [StepDef<Self>] = &[StepDef::new(
+        StepSpec {
             accepts: &[EventType::of::<Note>()],
             emits: &[EventType::of::<StopEvent<String>>()],
             ..StepSpec::new("wait")
         },
-        call: |_, _, _| {
+        |_, _, _| {
             Box::pin(async {
                 tokio::time::sleep(Duration::from_secs(60)).await;
                 Ok(Emit::One(AnyEvent::new(StopEvent::new("late".to_string()))))
             })
         },
-    }];
+    )];
 }
 
 #[tokio::test(start_paused = true)]

@@ -5,13 +5,13 @@ use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{LitInt, LitStr, Path, Token, Type};
+use syn::{Expr, Ident, LitInt, LitStr, Path, Token, Type};
 
 use crate::errors::Errors;
 
-const WORKFLOW_ARGS: &str = "`start`, `stop`, `state`, `open`, `name`, `crate`";
-const STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`";
-const FREE_STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `crate`";
+const WORKFLOW_ARGS: &str = "`start`, `stop`, `state`, `external`, `open`, `name`, `crate`";
+const STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`";
+const FREE_STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `crate`";
 const CHECKS: &str = "`dead_end`, `unreachable`";
 
 /// `#[workflow(...)]`.
@@ -21,6 +21,8 @@ pub(crate) struct WorkflowArgs {
     pub(crate) start: Option<Type>,
     pub(crate) stop: Option<Type>,
     pub(crate) state: Option<Type>,
+    /// Events that arrive from outside a run (`external(A, B)`).
+    pub(crate) external: Vec<Type>,
     pub(crate) open: Option<Span>,
     pub(crate) krate: Option<Path>,
 }
@@ -34,7 +36,18 @@ pub(crate) struct StepArgs {
     pub(crate) stream_only: Vec<Type>,
     pub(crate) allow_dead_end: bool,
     pub(crate) allow_unreachable: bool,
+    /// `retry = <expression building a RetryPolicy>`.
+    pub(crate) retry: Option<Expr>,
+    /// `catch_errors` (every other step) or `catch_errors(a, b)`.
+    pub(crate) catch_errors: Option<CatchErrors>,
+    pub(crate) max_recoveries: Option<LitInt>,
     pub(crate) krate: Option<Path>,
+}
+
+/// The steps an error-recovery step recovers; none named means every other step.
+pub(crate) struct CatchErrors {
+    pub(crate) span: Span,
+    pub(crate) steps: Vec<Ident>,
 }
 
 impl WorkflowArgs {
@@ -49,6 +62,8 @@ impl WorkflowArgs {
                 set_once(&mut args.stop, meta.value()?.parse()?, &meta, errors);
             } else if meta.path.is_ident("state") {
                 set_once(&mut args.state, meta.value()?.parse()?, &meta, errors);
+            } else if meta.path.is_ident("external") {
+                args.external.extend(parse_types(&meta)?);
             } else if meta.path.is_ident("open") {
                 set_once(&mut args.open, meta.path.span(), &meta, errors);
             } else if meta.path.is_ident("crate") {
@@ -79,6 +94,29 @@ impl StepArgs {
                 args.sends.extend(parse_types(&meta)?);
             } else if meta.path.is_ident("stream_only") {
                 args.stream_only.extend(parse_types(&meta)?);
+            } else if meta.path.is_ident("retry") {
+                set_once(&mut args.retry, meta.value()?.parse()?, &meta, errors);
+            } else if meta.path.is_ident("catch_errors") {
+                let mut steps = Vec::new();
+                if meta.input.peek(syn::token::Paren) {
+                    let content;
+                    syn::parenthesized!(content in meta.input);
+                    steps.extend(Punctuated::<Ident, Token![,]>::parse_terminated(&content)?);
+                }
+                let catch = CatchErrors {
+                    span: meta.path.span(),
+                    steps,
+                };
+                set_once(&mut args.catch_errors, catch, &meta, errors);
+            } else if meta.path.is_ident("max_recoveries") {
+                let value: LitInt = meta.value()?.parse()?;
+                if value.base10_parse::<u32>().map_or(true, |n| n == 0) {
+                    errors.spanned(
+                        &value,
+                        "`max_recoveries` must be a whole number of at least 1",
+                    );
+                }
+                set_once(&mut args.max_recoveries, value, &meta, errors);
             } else if meta.path.is_ident("allow") {
                 meta.parse_nested_meta(|check| {
                     if check.path.is_ident("dead_end") {
@@ -107,6 +145,12 @@ impl StepArgs {
             }
             Ok(())
         });
+        if let (Some(n), None) = (&args.max_recoveries, &args.catch_errors) {
+            errors.spanned(
+                n,
+                "`max_recoveries` applies to an error-recovery step: add `catch_errors`",
+            );
+        }
         args
     }
 }

@@ -21,6 +21,7 @@ pub(crate) struct WorkflowParts<'a> {
     pub(crate) start: Option<&'a Type>,
     pub(crate) stop: Option<&'a Type>,
     pub(crate) state: Option<&'a Type>,
+    pub(crate) external: &'a [Type],
     pub(crate) checked: bool,
     pub(crate) krate: &'a TokenStream,
 }
@@ -42,6 +43,10 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
     let state = parts
         .state
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
+    let external = (!parts.external.is_empty()).then(|| {
+        let types = event_types(parts.external.iter().collect());
+        quote!(const EXTERNAL: &'static [__ef::EventType] = #types;)
+    });
     let steps = steps.iter().map(step_def);
     let unions = unions.iter().map(|u| union::expand(u, krate));
     // A generic workflow is a workflow for the instantiations that can be shared across runs.
@@ -83,6 +88,7 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
                 type State = #state;
                 const NAME: &'static str = #name;
                 const STEPS: &'static [__ef::StepDef<Self>] = &[#(#steps),*];
+                #external
             }
 
             #checked
@@ -98,6 +104,13 @@ fn step_def(step: &Step) -> TokenStream {
     let args = call_args(step);
     let call = quote!(__ef_this.#ident(#(#args),*).await);
     let body = body(step, &call);
+    let retry = match &step.args.retry {
+        Some(policy) => {
+            let policy = quote_spanned!(policy.span()=> || -> __ef::RetryPolicy { #policy });
+            quote!(__ef::Some(#policy))
+        }
+        None => quote!(__ef::None),
+    };
     quote! {
         __ef::StepDef {
             spec: #spec,
@@ -105,8 +118,17 @@ fn step_def(step: &Step) -> TokenStream {
                 let __ef_this = __ef::Clone::clone(__ef_this);
                 #body
             },
+            retry: #retry,
         }
     }
+}
+
+/// `&[EventType::of::<A>(), ..]`, each entry spanned on its type.
+fn event_types(list: Vec<&Type>) -> TokenStream {
+    let entries = list
+        .into_iter()
+        .map(|ty| quote_spanned!(ty.span()=> __ef::EventType::of::<#ty>()));
+    quote!(&[#(#entries),*])
 }
 
 /// The step's future: converts the event, calls the step, converts what it returned.
@@ -203,12 +225,7 @@ fn output(output: &Output) -> TokenStream {
 /// `StepSpec { .. }`, listing only what differs from `StepSpec::new`.
 fn spec(step: &Step) -> TokenStream {
     let name = &step.name;
-    let types = |list: Vec<&Type>| -> TokenStream {
-        let entries = list
-            .into_iter()
-            .map(|ty| quote_spanned!(ty.span()=> __ef::EventType::of::<#ty>()));
-        quote!(&[#(#entries),*])
-    };
+    let types = event_types;
     let mut fields = vec![];
     let accepts = types(step.input.members());
     fields.push(quote!(accepts: #accepts));
@@ -233,6 +250,18 @@ fn spec(step: &Step) -> TokenStream {
     }
     if step.args.allow_unreachable {
         fields.push(quote!(allow_unreachable: true));
+    }
+    if let Some(catch) = &step.args.catch_errors {
+        let steps = catch
+            .steps
+            .iter()
+            .map(|s| s.to_string().trim_start_matches("r#").to_owned());
+        let max = step
+            .args
+            .max_recoveries
+            .as_ref()
+            .map_or_else(|| quote!(1), ToTokens::to_token_stream);
+        fields.push(quote!(catches: __ef::Some(__ef::Catches { steps: &[#(#steps),*], max_recoveries: #max })));
     }
     quote! {
         __ef::StepSpec {
@@ -269,6 +298,14 @@ pub(crate) fn free_step(
         Some(state) => (quote!(), state),
         None => (quote!(<__EfState: __ef::State>), quote!(__EfState)),
     };
+    let retry = step.and_then(|s| s.args.retry.as_ref()).map(|policy| {
+        let policy = quote_spanned!(policy.span()=> __ef::Some(#policy));
+        quote! {
+            fn retry(&self) -> __ef::Option<__ef::RetryPolicy> {
+                #policy
+            }
+        }
+    });
     let (spec, call) = match step {
         Some(step) => {
             let fn_ident = &step.ident;
@@ -303,9 +340,11 @@ pub(crate) fn free_step(
                     &SPEC
                 }
 
-                fn call(__ef_event: __ef::AnyEvent, __ef_ctx: __ef::Context<#state>) -> __ef::StepFuture {
+                fn call(__ef_event: __ef::StepInput, __ef_ctx: __ef::Context<#state>) -> __ef::StepFuture {
                     #call
                 }
+
+                #retry
             }
         };
     }

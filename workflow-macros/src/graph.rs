@@ -8,8 +8,8 @@
 mod rules;
 
 use proc_macro2::Span;
-use syn::Type;
 use syn::spanned::Spanned;
+use syn::{Ident, Type};
 
 use crate::ast::Step;
 use crate::errors::Errors;
@@ -114,7 +114,13 @@ fn boundary<'a>(
 }
 
 /// Checks the graph of `steps` and reports every problem at the token it is about.
-pub(crate) fn check(steps: &[Step], start: &Boundary, stop: &Boundary, errors: &Errors) {
+pub(crate) fn check(
+    steps: &[Step],
+    start: &Boundary,
+    stop: &Boundary,
+    external: &[Type],
+    errors: &Errors,
+) {
     let mut events: Vec<String> = Vec::new();
     let mut id = |key: String| -> usize {
         if let Some(i) = events.iter().position(|e| *e == key) {
@@ -140,14 +146,23 @@ pub(crate) fn check(steps: &[Step], start: &Boundary, stop: &Boundary, errors: &
             stream_only: step.args.stream_only.iter().map(|t| id(key(t))).collect(),
             allow_dead_end: step.args.allow_dead_end,
             allow_unreachable: step.args.allow_unreachable,
+            catches: step.args.catch_errors.as_ref().map(|c| {
+                c.steps
+                    .iter()
+                    .map(|s| s.to_string().trim_start_matches("r#").to_owned())
+                    .collect()
+            }),
         })
         .collect();
+    let external = external.iter().map(|t| id(key(t))).collect();
+    let step_failed = Some(id("StepFailed".to_owned()));
     let graph = Graph {
         steps: nodes,
         events,
         start: Some(start_id),
         stop: Some(stop_id),
-        external: Vec::new(),
+        external,
+        step_failed,
     };
     for problem in rules::check(&graph) {
         let span = span_of(&problem, steps, start, stop);
@@ -160,6 +175,23 @@ fn span_of(problem: &Problem, steps: &[Step], start: &Boundary, stop: &Boundary)
         (Problem::NoStartConsumer, ..) => start.ty.span(),
         (Problem::NoStopProducer, ..) => stop.ty.span(),
         (Problem::DuplicateName { .. }, Some(step), _) => step.name_span,
+        (
+            Problem::RecoversUnknownStep { target, .. }
+            | Problem::RecoversRecoverer { target, .. }
+            | Problem::RecoveredTwice { target, .. },
+            Some(step),
+            _,
+        ) => step
+            .args
+            .catch_errors
+            .as_ref()
+            .and_then(|c| c.steps.get(*target))
+            .map_or_else(|| step.ident.span(), Ident::span),
+        (Problem::TwoCatchAlls { .. }, Some(step), _) => step
+            .args
+            .catch_errors
+            .as_ref()
+            .map_or_else(|| step.ident.span(), |c| c.span),
         (_, Some(step), Some(site)) => {
             let ty = match site {
                 Site::Accepts(i) => step.input.members()[i],

@@ -1,6 +1,6 @@
 //! Generated code does not depend on names in scope at the call site.
 
-#![allow(dead_code, non_camel_case_types)]
+#![allow(dead_code, non_camel_case_types, non_upper_case_globals)]
 
 // Shadow what generated code might name without a path.
 type Result = ();

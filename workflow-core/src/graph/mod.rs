@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use crate::error::ValidationError;
 use crate::event::EventType;
 use crate::step::StepSpec;
+use crate::step_failed::StepFailed;
 
 /// Checks the graph made of `steps` with the rules `#[workflow]` applies at compile time.
 pub(crate) fn validate(
@@ -35,14 +36,19 @@ pub(crate) fn validate(
             stream_only: spec.stream_only.iter().map(|&e| events.id(e)).collect(),
             allow_dead_end: spec.allow_dead_end,
             allow_unreachable: spec.allow_unreachable,
+            catches: spec
+                .catches
+                .map(|c| c.steps.iter().map(|s| (*s).to_owned()).collect()),
         })
         .collect();
+    let step_failed = Some(events.id(EventType::of::<StepFailed>()));
     let graph = rules::Graph {
         steps: nodes,
         events: events.names,
         start: Some(start),
         stop: Some(stop),
         external,
+        step_failed,
     };
     let problems = rules::check(&graph);
     if problems.is_empty() {
@@ -90,6 +96,7 @@ mod tests {
             start: Some(0),
             stop: Some(1),
             external: vec![],
+            step_failed: None,
         }
     }
 

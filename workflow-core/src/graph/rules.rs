@@ -26,6 +26,8 @@ pub(crate) struct Graph {
     pub(crate) stop: Option<usize>,
     /// Events that arrive from outside the run.
     pub(crate) external: Vec<usize>,
+    /// The event an error-recovery step takes, which the runtime produces.
+    pub(crate) step_failed: Option<usize>,
 }
 
 /// One step of a [`Graph`].
@@ -38,6 +40,8 @@ pub(crate) struct Node {
     pub(crate) stream_only: Vec<usize>,
     pub(crate) allow_dead_end: bool,
     pub(crate) allow_unreachable: bool,
+    /// For an error-recovery step, the steps it recovers (empty: every other step).
+    pub(crate) catches: Option<Vec<String>>,
 }
 
 /// Where in a step's signature an event appears.
@@ -78,6 +82,20 @@ pub(crate) enum Problem {
     Unreachable { step: usize },
     /// A step with no path to the stop event.
     DeadEnd { step: usize },
+    /// An error-recovery step names a step that does not exist.
+    RecoversUnknownStep { step: usize, target: usize },
+    /// An error-recovery step names another error-recovery step.
+    RecoversRecoverer { step: usize, target: usize },
+    /// Two error-recovery steps name the same step.
+    RecoveredTwice {
+        step: usize,
+        target: usize,
+        first: usize,
+    },
+    /// Two error-recovery steps both recover every other step.
+    TwoCatchAlls { step: usize, first: usize },
+    /// An error-recovery step does not take the failure event.
+    RecovererWithoutFailure { step: usize },
 }
 
 impl Problem {
@@ -90,7 +108,12 @@ impl Problem {
             | Self::NeverProduced { step, .. }
             | Self::NeverConsumed { step, .. }
             | Self::Unreachable { step }
-            | Self::DeadEnd { step } => Some(step),
+            | Self::DeadEnd { step }
+            | Self::RecoversUnknownStep { step, .. }
+            | Self::RecoversRecoverer { step, .. }
+            | Self::RecoveredTwice { step, .. }
+            | Self::TwoCatchAlls { step, .. }
+            | Self::RecovererWithoutFailure { step } => Some(step),
         }
     }
 
@@ -109,6 +132,7 @@ impl Problem {
 pub(crate) fn check(g: &Graph) -> Vec<Problem> {
     let mut problems = Vec::new();
     duplicate_names(g, &mut problems);
+    recoverers(g, &mut problems);
 
     let accepted = events_where(g, |n| n.accepts.iter());
     let produced = events_where(g, |n| n.emits.iter().chain(&n.sends));
@@ -156,6 +180,50 @@ fn duplicate_names(g: &Graph, problems: &mut Vec<Problem>) {
     }
 }
 
+fn recoverers(g: &Graph, problems: &mut Vec<Problem>) {
+    let mut claimed: Vec<(usize, usize)> = Vec::new();
+    let mut catch_all: Option<usize> = None;
+    for (i, node) in g.steps.iter().enumerate() {
+        let Some(targets) = &node.catches else {
+            continue;
+        };
+        if g.step_failed
+            .is_some_and(|failed| !node.accepts.contains(&failed))
+        {
+            problems.push(Problem::RecovererWithoutFailure { step: i });
+        }
+        if targets.is_empty() {
+            match catch_all {
+                Some(first) => problems.push(Problem::TwoCatchAlls { step: i, first }),
+                None => catch_all = Some(i),
+            }
+        }
+        for (at, name) in targets.iter().enumerate() {
+            let Some(target) = g.steps.iter().position(|n| n.name == *name) else {
+                problems.push(Problem::RecoversUnknownStep {
+                    step: i,
+                    target: at,
+                });
+                continue;
+            };
+            if g.steps[target].catches.is_some() {
+                problems.push(Problem::RecoversRecoverer {
+                    step: i,
+                    target: at,
+                });
+            } else if let Some(&(_, first)) = claimed.iter().find(|(t, _)| *t == target) {
+                problems.push(Problem::RecoveredTwice {
+                    step: i,
+                    target: at,
+                    first,
+                });
+            } else {
+                claimed.push((target, i));
+            }
+        }
+    }
+}
+
 fn events_where<'a, I>(g: &'a Graph, list: impl Fn(&'a Node) -> I) -> HashSet<usize>
 where
     I: Iterator<Item = &'a usize>,
@@ -188,7 +256,9 @@ fn never_produced(
     let mut missing = HashSet::new();
     for (i, node) in g.steps.iter().enumerate() {
         for (at, &event) in node.accepts.iter().enumerate() {
-            let from_outside = Some(event) == g.start || g.external.contains(&event);
+            let from_runtime = node.catches.is_some() && Some(event) == g.step_failed;
+            let from_outside =
+                Some(event) == g.start || g.external.contains(&event) || from_runtime;
             if produced.contains(&event) || from_outside || Some(event) == g.stop {
                 continue;
             }
@@ -246,6 +316,8 @@ fn reachable(g: &Graph, unproduced: &HashSet<usize>) -> Vec<bool> {
     let mut available: HashSet<usize> = unproduced.clone();
     available.extend(g.start);
     available.extend(g.external.iter().copied());
+    // A failure can happen anywhere: error-recovery steps are reachable.
+    available.extend(g.step_failed);
     let mut reached = vec![false; g.steps.len()];
     loop {
         let mut changed = false;
@@ -287,6 +359,14 @@ fn leads_to_stop(g: &Graph, unconsumed: &HashSet<usize>) -> Vec<bool> {
             return leads;
         }
     }
+}
+
+fn catch_target(g: &Graph, step: usize, at: usize) -> &str {
+    g.steps[step]
+        .catches
+        .as_ref()
+        .and_then(|t| t.get(at))
+        .map_or("", String::as_str)
 }
 
 /// One sentence per problem, the same at compile time and at run time.
@@ -340,6 +420,35 @@ pub(crate) fn describe(g: &Graph, problem: &Problem) -> String {
         ),
         Problem::DeadEnd { step: i } => format!(
             "step `{}` has no path to the stop event `{stop}`; if it is meant to end its branch, add `#[step(allow(dead_end))]`",
+            step(i)
+        ),
+        Problem::RecoversUnknownStep { step: i, target } => format!(
+            "step `{}` recovers `{}`, but no step has that name",
+            step(i),
+            catch_target(g, i, target)
+        ),
+        Problem::RecoversRecoverer { step: i, target } => format!(
+            "step `{}` recovers `{}`, which is itself an error-recovery step; a failing error-recovery step fails the run",
+            step(i),
+            catch_target(g, i, target)
+        ),
+        Problem::RecoveredTwice {
+            step: i,
+            target,
+            first,
+        } => format!(
+            "step `{}` is recovered by both `{}` and `{}`; a step has one error-recovery step",
+            catch_target(g, i, target),
+            step(first),
+            step(i)
+        ),
+        Problem::TwoCatchAlls { step: i, first } => format!(
+            "steps `{}` and `{}` both recover every other step; one of them must name the steps it recovers",
+            step(first),
+            step(i)
+        ),
+        Problem::RecovererWithoutFailure { step: i } => format!(
+            "error-recovery step `{}` must take the failure it recovers: `ev: StepFailed`",
             step(i)
         ),
     }

@@ -1,6 +1,9 @@
 //! Executing runs.
 
+pub(crate) mod envelope;
 pub(crate) mod shared;
+pub(crate) mod steps;
 pub(crate) mod stream;
 pub(crate) mod table;
 pub(crate) mod task;
+pub(crate) mod waiters;

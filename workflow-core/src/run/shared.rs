@@ -7,20 +7,13 @@ use std::time::Instant;
 
 use futures::task::AtomicWaker;
 
-use crate::any_event::AnyEvent;
 use crate::collect::{CollectKey, Collector};
 use crate::id::RunId;
+use crate::run::envelope::Envelope;
 use crate::run::stream::StreamChannel;
 use crate::run::table::StepTable;
+use crate::run::waiters::Waiters;
 use crate::state::StateCell;
-
-/// An event on its way into the run loop, from a step's context or from outside.
-#[derive(Debug)]
-pub(crate) struct Envelope {
-    pub(crate) event: AnyEvent,
-    /// `Some` for a targeted send.
-    pub(crate) target: Option<u32>,
-}
 
 #[derive(Debug, Default)]
 struct Inbox {
@@ -42,11 +35,18 @@ pub(crate) struct RunShared<S> {
     /// Clones of contexts, which steps may move into tasks: while any exists, an idle run may
     /// still receive events.
     live_contexts: AtomicUsize,
-    handler_alive: AtomicBool,
+    /// Handlers and controls of the run, which may send it events from outside.
+    senders: AtomicUsize,
+    pub(crate) waiters: Waiters,
+    /// Per step, executions suspended in a wait: they do not count against `num_workers`.
+    suspended: Box<[AtomicUsize]>,
+    /// A step freed a worker slot by starting to wait: the loop should start queued events.
+    slots_freed: AtomicBool,
 }
 
 impl<S> RunShared<S> {
     pub(crate) fn new(id: RunId, table: Arc<StepTable>, state: S) -> Self {
+        let steps = table.specs.len();
         Self {
             id,
             table,
@@ -58,7 +58,10 @@ impl<S> RunShared<S> {
             waker: AtomicWaker::new(),
             cancelled: AtomicBool::new(false),
             live_contexts: AtomicUsize::new(0),
-            handler_alive: AtomicBool::new(true),
+            senders: AtomicUsize::new(1),
+            waiters: Waiters::default(),
+            suspended: (0..steps).map(|_| AtomicUsize::new(0)).collect(),
+            slots_freed: AtomicBool::new(false),
         }
     }
 
@@ -102,14 +105,47 @@ impl<S> RunShared<S> {
         self.cancelled.load(Ordering::Acquire)
     }
 
-    /// The run has ended: refuse further events and end the stream.
+    /// Whether the run has ended.
+    pub(crate) fn is_closed(&self) -> bool {
+        lock(&self.inbox).closed
+    }
+
+    /// The run has ended: refuse further events, drop waiters and end the stream.
     pub(crate) fn close(&self) {
         {
             let mut inbox = lock(&self.inbox);
             inbox.closed = true;
             inbox.events.clear();
         }
+        self.waiters.clear();
         self.stream.close();
+    }
+
+    /// An execution of `step` started waiting: its worker slot is free for queued events.
+    pub(crate) fn suspend(&self, step: u32) {
+        if let Some(count) = self.suspended.get(step as usize) {
+            count.fetch_add(1, Ordering::AcqRel);
+            self.slots_freed.store(true, Ordering::Release);
+            self.waker.wake();
+        }
+    }
+
+    /// The execution stopped waiting.
+    pub(crate) fn resume(&self, step: u32) {
+        if let Some(count) = self.suspended.get(step as usize) {
+            count.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+
+    pub(crate) fn suspended(&self, step: u32) -> usize {
+        self.suspended
+            .get(step as usize)
+            .map_or(0, |c| c.load(Ordering::Acquire))
+    }
+
+    /// Whether a wait freed worker slots since the last call.
+    pub(crate) fn take_slots_freed(&self) -> bool {
+        self.slots_freed.swap(false, Ordering::AcqRel)
     }
 
     pub(crate) fn context_detached(&self) {
@@ -125,10 +161,21 @@ impl<S> RunShared<S> {
         }
     }
 
+    /// The handler was dropped: nobody reads the stream any more.
     pub(crate) fn handler_dropped(&self) {
-        self.handler_alive.store(false, Ordering::Release);
         self.stream.unwatch();
-        self.waker.wake();
+        self.sender_dropped();
+    }
+
+    pub(crate) fn sender_added(&self) {
+        self.senders.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub(crate) fn sender_dropped(&self) {
+        if self.senders.fetch_sub(1, Ordering::AcqRel) == 1 {
+            // The run may now be unable to ever finish; let it look.
+            self.waker.wake();
+        }
     }
 
     /// Whether nothing could ever send this run another event.
@@ -136,7 +183,7 @@ impl<S> RunShared<S> {
         if self.live_contexts.load(Ordering::Acquire) != 0 {
             return false;
         }
-        let outside = self.table.external && self.handler_alive.load(Ordering::Acquire);
+        let outside = self.table.external && self.senders.load(Ordering::Acquire) > 0;
         // Checked after the count: a context's last send happened before its drop.
         !outside && self.inbox_is_empty()
     }

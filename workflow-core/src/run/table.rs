@@ -14,6 +14,8 @@ pub(crate) struct StepTable {
     pub(crate) stop: TypeId,
     /// The workflow accepts events from outside the run.
     pub(crate) external: bool,
+    /// For each step, the error-recovery step that handles its failures.
+    recoverers: Box<[Option<u32>]>,
 }
 
 impl StepTable {
@@ -32,12 +34,19 @@ impl StepTable {
             .into_iter()
             .map(|(k, v)| (k, v.into_boxed_slice()))
             .collect();
+        let recoverers = recoverers(&specs);
         Self {
             specs,
             routes,
             stop,
             external,
+            recoverers,
         }
+    }
+
+    /// The error-recovery step for failures of `step`, if any.
+    pub(crate) fn recoverer(&self, step: u32) -> Option<u32> {
+        self.recoverers.get(step as usize).copied().flatten()
     }
 
     /// The steps that accept events of type `ty`, in declaration order.
@@ -57,6 +66,28 @@ impl StepTable {
     pub(crate) fn accepts(&self, step: u32, ty: TypeId) -> bool {
         self.route(ty).contains(&step)
     }
+}
+
+/// A step is recovered by the handler that names it, or else by the handler that names none;
+/// handlers are never recovered by handlers. The builder and the macro reject ambiguous sets.
+fn recoverers(specs: &[&'static StepSpec]) -> Box<[Option<u32>]> {
+    let index = |i: usize| u32::try_from(i).ok();
+    let wildcard = specs
+        .iter()
+        .position(|s| s.catches.is_some_and(|c| c.steps.is_empty()))
+        .and_then(index);
+    specs
+        .iter()
+        .map(|spec| {
+            if spec.catches.is_some() {
+                return None;
+            }
+            let named = specs
+                .iter()
+                .position(|h| h.catches.is_some_and(|c| c.steps.contains(&spec.name)));
+            named.and_then(index).or(wildcard)
+        })
+        .collect()
 }
 
 /// `TypeId`s are already hashes; hashing them again would only cost time.

@@ -1,38 +1,39 @@
-//! The run loop: routes events to steps and drives the steps' futures.
+//! The run loop: routes events to steps, drives their executions, handles failures.
 //!
-//! A run is one tokio task. Step executions are futures polled inside it (through
-//! `FuturesUnordered`) rather than tasks of their own: routing an event to a step costs a hash
-//! lookup and a boxed future, never a cross-thread handoff, and no step execution can outlive
-//! its run. Steps of one run run concurrently; runs run in parallel.
+//! A run is one tokio task. Step executions are futures polled inside it rather than tasks of
+//! their own: routing an event to a step costs a hash lookup and a boxed future, never a
+//! cross-thread handoff, and no step execution can outlive its run. Steps of one run run
+//! concurrently; runs run in parallel.
 
-use std::collections::VecDeque;
+use std::any::TypeId;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context as TaskContext, Poll, Waker};
+use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 
-use futures::StreamExt;
-use futures::stream::FuturesUnordered;
-use tokio::sync::oneshot;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 use tokio::time::Sleep;
-use tracing::Instrument;
-use tracing::instrument::Instrumented;
 
 use crate::any_event::AnyEvent;
-use crate::context::Context;
 use crate::error::{BoxError, StepPanic, WorkflowError};
-
 use crate::handler::Outcome;
-use crate::run::shared::{Envelope, RunShared};
+use crate::retry::Failure;
+use crate::run::envelope::{Envelope, Lineage};
+use crate::run::shared::RunShared;
+use crate::run::steps::{Finished, Steps, Work};
 use crate::runner::Engine;
-use crate::step::{Emit, StepFuture};
+use crate::step::{Emit, StepInput};
+use crate::step_failed::StepFailed;
 use crate::workflow::Workflow;
 
 /// Loop iterations that made progress before the task yields to the scheduler, so a run that
 /// never waits (a tight loop of steps) cannot starve other tasks on its worker.
 const BUDGET: u32 = 256;
+
+type Acquire =
+    Pin<Box<dyn Future<Output = Result<OwnedSemaphorePermit, tokio::sync::AcquireError>> + Send>>;
 
 pub(crate) struct RunTask<W: Workflow> {
     engine: Arc<Engine<W>>,
@@ -43,178 +44,11 @@ pub(crate) struct RunTask<W: Workflow> {
     timeout: Option<Duration>,
     /// `None` once the run has ended.
     result: Option<oneshot::Sender<Outcome<W>>>,
+    /// The start event, until the run starts.
     start: Option<AnyEvent>,
-}
-
-/// The step executions of one run: running, and waiting for a worker.
-struct Steps {
-    slots: Box<[Slot]>,
-    /// Executions that had to wait, created when the first one does: most steps finish on
-    /// their first poll and never need it.
-    running: Option<FuturesUnordered<Running>>,
-    /// Executions that finished on their first poll, in order.
-    finished: FinishedQueue,
-    /// The run task's waker, for that first poll.
-    waker: Waker,
-    verbose: bool,
-}
-
-#[derive(Default)]
-struct Slot {
-    in_flight: usize,
-    /// Events waiting for a free worker, oldest first.
-    queue: VecDeque<AnyEvent>,
-}
-
-/// One step execution in flight.
-struct Running {
-    step: u32,
-    future: Instrumented<StepFuture>,
-}
-
-type Finished = (u32, std::thread::Result<Result<Emit, BoxError>>);
-
-impl Future for Running {
-    type Output = Finished;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Finished> {
-        let step = self.step;
-        // A panicking step is a failed step: catch it here so it never unwinds through the run.
-        match catch_unwind(AssertUnwindSafe(|| Pin::new(&mut self.future).poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(result)) => Poll::Ready((step, Ok(result))),
-            Err(panic) => Poll::Ready((step, Err(panic))),
-        }
-    }
-}
-
-/// A FIFO queue whose usual length, one, needs no allocation.
-#[derive(Default)]
-struct FinishedQueue {
-    first: Option<Finished>,
-    rest: VecDeque<Finished>,
-}
-
-impl FinishedQueue {
-    fn push(&mut self, finished: Finished) {
-        if self.first.is_none() && self.rest.is_empty() {
-            self.first = Some(finished);
-        } else {
-            self.rest.push_back(finished);
-        }
-    }
-
-    fn pop(&mut self) -> Option<Finished> {
-        self.first.take().or_else(|| self.rest.pop_front())
-    }
-
-    fn is_empty(&self) -> bool {
-        self.first.is_none() && self.rest.is_empty()
-    }
-
-    fn clear(&mut self) {
-        self.first = None;
-        self.rest.clear();
-    }
-}
-
-impl Steps {
-    /// Starts `step` on `event`, or queues the event if all its workers are busy.
-    fn dispatch<W: Workflow>(
-        &mut self,
-        engine: &Engine<W>,
-        run: &Arc<RunShared<W::State>>,
-        step: u32,
-        event: AnyEvent,
-    ) {
-        let slot = &mut self.slots[step as usize];
-        if slot.in_flight < engine.table.spec(step).num_workers {
-            self.start(engine, run, step, event);
-        } else {
-            slot.queue.push_back(event);
-        }
-    }
-
-    /// Gives the workers `step` has free to its oldest waiting events.
-    fn start_queued<W: Workflow>(
-        &mut self,
-        engine: &Engine<W>,
-        run: &Arc<RunShared<W::State>>,
-        step: u32,
-    ) {
-        let num_workers = engine.table.spec(step).num_workers;
-        while self.slots[step as usize].in_flight < num_workers {
-            let Some(event) = self.slots[step as usize].queue.pop_front() else {
-                break;
-            };
-            self.start(engine, run, step, event);
-        }
-    }
-
-    fn start<W: Workflow>(
-        &mut self,
-        engine: &Engine<W>,
-        run: &Arc<RunShared<W::State>>,
-        step: u32,
-        event: AnyEvent,
-    ) {
-        let name = engine.table.spec(step).name;
-        if self.verbose {
-            tracing::info!(target: "eventflow::verbose", "Running step {name} with {}", event.name());
-        }
-        let span = tracing::debug_span!(target: "eventflow::step", "step", step = name, event = event.name());
-        self.slots[step as usize].in_flight += 1;
-        let ctx = Context::new(Arc::clone(run), step);
-        let future = (engine.calls[step as usize])(&engine.workflow, event, ctx);
-        let mut running = Running {
-            step,
-            future: future.instrument(span),
-        };
-        // Poll once now: a step that does not wait is done without further bookkeeping. One
-        // that waits moves into `running`, which polls it again with its own waker.
-        let mut cx = TaskContext::from_waker(&self.waker);
-        match Pin::new(&mut running).poll(&mut cx) {
-            Poll::Ready(finished) => self.finished.push(finished),
-            Poll::Pending => self
-                .running
-                .get_or_insert_with(FuturesUnordered::new)
-                .push(running),
-        }
-    }
-
-    /// The next finished execution, if any.
-    fn poll_finished(&mut self, cx: &mut TaskContext<'_>) -> Option<Finished> {
-        if let Some(finished) = self.finished.pop() {
-            return Some(finished);
-        }
-        match self.running.as_mut()?.poll_next_unpin(cx) {
-            Poll::Ready(finished) => finished,
-            Poll::Pending => None,
-        }
-    }
-
-    fn is_idle(&self) -> bool {
-        self.finished.is_empty() && self.running.as_ref().is_none_or(FuturesUnordered::is_empty)
-    }
-
-    fn active(&self, engine_names: impl Fn(usize) -> &'static str) -> Vec<String> {
-        let mut names: Vec<String> = (0..self.slots.len())
-            .filter(|&i| self.slots[i].in_flight > 0)
-            .map(|i| engine_names(i).to_owned())
-            .collect();
-        names.sort();
-        names
-    }
-
-    /// Drops every execution and waiting event: cancels what still runs.
-    fn clear(&mut self) {
-        self.running = None;
-        self.finished.clear();
-        for slot in &mut self.slots {
-            slot.queue.clear();
-            slot.in_flight = 0;
-        }
-    }
+    /// Waiting for a place under the runner's limit on concurrent runs.
+    acquiring: Option<Acquire>,
+    _permit: Option<OwnedSemaphorePermit>,
 }
 
 impl<W: Workflow> RunTask<W> {
@@ -225,14 +59,9 @@ impl<W: Workflow> RunTask<W> {
         start: AnyEvent,
         timeout: Option<Duration>,
         verbose: bool,
+        limit: Option<Arc<Semaphore>>,
     ) -> Self {
-        let steps = Steps {
-            slots: engine.calls.iter().map(|_| Slot::default()).collect(),
-            running: None,
-            finished: FinishedQueue::default(),
-            waker: Waker::noop().clone(),
-            verbose,
-        };
+        let steps = Steps::new(engine.calls.len(), verbose);
         Self {
             engine,
             shared,
@@ -242,6 +71,8 @@ impl<W: Workflow> RunTask<W> {
             timeout,
             result: Some(result),
             start: Some(start),
+            acquiring: limit.map(|limit| -> Acquire { Box::pin(limit.acquire_owned()) }),
+            _permit: None,
         }
     }
 
@@ -260,51 +91,93 @@ impl<W: Workflow> RunTask<W> {
             if self.is_done() {
                 break;
             }
-            self.route(envelope.event, envelope.target);
+            self.route(envelope.event, envelope.target, envelope.lineage);
         }
         // Keep the allocation for the next drain.
         self.batch = batch;
         true
     }
 
-    fn route(&mut self, event: AnyEvent, target: Option<u32>) {
+    fn route(&mut self, event: AnyEvent, target: Option<u32>, lineage: Lineage) {
         let ty = event.event_type_id();
         if ty == self.engine.table.stop {
             return self.stop(event);
         }
+        // A step waiting inside its execution for this event gets it first, and then does not
+        // also receive it as a new execution.
+        let waiting = if target.is_none() {
+            self.shared.waiters.take_match(&event)
+        } else {
+            None
+        };
         let engine = &*self.engine;
         let targets = match &target {
             Some(step) => std::slice::from_ref(step),
             None => engine.table.route(ty),
         };
-        match targets {
-            [] => {
-                tracing::debug!(
-                    target: "eventflow::run",
-                    event = event.name(),
-                    "no step accepts the event; it goes to the stream"
-                );
-                self.shared.stream.publish(event);
-            }
-            [only] => self.steps.dispatch(engine, &self.shared, *only, event),
-            [rest @ .., last] => {
-                for &step in rest {
-                    self.steps
-                        .dispatch(engine, &self.shared, step, event.clone());
+        let waiting_step = waiting.as_ref().map(|(step, _)| *step);
+        let mut targets = targets
+            .iter()
+            .copied()
+            .filter(|&step| Some(step) != waiting_step);
+        let Some(first) = targets.next() else {
+            match waiting {
+                Some((_, resolve)) => {
+                    let _ = resolve.send(event);
                 }
-                self.steps.dispatch(engine, &self.shared, *last, event);
+                None => {
+                    tracing::debug!(target: "eventflow::run", event = event.name(), "no step accepts the event; it goes to the stream");
+                    self.shared.stream.publish(event);
+                }
             }
+            return;
+        };
+        if let Some((_, resolve)) = waiting {
+            let _ = resolve.send(event.clone());
         }
+        for step in targets {
+            self.steps.dispatch(
+                engine,
+                &self.shared,
+                step,
+                Work::new(StepInput::One(event.clone()), lineage),
+            );
+        }
+        self.steps.dispatch(
+            engine,
+            &self.shared,
+            first,
+            Work::new(StepInput::One(event), lineage),
+        );
     }
 
-    fn complete(&mut self, (step, outcome): Finished) {
+    fn complete(&mut self, finished: Finished) {
+        let step = finished.step;
         let name = self.engine.table.spec(step).name;
-        self.steps.slots[step as usize].in_flight -= 1;
-        let emitted = match outcome {
+        let emitted = match finished.outcome {
             Ok(Ok(Emit::One(event))) => Some(event),
             Ok(Ok(Emit::None)) => None,
-            Ok(Err(error)) => return self.fail(step, error),
-            Err(panic) => return self.fail(step, Box::new(StepPanic::from_payload(&*panic))),
+            Ok(Err(error)) => {
+                return self.failed(
+                    step,
+                    error,
+                    finished.lineage,
+                    finished.attempt,
+                    finished.first_started,
+                    finished.retained,
+                );
+            }
+            Err(panic) => {
+                let error = Box::new(StepPanic::from_payload(&*panic));
+                return self.failed(
+                    step,
+                    error,
+                    finished.lineage,
+                    finished.attempt,
+                    finished.first_started,
+                    finished.retained,
+                );
+            }
         };
         if self.steps.verbose {
             match &emitted {
@@ -312,21 +185,94 @@ impl<W: Workflow> RunTask<W> {
                     tracing::info!(target: "eventflow::verbose", "Step {name} produced event {}", event.name());
                 }
                 None => {
-                    tracing::info!(target: "eventflow::verbose", "Step {name} produced no event");
+                    tracing::info!(target: "eventflow::verbose", "Step {name} produced no event")
                 }
             }
         }
         match emitted {
             Some(event) if event.event_type_id() == self.engine.table.stop => self.stop(event),
             emitted => {
-                // The freed worker goes to the oldest waiting event before the new event is
+                // The freed worker goes to the oldest waiting input before the new event is
                 // routed, which may be to this same step.
                 self.steps.start_queued(&self.engine, &self.shared, step);
                 if let Some(event) = emitted {
-                    self.route(event, None);
+                    self.route(event, None, finished.lineage);
                 }
             }
         }
+    }
+
+    /// A step failed: retry it, hand the failure to its recovery step, or fail the run.
+    fn failed(
+        &mut self,
+        step: u32,
+        error: BoxError,
+        lineage: Lineage,
+        attempts: u32,
+        first_started: std::time::Instant,
+        retained: Option<StepInput>,
+    ) {
+        let name = self.engine.table.spec(step).name;
+        let elapsed = first_started.elapsed();
+        let retry = self.engine.retries[step as usize]
+            .as_ref()
+            .and_then(|policy| {
+                let key = self.shared.id.as_u64()
+                    ^ (u64::from(step) << 32)
+                    ^ u64::from(lineage.recoveries);
+                let error: &(dyn std::error::Error + 'static) = &*error;
+                policy.next_delay(&Failure {
+                    attempts,
+                    elapsed,
+                    error,
+                    key,
+                })
+            });
+        if let (Some(delay), Some(input)) = (retry, retained.clone()) {
+            if self.steps.verbose {
+                tracing::info!(target: "eventflow::verbose", "Step {name} failed (attempt {attempts}): {error}; retrying in {delay:?}");
+            }
+            tracing::debug!(target: "eventflow::run", step = name, attempts, error = %error, ?delay, "step failed; retrying");
+            let work = Work {
+                input,
+                lineage,
+                attempt: attempts + 1,
+                first_started: Some(first_started),
+            };
+            self.steps.retry_later(step, work, delay);
+            self.steps.start_queued(&self.engine, &self.shared, step);
+            return;
+        }
+        let table = Arc::clone(&self.engine.table);
+        let recoverer = table.recoverer(step).filter(|&handler| {
+            let budget = table.spec(handler).catches.map_or(0, |c| c.max_recoveries);
+            lineage.recoveries < budget
+        });
+        if let Some(handler) = recoverer {
+            if self.steps.verbose {
+                tracing::info!(target: "eventflow::verbose", "Step {name} failed: {error}; recovering in {}", table.spec(handler).name);
+            }
+            let input = retained.as_ref().and_then(StepInput::first).cloned();
+            let input_event = input.as_ref().map_or("", AnyEvent::name);
+            let failure =
+                StepFailed::new(name, input.clone(), input_event, error, attempts, elapsed);
+            self.steps.start_queued(&self.engine, &self.shared, step);
+            let lineage = Lineage {
+                recoveries: lineage.recoveries + 1,
+            };
+            self.route(AnyEvent::new(failure), Some(handler), lineage);
+            return;
+        }
+        if self.steps.verbose {
+            tracing::info!(target: "eventflow::verbose", "Step {name} failed: {error}");
+        }
+        tracing::debug!(target: "eventflow::run", step = name, error = %error, "step failed; the run fails");
+        self.finish(Err(WorkflowError::StepFailed {
+            step: name.to_owned(),
+            source: error,
+            attempts,
+            elapsed: self.shared.elapsed(),
+        }));
     }
 
     fn stop(&mut self, event: AnyEvent) {
@@ -335,21 +281,6 @@ impl<W: Workflow> RunTask<W> {
             return;
         };
         self.finish(Ok(stop));
-    }
-
-    fn fail(&mut self, step: u32, error: BoxError) {
-        let name = self.engine.table.spec(step).name;
-        let elapsed = self.shared.elapsed();
-        if self.steps.verbose {
-            tracing::info!(target: "eventflow::verbose", "Step {name} failed: {error}");
-        }
-        tracing::debug!(target: "eventflow::run", step = name, error = %error, "step failed");
-        self.finish(Err(WorkflowError::StepFailed {
-            step: name.to_owned(),
-            source: error,
-            attempts: 1,
-            elapsed,
-        }));
     }
 
     /// Ends the run: cancels what still runs, closes the stream and hands the outcome to the
@@ -385,6 +316,25 @@ impl<W: Workflow> RunTask<W> {
         }));
     }
 
+    /// Whether the run can never make progress again: nothing is queued or about to be
+    /// retried, everything in flight waits for an event with no timeout, and nothing can send
+    /// one.
+    fn is_stalled(&self) -> bool {
+        let stuck = self.steps.in_flight() == self.shared.waiters.unbounded();
+        stuck && !self.steps.has_retries() && self.shared.nobody_can_send()
+    }
+
+    fn stall(&mut self) {
+        let table = Arc::clone(&self.engine.table);
+        let mut pending = self.shared.pending_collections();
+        pending.extend(
+            self.shared
+                .waiters
+                .describe(|step| table.spec(step).name, |ty| event_name(&table, ty)),
+        );
+        self.finish(Err(WorkflowError::Stalled { pending }));
+    }
+
     /// Polls the run once: returns when it has ended, is waiting, or used its budget.
     fn turn(&mut self, cx: &mut TaskContext<'_>) -> Poll<()> {
         let mut budget = BUDGET;
@@ -395,6 +345,9 @@ impl<W: Workflow> RunTask<W> {
             if self.shared.is_cancelled() {
                 self.finish(Err(WorkflowError::Cancelled));
                 continue;
+            }
+            if self.shared.take_slots_freed() {
+                self.steps.start_all_queued(&self.engine, &self.shared);
             }
             let mut progressed = self.drain_inbox();
             if self.is_done() {
@@ -407,6 +360,10 @@ impl<W: Workflow> RunTask<W> {
                     continue;
                 }
                 self.complete(finished);
+                progressed = true;
+            }
+            if let Some(step) = self.steps.poll_retries(cx) {
+                self.steps.start_queued(&self.engine, &self.shared, step);
                 progressed = true;
             }
             if progressed {
@@ -423,14 +380,39 @@ impl<W: Workflow> RunTask<W> {
             if !self.shared.inbox_is_empty() || self.shared.is_cancelled() {
                 continue;
             }
-            if self.steps.is_idle() && self.shared.nobody_can_send() {
-                let pending = self.shared.pending_collections();
-                self.finish(Err(WorkflowError::Stalled { pending }));
+            if self.is_stalled() {
+                self.stall();
                 continue;
             }
             return Poll::Pending;
         }
     }
+
+    /// Waits for a place under the runner's concurrency limit; `Ready` once the run may start.
+    fn poll_admission(&mut self, cx: &mut TaskContext<'_>) -> Poll<()> {
+        let Some(acquiring) = &mut self.acquiring else {
+            return Poll::Ready(());
+        };
+        self.shared.register(cx.waker());
+        if self.shared.is_cancelled() {
+            self.acquiring = None;
+            self.finish(Err(WorkflowError::Cancelled));
+            return Poll::Ready(());
+        }
+        let permit = std::task::ready!(acquiring.as_mut().poll(cx));
+        self._permit = permit.ok();
+        self.acquiring = None;
+        Poll::Ready(())
+    }
+}
+
+fn event_name(table: &crate::run::table::StepTable, ty: TypeId) -> String {
+    table
+        .specs
+        .iter()
+        .flat_map(|s| s.accepts.iter())
+        .find(|e| e.type_id() == ty)
+        .map_or_else(|| "an event".to_owned(), |e| e.name().to_owned())
 }
 
 impl<W: Workflow> Future for RunTask<W> {
@@ -438,14 +420,13 @@ impl<W: Workflow> Future for RunTask<W> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
         let this = self.get_mut();
-        if !this.steps.waker.will_wake(cx.waker()) {
-            this.steps.waker = cx.waker().clone();
-        }
+        this.steps.set_waker(cx.waker());
+        std::task::ready!(this.poll_admission(cx));
         if let Some(start) = this.start.take() {
             if let Some(timeout) = this.timeout {
                 this.deadline = Some(Box::pin(tokio::time::sleep(timeout)));
             }
-            this.route(start, None);
+            this.route(start, None, Lineage::default());
         }
         // Once per poll rather than per loop turn: each poll of a timer spends tokio's
         // cooperative budget, which the steps polled in this task also draw on.

@@ -89,7 +89,7 @@ const _: () = {
             &SPEC
         }
         fn call(
-            __ef_event: __ef::AnyEvent,
+            __ef_event: __ef::StepInput,
             __ef_ctx: __ef::Context<Inventory>,
         ) -> __ef::StepFuture {
             __ef::step_future(async move {

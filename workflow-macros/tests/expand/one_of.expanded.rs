@@ -170,6 +170,7 @@ const _: () = {
                         )
                     })
                 },
+                retry: __ef::None,
             },
             __ef::StepDef {
                 spec: __ef::StepSpec {
@@ -204,6 +205,7 @@ const _: () = {
                         }
                     })
                 },
+                retry: __ef::None,
             },
         ];
     }

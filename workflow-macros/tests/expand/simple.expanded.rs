@@ -33,6 +33,7 @@ const _: () = {
                         __ef::Ok(__ef::emit::<SecondStepEvent>(__ef_output))
                     })
                 },
+                retry: __ef::None,
             },
             __ef::StepDef {
                 spec: __ef::StepSpec {
@@ -50,6 +51,7 @@ const _: () = {
                         __ef::Ok(__ef::emit::<StopEvent<String>>(__ef_output))
                     })
                 },
+                retry: __ef::None,
             },
         ];
     }

@@ -1,0 +1,358 @@
+//! Scheduling the step executions of one run: worker limits with FIFO queues, the futures of
+//! executions in flight, and retries waiting for their delay.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use tokio::time::Sleep;
+use tracing::Instrument;
+use tracing::instrument::Instrumented;
+
+use crate::context::Context;
+use crate::error::BoxError;
+use crate::run::envelope::Lineage;
+use crate::run::shared::RunShared;
+use crate::runner::Engine;
+use crate::step::{Emit, StepFuture, StepInput};
+use crate::workflow::Workflow;
+
+/// An input on its way into a step execution.
+#[derive(Debug)]
+pub(crate) struct Work {
+    pub(crate) input: StepInput,
+    pub(crate) lineage: Lineage,
+    /// 1 for a first execution, more for a retry.
+    pub(crate) attempt: u32,
+    /// When the first execution on this input started, for a retry.
+    pub(crate) first_started: Option<Instant>,
+}
+
+impl Work {
+    pub(crate) fn new(input: StepInput, lineage: Lineage) -> Self {
+        Self {
+            input,
+            lineage,
+            attempt: 1,
+            first_started: None,
+        }
+    }
+}
+
+/// A step execution that ended, with what is needed to retry or recover it.
+pub(crate) struct Finished {
+    pub(crate) step: u32,
+    pub(crate) outcome: std::thread::Result<Result<Emit, BoxError>>,
+    pub(crate) lineage: Lineage,
+    pub(crate) attempt: u32,
+    pub(crate) first_started: Instant,
+    /// A copy of the input, kept only for steps that may be retried or recovered.
+    pub(crate) retained: Option<StepInput>,
+}
+
+struct Meta {
+    lineage: Lineage,
+    attempt: u32,
+    first_started: Instant,
+    retained: Option<StepInput>,
+}
+
+/// One step execution in flight.
+struct Running {
+    step: u32,
+    future: Instrumented<StepFuture>,
+    meta: Option<Meta>,
+}
+
+impl Future for Running {
+    type Output = Finished;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Finished> {
+        // A panicking step is a failed step: catch it here so it never unwinds through the run.
+        let outcome = match catch_unwind(AssertUnwindSafe(|| Pin::new(&mut self.future).poll(cx))) {
+            Ok(Poll::Pending) => return Poll::Pending,
+            Ok(Poll::Ready(result)) => Ok(result),
+            Err(panic) => Err(panic),
+        };
+        let meta = self.meta.take().unwrap_or_else(|| Meta {
+            lineage: Lineage::default(),
+            attempt: 1,
+            first_started: Instant::now(),
+            retained: None,
+        });
+        Poll::Ready(Finished {
+            step: self.step,
+            outcome,
+            lineage: meta.lineage,
+            attempt: meta.attempt,
+            first_started: meta.first_started,
+            retained: meta.retained,
+        })
+    }
+}
+
+/// A retry waiting for its delay.
+struct Delayed {
+    sleep: Pin<Box<Sleep>>,
+    step: u32,
+    work: Option<Work>,
+}
+
+impl Future for Delayed {
+    type Output = Option<(u32, Work)>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        std::task::ready!(self.sleep.as_mut().poll(cx));
+        let step = self.step;
+        Poll::Ready(self.work.take().map(|work| (step, work)))
+    }
+}
+
+/// A FIFO queue whose usual length, one, needs no allocation.
+#[derive(Default)]
+struct FinishedQueue {
+    first: Option<Finished>,
+    rest: VecDeque<Finished>,
+}
+
+impl FinishedQueue {
+    fn push(&mut self, finished: Finished) {
+        if self.first.is_none() && self.rest.is_empty() {
+            self.first = Some(finished);
+        } else {
+            self.rest.push_back(finished);
+        }
+    }
+
+    fn pop(&mut self) -> Option<Finished> {
+        self.first.take().or_else(|| self.rest.pop_front())
+    }
+
+    fn clear(&mut self) {
+        self.first = None;
+        self.rest.clear();
+    }
+}
+
+#[derive(Default)]
+struct Slot {
+    in_flight: usize,
+    /// Inputs waiting for a free worker, oldest first (a retry goes first).
+    queue: VecDeque<Work>,
+}
+
+/// The step executions of one run: running, waiting for a worker, waiting to be retried.
+pub(crate) struct Steps {
+    slots: Box<[Slot]>,
+    /// Executions that had to wait, created when the first one does: most steps finish on
+    /// their first poll and never need it.
+    running: Option<FuturesUnordered<Running>>,
+    /// Executions that finished on their first poll, in order.
+    finished: FinishedQueue,
+    retries: Option<FuturesUnordered<Delayed>>,
+    /// The run task's waker, for that first poll.
+    waker: Waker,
+    /// Executions in flight, over all steps.
+    in_flight: usize,
+    pub(crate) verbose: bool,
+}
+
+impl Steps {
+    pub(crate) fn new(steps: usize, verbose: bool) -> Self {
+        Self {
+            slots: (0..steps).map(|_| Slot::default()).collect(),
+            running: None,
+            finished: FinishedQueue::default(),
+            retries: None,
+            waker: Waker::noop().clone(),
+            in_flight: 0,
+            verbose,
+        }
+    }
+
+    /// Keeps the waker used for first polls current.
+    pub(crate) fn set_waker(&mut self, waker: &Waker) {
+        if !self.waker.will_wake(waker) {
+            self.waker = waker.clone();
+        }
+    }
+
+    fn has_free_worker<W: Workflow>(
+        &self,
+        engine: &Engine<W>,
+        run: &RunShared<W::State>,
+        step: u32,
+    ) -> bool {
+        let busy = self.slots[step as usize]
+            .in_flight
+            .saturating_sub(run.suspended(step));
+        busy < engine.table.spec(step).num_workers
+    }
+
+    /// Starts `step` on `work`, or queues it if all the step's workers are busy.
+    pub(crate) fn dispatch<W: Workflow>(
+        &mut self,
+        engine: &Engine<W>,
+        run: &Arc<RunShared<W::State>>,
+        step: u32,
+        work: Work,
+    ) {
+        if self.has_free_worker(engine, run, step) {
+            self.start(engine, run, step, work);
+        } else {
+            self.slots[step as usize].queue.push_back(work);
+        }
+    }
+
+    /// Gives the workers `step` has free to its oldest waiting inputs.
+    pub(crate) fn start_queued<W: Workflow>(
+        &mut self,
+        engine: &Engine<W>,
+        run: &Arc<RunShared<W::State>>,
+        step: u32,
+    ) {
+        while self.has_free_worker(engine, run, step) {
+            let Some(work) = self.slots[step as usize].queue.pop_front() else {
+                break;
+            };
+            self.start(engine, run, step, work);
+        }
+    }
+
+    /// After waits freed workers: starts what every step can.
+    pub(crate) fn start_all_queued<W: Workflow>(
+        &mut self,
+        engine: &Engine<W>,
+        run: &Arc<RunShared<W::State>>,
+    ) {
+        for step in 0..self.slots.len() {
+            if !self.slots[step].queue.is_empty() {
+                self.start_queued(engine, run, u32::try_from(step).unwrap_or(u32::MAX));
+            }
+        }
+    }
+
+    fn start<W: Workflow>(
+        &mut self,
+        engine: &Engine<W>,
+        run: &Arc<RunShared<W::State>>,
+        step: u32,
+        work: Work,
+    ) {
+        let name = engine.table.spec(step).name;
+        let first = work.input.first();
+        let event = first.map_or("", |e| e.name());
+        if self.verbose {
+            if work.attempt > 1 {
+                tracing::info!(target: "eventflow::verbose", "Running step {name} with {event} (attempt {})", work.attempt);
+            } else {
+                tracing::info!(target: "eventflow::verbose", "Running step {name} with {event}");
+            }
+        }
+        let span = tracing::debug_span!(target: "eventflow::step", "step", step = name, event, attempt = work.attempt);
+        let retained = (engine.retries[step as usize].is_some()
+            || engine.table.recoverer(step).is_some())
+        .then(|| work.input.clone());
+        self.slots[step as usize].in_flight += 1;
+        self.in_flight += 1;
+        let ctx = Context::new(Arc::clone(run), step, work.lineage, work.attempt);
+        let future = (engine.calls[step as usize])(&engine.workflow, work.input, ctx);
+        let mut running = Running {
+            step,
+            future: future.instrument(span),
+            meta: Some(Meta {
+                lineage: work.lineage,
+                attempt: work.attempt,
+                first_started: work.first_started.unwrap_or_else(Instant::now),
+                retained,
+            }),
+        };
+        // Poll once now: a step that does not wait is done without further bookkeeping. One
+        // that waits moves into `running`, which polls it again with its own waker.
+        let mut cx = TaskContext::from_waker(&self.waker);
+        match Pin::new(&mut running).poll(&mut cx) {
+            Poll::Ready(finished) => self.finished.push(finished),
+            Poll::Pending => self
+                .running
+                .get_or_insert_with(FuturesUnordered::new)
+                .push(running),
+        }
+    }
+
+    /// The next finished execution, if any.
+    pub(crate) fn poll_finished(&mut self, cx: &mut TaskContext<'_>) -> Option<Finished> {
+        let finished =
+            self.finished
+                .pop()
+                .or_else(|| match self.running.as_mut()?.poll_next_unpin(cx) {
+                    Poll::Ready(finished) => finished,
+                    Poll::Pending => None,
+                })?;
+        self.slots[finished.step as usize].in_flight -= 1;
+        self.in_flight -= 1;
+        Some(finished)
+    }
+
+    /// Retries `work` on `step` after `delay`, at the head of the step's queue.
+    pub(crate) fn retry_later(&mut self, step: u32, work: Work, delay: Duration) {
+        if delay.is_zero() {
+            self.slots[step as usize].queue.push_front(work);
+            return;
+        }
+        self.retries
+            .get_or_insert_with(FuturesUnordered::new)
+            .push(Delayed {
+                sleep: Box::pin(tokio::time::sleep(delay)),
+                step,
+                work: Some(work),
+            });
+    }
+
+    /// A retry whose delay has passed, moved to the head of its step's queue; the step.
+    pub(crate) fn poll_retries(&mut self, cx: &mut TaskContext<'_>) -> Option<u32> {
+        let Poll::Ready(Some(Some((step, work)))) = self.retries.as_mut()?.poll_next_unpin(cx)
+        else {
+            return None;
+        };
+        self.slots[step as usize].queue.push_front(work);
+        Some(step)
+    }
+
+    /// Executions in flight, over all steps (waiting ones included).
+    pub(crate) fn in_flight(&self) -> usize {
+        self.in_flight
+    }
+
+    /// Retries are waiting for their delay.
+    pub(crate) fn has_retries(&self) -> bool {
+        self.retries.as_ref().is_some_and(|r| !r.is_empty())
+    }
+
+    /// The names of the steps with executions in flight, sorted.
+    pub(crate) fn active(&self, name: impl Fn(usize) -> &'static str) -> Vec<String> {
+        let mut names: Vec<String> = (0..self.slots.len())
+            .filter(|&i| self.slots[i].in_flight > 0)
+            .map(|i| name(i).to_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Drops every execution, queued input and retry: cancels what still runs.
+    pub(crate) fn clear(&mut self) {
+        self.running = None;
+        self.retries = None;
+        self.finished.clear();
+        for slot in &mut self.slots {
+            slot.queue.clear();
+            slot.in_flight = 0;
+        }
+        self.in_flight = 0;
+    }
+}

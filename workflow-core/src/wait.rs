@@ -1,0 +1,144 @@
+//! [`WaitFor`]: a step waiting for an event, typically a person's answer.
+
+use std::any::TypeId;
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+
+use crate::any_event::AnyEvent;
+use crate::context::Context;
+use crate::event::Event;
+
+/// A wait for an event of type `E`, from [`Context::wait_for_event`]. Await it.
+///
+/// The step is suspended where it awaits, not replayed: everything it did before the wait
+/// happens once. While it waits, it does not count against its step's `num_workers`. An event
+/// that satisfies the wait goes to the oldest matching waiter, and to every other step that
+/// accepts it, but not to the waiting step itself.
+#[must_use = "a wait does nothing unless awaited"]
+pub struct WaitFor<'a, S, E> {
+    ctx: &'a Context<S>,
+    filter: Option<Box<dyn Fn(&E) -> bool + Send + Sync>>,
+    timeout: Option<Duration>,
+    request: Option<AnyEvent>,
+    event: PhantomData<fn() -> E>,
+}
+
+/// A wait that ended without its event.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WaitError {
+    /// The timeout passed first.
+    #[error("no `{event}` arrived within {waited:?}")]
+    TimedOut {
+        /// The event waited for.
+        event: &'static str,
+        /// The timeout.
+        waited: Duration,
+    },
+}
+
+impl<'a, S, E: Event> WaitFor<'a, S, E> {
+    pub(crate) fn new(ctx: &'a Context<S>) -> Self {
+        Self {
+            ctx,
+            filter: None,
+            timeout: None,
+            request: None,
+            event: PhantomData,
+        }
+    }
+
+    /// Only an event for which `filter` holds ends the wait.
+    pub fn matching(mut self, filter: impl Fn(&E) -> bool + Send + Sync + 'static) -> Self {
+        self.filter = Some(Box::new(filter));
+        self
+    }
+
+    /// Gives up after `timeout` with [`WaitError::TimedOut`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Publishes `request` on the run's stream once the wait is in place, so that the answer
+    /// to it cannot arrive before the step listens.
+    pub fn requesting(mut self, request: impl Event) -> Self {
+        self.request = Some(AnyEvent::new(request));
+        self
+    }
+}
+
+impl<'a, S: Send + Sync + 'static, E: Event> IntoFuture for WaitFor<'a, S, E> {
+    type Output = Result<E, WaitError>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<E, WaitError>> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (resolve, resolved) = oneshot::channel();
+            let matches: Box<dyn Fn(&AnyEvent) -> bool + Send + Sync> = match self.filter {
+                Some(filter) => {
+                    Box::new(move |event| event.downcast_ref::<E>().is_some_and(&filter))
+                }
+                None => Box::new(|_| true),
+            };
+            let run = self.ctx.run();
+            let step = self.ctx.step();
+            let id = run.waiters.register(
+                step,
+                TypeId::of::<E>(),
+                matches,
+                self.timeout.is_some(),
+                resolve,
+            );
+            run.suspend(step);
+            let _waiting = Suspended { ctx: self.ctx, id };
+            if let Some(request) = self.request {
+                run.stream.publish(request);
+            }
+            let received = match self.timeout {
+                None => resolved.await,
+                Some(waited) => match tokio::time::timeout(waited, resolved).await {
+                    Ok(received) => received,
+                    Err(_) => {
+                        return Err(WaitError::TimedOut {
+                            event: E::NAME,
+                            waited,
+                        });
+                    }
+                },
+            };
+            match received.map(AnyEvent::downcast::<E>) {
+                Ok(Ok(event)) => Ok(event),
+                // The run is ending and clears its waiters; this step is about to be dropped.
+                _ => std::future::pending().await,
+            }
+        })
+    }
+}
+
+/// Holds a step's worker slot free while it waits, and withdraws the wait when dropped.
+struct Suspended<'a, S> {
+    ctx: &'a Context<S>,
+    id: u64,
+}
+
+impl<S> Drop for Suspended<'_, S> {
+    fn drop(&mut self) {
+        self.ctx.run().waiters.remove(self.id);
+        self.ctx.run().resume(self.ctx.step());
+    }
+}
+
+impl<'a, S, E: Event> fmt::Debug for WaitFor<'a, S, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitFor")
+            .field("event", &E::NAME)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
