@@ -12,8 +12,8 @@ use crate::step::StepDef;
 /// ```
 /// use std::sync::Arc;
 /// use eventflow_core::{
-///     AnyEvent, Context, Emit, EventType, Runner, StartEvent, StepDef, StepSpec, StopEvent,
-///     Workflow,
+///     AnyEvent, Context, Emit, EventType, Runner, StartEvent, StepDef, StepInput, StepSpec,
+///     StopEvent, Workflow,
 /// };
 ///
 /// struct Echo;
@@ -29,22 +29,22 @@ use crate::step::StepDef;
 ///     type Stop = StopEvent<String>;
 ///     type State = ();
 ///     const NAME: &'static str = "Echo";
-///     const STEPS: &'static [StepDef<Self>] = &[StepDef {
-///         spec: StepSpec {
+///     const STEPS: &'static [StepDef<Self>] = &[StepDef::new(
+///         StepSpec {
 ///             accepts: &[EventType::of::<StartEvent<String>>()],
 ///             emits: &[EventType::of::<StopEvent<String>>()],
 ///             ..StepSpec::new("echo")
 ///         },
-///         call: |this: &Arc<Self>, event: AnyEvent, _ctx: Context| {
+///         |this: &Arc<Self>, input: StepInput, _ctx: Context| {
 ///             let this = Arc::clone(this);
 ///             Box::pin(async move {
-///                 let Ok(ev) = event.downcast::<StartEvent<String>>() else {
+///                 let Some(Ok(ev)) = input.into_event().map(|e| e.downcast::<StartEvent<String>>()) else {
 ///                     return Err("unexpected event".into());
 ///                 };
 ///                 Ok(Emit::One(AnyEvent::new(this.echo(ev).await)))
 ///             })
 ///         },
-///     }];
+///     )];
 /// }
 ///
 /// # #[tokio::main(flavor = "current_thread")]
