@@ -35,9 +35,12 @@ use std::time::Duration;
 pub struct RetryPolicy {
     wait: Wait,
     stop: Stop,
-    retry_if: Option<Arc<dyn Fn(&(dyn StdError + 'static)) -> bool + Send + Sync>>,
+    retry_if: Option<ErrorPredicate>,
     seed: Option<u64>,
 }
+
+/// Decides from an error whether a failure is worth retrying.
+type ErrorPredicate = Arc<dyn Fn(&(dyn StdError + 'static)) -> bool + Send + Sync>;
 
 /// What the policy knows about a failure.
 #[derive(Debug, Clone, Copy)]
@@ -144,10 +147,10 @@ impl RetryPolicy {
     /// assert_eq!(policy.next_delay(&failure(2)), None);
     /// ```
     pub fn next_delay(&self, failure: &Failure<'_>) -> Option<Duration> {
-        if let Some(retry_if) = &self.retry_if {
-            if !retry_if(failure.error) {
-                return None;
-            }
+        if let Some(retry_if) = &self.retry_if
+            && !retry_if(failure.error)
+        {
+            return None;
         }
         let mut rng = Rng::new(
             self.seed.unwrap_or(failure.key)

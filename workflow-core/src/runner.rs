@@ -75,11 +75,11 @@ struct Step<W: Workflow> {
 }
 
 impl<W: Workflow> Step<W> {
-    fn of(def: &'static StepDef<W>) -> Self {
+    fn of(def: &'static StepDef<W>, workflow: &W) -> Self {
         Self {
             spec: &def.spec,
             call: def.call,
-            retry: def.retry.map(|build| build()),
+            retry: def.retry.map(|build| build(workflow)),
         }
     }
 }
@@ -92,7 +92,10 @@ impl<W: CheckedWorkflow> Runner<W> {
 
     /// Like [`new`](Self::new), sharing a workflow instance the caller also holds.
     pub fn from_arc(workflow: Arc<W>) -> Self {
-        let steps = W::STEPS.iter().map(Step::of).collect();
+        let steps = W::STEPS
+            .iter()
+            .map(|def| Step::of(def, &workflow))
+            .collect();
         Self::assemble(workflow, steps)
     }
 }
@@ -101,9 +104,13 @@ impl<W: Workflow> Runner<W> {
     /// Starts assembling a runner, to add free-function steps or to check a workflow that was
     /// not checked at compile time.
     pub fn builder(workflow: W) -> RunnerBuilder<W> {
+        let steps = W::STEPS
+            .iter()
+            .map(|def| Step::of(def, &workflow))
+            .collect();
         RunnerBuilder {
             workflow: Arc::new(workflow),
-            steps: W::STEPS.iter().map(Step::of).collect(),
+            steps,
         }
     }
 

@@ -139,8 +139,9 @@ pub struct StepDef<W: Workflow> {
     pub spec: StepSpec,
     /// Runs the step on one input.
     pub call: StepFn<W>,
-    /// Builds the step's retry policy (`#[step(retry = ..)]`), once per runner.
-    pub retry: Option<fn() -> RetryPolicy>,
+    /// Builds the step's retry policy (`#[step(retry = ..)]`) from the workflow, once per
+    /// runner.
+    pub retry: Option<fn(&W) -> RetryPolicy>,
 }
 
 impl<W: Workflow> StepDef<W> {

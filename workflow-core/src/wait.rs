@@ -13,6 +13,9 @@ use crate::any_event::AnyEvent;
 use crate::context::Context;
 use crate::event::Event;
 
+/// Which events of the awaited type satisfy a wait.
+type Filter<E> = Box<dyn Fn(&E) -> bool + Send + Sync>;
+
 /// A wait for an event of type `E`, from [`Context::wait_for_event`]. Await it.
 ///
 /// The step is suspended where it awaits, not replayed: everything it did before the wait
@@ -22,7 +25,7 @@ use crate::event::Event;
 #[must_use = "a wait does nothing unless awaited"]
 pub struct WaitFor<'a, S, E> {
     ctx: &'a Context<S>,
-    filter: Option<Box<dyn Fn(&E) -> bool + Send + Sync>>,
+    filter: Option<Filter<E>>,
     timeout: Option<Duration>,
     request: Option<AnyEvent>,
     event: PhantomData<fn() -> E>,

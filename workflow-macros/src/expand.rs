@@ -106,7 +106,11 @@ fn step_def(step: &Step) -> TokenStream {
     let body = body(step, &call);
     let retry = match &step.args.retry {
         Some(policy) => {
-            let policy = quote_spanned!(policy.span()=> || -> __ef::RetryPolicy { #policy });
+            // The expression may read the workflow through `self`: it runs with the instance
+            // when the runner is built.
+            let policy = replace_self(policy.to_token_stream());
+            let policy =
+                quote_spanned!(policy.span()=> |__ef_self: &Self| -> __ef::RetryPolicy { #policy });
             quote!(__ef::Some(#policy))
         }
         None => quote!(__ef::None),
@@ -121,6 +125,25 @@ fn step_def(step: &Step) -> TokenStream {
             retry: #retry,
         }
     }
+}
+
+/// `self` → `__ef_self`, at any depth, keeping spans.
+fn replace_self(tokens: TokenStream) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|tree| match tree {
+            proc_macro2::TokenTree::Ident(ident) if ident == "self" => {
+                proc_macro2::TokenTree::Ident(Ident::new("__ef_self", ident.span()))
+            }
+            proc_macro2::TokenTree::Group(group) => {
+                let mut replaced =
+                    proc_macro2::Group::new(group.delimiter(), replace_self(group.stream()));
+                replaced.set_span(group.span());
+                proc_macro2::TokenTree::Group(replaced)
+            }
+            other => other,
+        })
+        .collect()
 }
 
 /// `&[EventType::of::<A>(), ..]`, each entry spanned on its type.

@@ -196,6 +196,16 @@ mod tests {
     }
 
     #[test]
+    fn asking_the_caller_ends_a_branch_in_a_workflow_with_external_events() {
+        let mut ask = node("ask", &[0], &[6]);
+        ask.stream_only = vec![6];
+        let mut g = graph(vec![ask, node("answer", &[7], &[1])]);
+        assert!(check(&g).contains(&Problem::DeadEnd { step: 0 }));
+        g.external = vec![7];
+        assert!(check(&g).is_empty());
+    }
+
+    #[test]
     fn external_events_count_as_produced_and_reachable() {
         let mut g = graph(vec![node("a", &[0], &[1]), node("answer", &[7], &[1])]);
         g.external = vec![7];

@@ -335,10 +335,15 @@ fn reachable(g: &Graph, unproduced: &HashSet<usize>) -> Vec<bool> {
 }
 
 /// Which steps have a path to the stop event, counting events nobody accepts as leading there
-/// (their absence of a consumer is reported on its own).
+/// (their absence of a consumer is reported on its own). In a workflow that takes events from
+/// outside, a branch may also end by asking the caller something (a `stream_only` event): the
+/// answer carries the run on.
 fn leads_to_stop(g: &Graph, unconsumed: &HashSet<usize>) -> Vec<bool> {
     let mut good: HashSet<usize> = unconsumed.clone();
     good.extend(g.stop);
+    if !g.external.is_empty() {
+        good.extend(g.steps.iter().flat_map(|n| n.stream_only.iter().copied()));
+    }
     let mut leads = vec![false; g.steps.len()];
     loop {
         let mut changed = false;

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
 
 use futures::task::AtomicWaker;
 
@@ -25,7 +24,6 @@ struct Inbox {
 pub(crate) struct RunShared<S> {
     pub(crate) id: RunId,
     pub(crate) table: Arc<StepTable>,
-    pub(crate) started: Instant,
     pub(crate) state: StateCell<S>,
     pub(crate) stream: StreamChannel,
     pub(crate) collectors: Mutex<HashMap<CollectKey, Collector>>,
@@ -50,7 +48,6 @@ impl<S> RunShared<S> {
         Self {
             id,
             table,
-            started: Instant::now(),
             state: StateCell::new(state),
             stream: StreamChannel::default(),
             collectors: Mutex::default(),
@@ -197,10 +194,6 @@ impl<S> RunShared<S> {
             .collect();
         pending.sort();
         pending
-    }
-
-    pub(crate) fn elapsed(&self) -> std::time::Duration {
-        self.started.elapsed()
     }
 }
 

@@ -153,39 +153,32 @@ impl<W: Workflow> RunTask<W> {
 
     fn complete(&mut self, finished: Finished) {
         let step = finished.step;
-        let name = self.engine.table.spec(step).name;
-        let emitted = match finished.outcome {
-            Ok(Ok(Emit::One(event))) => Some(event),
-            Ok(Ok(Emit::None)) => None,
-            Ok(Err(error)) => {
-                return self.failed(
-                    step,
-                    error,
-                    finished.lineage,
-                    finished.attempt,
-                    finished.first_started,
-                    finished.retained,
-                );
-            }
-            Err(panic) => {
-                let error = Box::new(StepPanic::from_payload(&*panic));
-                return self.failed(
-                    step,
-                    error,
-                    finished.lineage,
-                    finished.attempt,
-                    finished.first_started,
-                    finished.retained,
-                );
-            }
+        let error = match finished.outcome {
+            Ok(Ok(Emit::One(event))) => return self.emitted(step, Some(event), finished.lineage),
+            Ok(Ok(Emit::None)) => return self.emitted(step, None, finished.lineage),
+            Ok(Err(error)) => error,
+            Err(panic) => Box::new(StepPanic::from_payload(&*panic)),
         };
+        self.failed(
+            step,
+            error,
+            finished.lineage,
+            finished.attempt,
+            finished.first_started,
+            finished.retained.as_ref(),
+        );
+    }
+
+    /// A step finished with `emitted`.
+    fn emitted(&mut self, step: u32, emitted: Option<AnyEvent>, lineage: Lineage) {
+        let name = self.engine.table.spec(step).name;
         if self.steps.verbose {
             match &emitted {
                 Some(event) => {
                     tracing::info!(target: "eventflow::verbose", "Step {name} produced event {}", event.name());
                 }
                 None => {
-                    tracing::info!(target: "eventflow::verbose", "Step {name} produced no event")
+                    tracing::info!(target: "eventflow::verbose", "Step {name} produced no event");
                 }
             }
         }
@@ -196,7 +189,7 @@ impl<W: Workflow> RunTask<W> {
                 // routed, which may be to this same step.
                 self.steps.start_queued(&self.engine, &self.shared, step);
                 if let Some(event) = emitted {
-                    self.route(event, None, finished.lineage);
+                    self.route(event, None, lineage);
                 }
             }
         }
@@ -209,8 +202,8 @@ impl<W: Workflow> RunTask<W> {
         error: BoxError,
         lineage: Lineage,
         attempts: u32,
-        first_started: std::time::Instant,
-        retained: Option<StepInput>,
+        first_started: tokio::time::Instant,
+        retained: Option<&StepInput>,
     ) {
         let name = self.engine.table.spec(step).name;
         let elapsed = first_started.elapsed();
@@ -228,7 +221,7 @@ impl<W: Workflow> RunTask<W> {
                     key,
                 })
             });
-        if let (Some(delay), Some(input)) = (retry, retained.clone()) {
+        if let (Some(delay), Some(input)) = (retry, retained.cloned()) {
             if self.steps.verbose {
                 tracing::info!(target: "eventflow::verbose", "Step {name} failed (attempt {attempts}): {error}; retrying in {delay:?}");
             }
@@ -252,7 +245,7 @@ impl<W: Workflow> RunTask<W> {
             if self.steps.verbose {
                 tracing::info!(target: "eventflow::verbose", "Step {name} failed: {error}; recovering in {}", table.spec(handler).name);
             }
-            let input = retained.as_ref().and_then(StepInput::first).cloned();
+            let input = retained.and_then(StepInput::first).cloned();
             let input_event = input.as_ref().map_or("", AnyEvent::name);
             let failure =
                 StepFailed::new(name, input.clone(), input_event, error, attempts, elapsed);
@@ -271,7 +264,7 @@ impl<W: Workflow> RunTask<W> {
             step: name.to_owned(),
             source: error,
             attempts,
-            elapsed: self.shared.elapsed(),
+            elapsed,
         }));
     }
 
@@ -422,6 +415,10 @@ impl<W: Workflow> Future for RunTask<W> {
         let this = self.get_mut();
         this.steps.set_waker(cx.waker());
         std::task::ready!(this.poll_admission(cx));
+        if this.is_done() {
+            // Cancelled while waiting for its turn: it never starts.
+            return Poll::Ready(());
+        }
         if let Some(start) = this.start.take() {
             if let Some(timeout) = this.timeout {
                 this.deadline = Some(Box::pin(tokio::time::sleep(timeout)));
