@@ -114,6 +114,40 @@ async fn retries_stop_after_the_maximum_number_of_executions() {
     assert_eq!(runner.workflow().0.attempts().len(), 3);
 }
 
+/// The policy comes from the workflow's own configuration, read once when the runner is built.
+struct Configured {
+    flaky: Flaky,
+    policy: RetryPolicy,
+}
+
+#[workflow]
+impl Configured {
+    #[step]
+    async fn start(&self, _ev: StartEvent) -> Call {
+        Call(1)
+    }
+
+    #[step(retry = self.policy.clone())]
+    async fn call(&self, ctx: &Context, ev: Call) -> Result<StopEvent<u32>, RateLimited> {
+        self.flaky.call(ctx, &ev)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_policy_can_come_from_the_workflow_instance() {
+    let patient = Runner::new(Configured {
+        flaky: Flaky::new(3),
+        policy: RetryPolicy::fixed(Duration::from_secs(1)).max_attempts(4),
+    });
+    assert_eq!(patient.run(()).await.ok(), Some(4));
+    let hasty = Runner::new(Configured {
+        flaky: Flaky::new(3),
+        policy: RetryPolicy::fixed(Duration::from_secs(1)).max_attempts(2),
+    });
+    let error = hasty.run(()).await.expect_err("two attempts are not enough");
+    assert!(matches!(error, WorkflowError::StepFailed { attempts: 2, .. }));
+}
+
 struct Backoff(Flaky, u64);
 
 #[workflow]
