@@ -144,8 +144,14 @@ async fn a_retry_policy_can_come_from_the_workflow_instance() {
         flaky: Flaky::new(3),
         policy: RetryPolicy::fixed(Duration::from_secs(1)).max_attempts(2),
     });
-    let error = hasty.run(()).await.expect_err("two attempts are not enough");
-    assert!(matches!(error, WorkflowError::StepFailed { attempts: 2, .. }));
+    let error = hasty
+        .run(())
+        .await
+        .expect_err("two attempts are not enough");
+    assert!(matches!(
+        error,
+        WorkflowError::StepFailed { attempts: 2, .. }
+    ));
 }
 
 struct Backoff(Flaky, u64);

@@ -44,6 +44,7 @@ pub use runner::{Runner, RunnerBuilder};
 pub use state::{State, StateCell};
 pub use step::{
     Catches, DEFAULT_NUM_WORKERS, Emit, FreeStep, StepDef, StepFn, StepFuture, StepInput, StepSpec,
+    Takes,
 };
 pub use step_failed::StepFailed;
 pub use terminal::{WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowTimedOut};
@@ -73,7 +74,7 @@ pub mod __private {
     pub use crate::{
         AnyEvent, BoxError, Catches, CheckedWorkflow, Context, DEFAULT_NUM_WORKERS, Emit, Event,
         EventType, FreeStep, Start, StartEvent, State, StepDef, StepFuture, StepInput, StepSpec,
-        Stop, StopEvent, Workflow,
+        Stop, StopEvent, Takes, Workflow,
     };
 
     use std::future::Future;
@@ -82,10 +83,10 @@ pub mod __private {
     /// step, so a mismatch means a hand-written `Workflow` routed wrongly; the panic is a step
     /// failure.
     pub fn input<E: Event>(input: StepInput, step: &'static str) -> E {
-        let StepInput::One(event) = input;
-        match event.downcast() {
-            Ok(event) => event,
-            Err(event) => mismatch(step, &event),
+        match input.into_event().map(AnyEvent::downcast) {
+            Some(Ok(event)) => event,
+            Some(Err(event)) => mismatch(step, event.name()),
+            None => mismatch(step, "set of events"),
         }
     }
 
@@ -94,18 +95,74 @@ pub mod __private {
         input: StepInput,
         step: &'static str,
     ) -> U {
-        let StepInput::One(event) = input;
-        match U::try_from(event) {
-            Ok(input) => input,
-            Err(event) => mismatch(step, &event),
+        match input.into_event().map(U::try_from) {
+            Some(Ok(input)) => input,
+            Some(Err(event)) => mismatch(step, event.name()),
+            None => mismatch(step, "set of events"),
         }
     }
 
-    fn mismatch(step: &'static str, event: &AnyEvent) -> ! {
-        panic!(
-            "step `{step}` was given a `{}`, which it does not accept",
-            event.name()
-        )
+    /// The events of a step that takes one of each type (`a: A, b: B`), taken in parameter
+    /// order with [`Inputs::one`].
+    pub fn input_set(input: StepInput, step: &'static str) -> Inputs {
+        match input {
+            StepInput::Set(events) => Inputs {
+                events: events.into_iter(),
+                collections: Vec::new().into_iter(),
+                step,
+            },
+            _ => mismatch(step, "single event"),
+        }
+    }
+
+    /// The collections of a step that joins a fan-out (`a: Vec<A>, ..`), taken in parameter
+    /// order with [`Inputs::all`].
+    pub fn input_collections(input: StepInput, step: &'static str) -> Inputs {
+        match input {
+            StepInput::Collections(collections) => Inputs {
+                events: Vec::new().into_iter(),
+                collections: collections.into_iter(),
+                step,
+            },
+            _ => mismatch(step, "single event"),
+        }
+    }
+
+    /// The parameters of a step that takes several events.
+    #[derive(Debug)]
+    pub struct Inputs {
+        events: std::vec::IntoIter<AnyEvent>,
+        collections: std::vec::IntoIter<std::vec::Vec<AnyEvent>>,
+        step: &'static str,
+    }
+
+    impl Inputs {
+        /// The next parameter's event.
+        pub fn one<E: Event>(&mut self) -> E {
+            match self.events.next().map(AnyEvent::downcast) {
+                Some(Ok(event)) => event,
+                Some(Err(event)) => mismatch(self.step, event.name()),
+                None => mismatch(self.step, "set with an event missing"),
+            }
+        }
+
+        /// The next parameter's collection.
+        pub fn all<E: Event>(&mut self) -> std::vec::Vec<E> {
+            let step = self.step;
+            self.collections
+                .next()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|event| match event.downcast() {
+                    Ok(event) => event,
+                    Err(event) => mismatch(step, event.name()),
+                })
+                .collect()
+        }
+    }
+
+    fn mismatch(step: &'static str, what: &str) -> ! {
+        panic!("step `{step}` was given a `{what}`, which it does not accept")
     }
 
     /// One emitted event.
@@ -116,6 +173,16 @@ pub mod __private {
     /// One emitted event of a `OneOf!` set.
     pub fn emit_union<U: Into<AnyEvent>>(event: U) -> Emit {
         Emit::One(event.into())
+    }
+
+    /// A fan-out of events.
+    pub fn emit_many<E: Event>(events: std::vec::Vec<E>) -> Emit {
+        Emit::Many(events.into_iter().map(AnyEvent::new).collect())
+    }
+
+    /// A fan-out of events of a `OneOf!` set.
+    pub fn emit_many_union<U: Into<AnyEvent>>(events: std::vec::Vec<U>) -> Emit {
+        Emit::Many(events.into_iter().map(Into::into).collect())
     }
 
     /// A type a step can fail with.

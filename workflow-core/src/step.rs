@@ -55,6 +55,37 @@ pub struct StepSpec {
     /// The step recovers other steps' failures (`#[step(catch_errors(..))]`): it takes a
     /// [`StepFailed`](crate::StepFailed).
     pub catches: Option<Catches>,
+    /// The step returns a collection (`-> Vec<E>`): each element is an event, and together
+    /// they form one fan-out, which the steps that take `Vec<E>` join.
+    pub fans_out: bool,
+    /// How the step takes the events in [`accepts`](Self::accepts).
+    pub takes: Takes,
+}
+
+/// How a step takes its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Takes {
+    /// One event of any accepted type per execution: `ev: E` or `ev: OneOf![..]`.
+    #[default]
+    One,
+    /// One event of each accepted type, in order: `(a: A, b: B)`. The step runs once per
+    /// complete set, pairing events in arrival order within one fan-out.
+    EachOf,
+    /// The events of each accepted type that one fan-out produced: `(a: Vec<A>, ..)`. The step
+    /// runs once per fan-out, when every branch of it has finished.
+    Collections {
+        /// Run as soon as this many events have arrived, cancelling the rest of the fan-out
+        /// (`#[step(take = n)]`); `None` waits for every branch.
+        take: Option<usize>,
+    },
+}
+
+impl Takes {
+    /// Whether the step joins the branches of a fan-out.
+    pub const fn is_collections(self) -> bool {
+        matches!(self, Self::Collections { .. })
+    }
 }
 
 /// Which failures an error-recovery step handles.
@@ -80,6 +111,8 @@ impl StepSpec {
             allow_dead_end: false,
             allow_unreachable: false,
             catches: None,
+            fans_out: false,
+            takes: Takes::One,
         }
     }
 }
@@ -92,14 +125,22 @@ pub enum Emit {
     None,
     /// One event, routed to every step that accepts it.
     One(AnyEvent),
+    /// A fan-out: each event starts a branch, and the steps that take collections of them run
+    /// once every branch has finished.
+    Many(Vec<AnyEvent>),
 }
 
 /// What one step execution receives.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum StepInput {
-    /// One event of a type the step accepts.
+    /// One event of a type the step accepts ([`Takes::One`]).
     One(AnyEvent),
+    /// One event per accepted type, in order ([`Takes::EachOf`]).
+    Set(Vec<AnyEvent>),
+    /// One collection per accepted type, in order, each in fan-out order
+    /// ([`Takes::Collections`]).
+    Collections(Vec<Vec<AnyEvent>>),
 }
 
 impl StepInput {
@@ -107,6 +148,8 @@ impl StepInput {
     pub fn first(&self) -> Option<&AnyEvent> {
         match self {
             Self::One(event) => Some(event),
+            Self::Set(events) => events.first(),
+            Self::Collections(collections) => collections.iter().flatten().next(),
         }
     }
 
@@ -114,6 +157,7 @@ impl StepInput {
     pub fn into_event(self) -> Option<AnyEvent> {
         match self {
             Self::One(event) => Some(event),
+            Self::Set(_) | Self::Collections(_) => None,
         }
     }
 
@@ -121,7 +165,23 @@ impl StepInput {
     pub fn into_events(self) -> Vec<AnyEvent> {
         match self {
             Self::One(event) => vec![event],
+            Self::Set(events) => events,
+            Self::Collections(collections) => collections.into_iter().flatten().collect(),
         }
+    }
+
+    /// How many events the input holds.
+    pub fn len(&self) -> usize {
+        match self {
+            Self::One(_) => 1,
+            Self::Set(events) => events.len(),
+            Self::Collections(collections) => collections.iter().map(Vec::len).sum(),
+        }
+    }
+
+    /// Whether the input holds no event (an empty fan-out).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 

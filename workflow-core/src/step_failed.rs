@@ -60,7 +60,7 @@ pub struct StepFailed {
     input_event: String,
     /// Serialized with the rest, but an `AnyEvent` can only be read back through a workflow.
     #[serde(skip_deserializing)]
-    input: Option<AnyEvent>,
+    inputs: Vec<AnyEvent>,
     message: String,
     attempts: u32,
     elapsed: Duration,
@@ -71,7 +71,7 @@ pub struct StepFailed {
 impl StepFailed {
     pub(crate) fn new(
         step: &str,
-        input: Option<AnyEvent>,
+        inputs: Vec<AnyEvent>,
         input_event: &str,
         error: Box<dyn StdError + Send + Sync>,
         attempts: u32,
@@ -80,7 +80,7 @@ impl StepFailed {
         Self {
             step: step.to_owned(),
             input_event: input_event.to_owned(),
-            input,
+            inputs,
             message: error.to_string(),
             attempts,
             elapsed,
@@ -95,7 +95,12 @@ impl StepFailed {
 
     /// The event the step failed on (the first, for a step that joins several).
     pub fn input(&self) -> Option<&AnyEvent> {
-        self.input.as_ref()
+        self.inputs.first()
+    }
+
+    /// Every event the step failed on: one, or for a join, all it took, in order.
+    pub fn inputs(&self) -> &[AnyEvent] {
+        &self.inputs
     }
 
     /// The name of that event's type.

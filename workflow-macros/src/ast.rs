@@ -7,7 +7,7 @@ use syn::{FnArg, Ident, ReceiverKind, ReturnType, Signature, Type, Visibility};
 
 use crate::attr::StepArgs;
 use crate::errors::Errors;
-use crate::types::{is_unit, last_ident, type_args};
+use crate::types::{is_unit, key, last_ident, type_args};
 use crate::union::{self, Union};
 
 /// Where a step is defined.
@@ -26,7 +26,7 @@ pub(crate) struct Step {
     pub(crate) args: StepArgs,
     /// The parameters after the receiver, in order.
     pub(crate) params: Vec<Param>,
-    pub(crate) input: Set,
+    pub(crate) input: Input,
     pub(crate) output: Output,
     /// The signature has errors: the step still counts for finding the start and stop events,
     /// so that they are not reported missing as a consequence.
@@ -34,8 +34,32 @@ pub(crate) struct Step {
 }
 
 pub(crate) enum Param {
-    Context { by_ref: bool, ty: Box<Type> },
-    Event,
+    Context {
+        by_ref: bool,
+        ty: Box<Type>,
+    },
+    /// The n-th event parameter.
+    Event(usize),
+}
+
+/// How a step takes its events.
+pub(crate) enum Input {
+    /// One event, of a type or of a `OneOf!` set.
+    One(Set),
+    /// One event of each type: `a: A, b: B`.
+    EachOf(Vec<Type>),
+    /// The collections of a fan-out, one per element type: `a: Vec<A>, ..`.
+    Collections(Vec<Type>),
+}
+
+impl Input {
+    /// Every event type the step takes.
+    pub(crate) fn members(&self) -> Vec<&Type> {
+        match self {
+            Self::One(set) => set.members(),
+            Self::EachOf(types) | Self::Collections(types) => types.iter().collect(),
+        }
+    }
 }
 
 /// One event type, or the enum generated for a `OneOf!`.
@@ -53,10 +77,13 @@ impl Set {
     }
 }
 
-/// The shape of a step's return type: `Result<Option<Set>, E>` with each layer optional.
+/// The shape of a step's return type: `Result<Option<Set>, E>` or `Result<Vec<Set>, E>`, with
+/// each layer optional.
 pub(crate) struct Output {
     pub(crate) result: Option<ResultShape>,
     pub(crate) option: bool,
+    /// A fan-out: `Vec<Set>`.
+    pub(crate) many: bool,
     /// `None` for a step that returns `()`.
     pub(crate) set: Option<Set>,
 }
@@ -81,7 +108,7 @@ impl Step {
     pub(crate) fn context(&self) -> Option<&Type> {
         self.params.iter().find_map(|p| match p {
             Param::Context { ty, .. } => Some(&**ty),
-            Param::Event => None,
+            Param::Event(_) => None,
         })
     }
 }
@@ -140,7 +167,7 @@ pub(crate) fn analyze(
     };
 
     let mut params = Vec::new();
-    let mut input = None;
+    let mut events: Vec<&mut Type> = Vec::new();
     for arg in &mut sig.inputs {
         let FnArg::Typed(arg) = arg else {
             continue;
@@ -158,29 +185,25 @@ pub(crate) fn analyze(
             });
             continue;
         }
-        if input.is_some() {
-            errors.spanned(
-                &*arg,
-                format_args!(
-                    "step `{name}` takes a second event parameter; a step takes one event (to wait for several, accept `OneOf![..]` and call `ctx.collect_events`)"
-                ),
-            );
-            continue;
-        }
-        params.push(Param::Event);
-        input = Some(sets.event_set(
-            &mut arg.ty,
-            format_ident!("{prefix}{camel}Input"),
-            "accepted by",
-        ));
+        params.push(Param::Event(events.len()));
+        events.push(&mut arg.ty);
     }
-    let Some(input) = input else {
+    if events.is_empty() {
         errors.spanned(
             &sig.ident,
             format_args!("step `{name}` has no event parameter; take the event that triggers it, e.g. `ev: StartEvent<String>`"),
         );
         return None;
-    };
+    }
+    let input = sets.input(events, &format!("{prefix}{camel}Input"));
+    if let Some(take) = &args.take
+        && !matches!(input, Input::Collections(_))
+    {
+        errors.spanned(
+            take,
+            format_args!("`take` applies to a step that joins a fan-out; step `{name}` takes no collection (`Vec<..>`)"),
+        );
+    }
 
     let output = sets.output(&mut sig.output, format_ident!("{prefix}{camel}Output"));
     let broken = errors.count() != before;
@@ -236,6 +259,68 @@ struct Sets<'a> {
 }
 
 impl Sets<'_> {
+    /// Reads the event parameters: one event, one of each type, or collections.
+    fn input(&mut self, mut events: Vec<&mut Type>, ident: &str) -> Input {
+        let step = self.step;
+        if let [only] = events.as_mut_slice()
+            && !is_wrapper(only, "Vec")
+        {
+            return Input::One(self.event_set(only, format_ident!("{ident}"), "accepted by"));
+        }
+        let collections = events.iter().filter(|ty| is_wrapper(ty, "Vec")).count();
+        if collections != 0 && collections != events.len() {
+            let odd = events
+                .iter()
+                .find(|ty| is_wrapper(ty, "Vec") == (collections * 2 < events.len()))
+                .map_or_else(Span::call_site, Spanned::span);
+            self.errors.at(
+                odd,
+                format!("step `{step}` takes both single events and collections; a step takes one event of each type (`a: A, b: B`) or the collections of a fan-out (`a: Vec<A>, b: Vec<B>`), not both"),
+            );
+        }
+        let mut types: Vec<Type> = Vec::new();
+        for (i, ty) in events.into_iter().enumerate() {
+            let ty = if is_wrapper(ty, "Vec") {
+                first_arg_mut(ty)
+            } else {
+                ty
+            };
+            let span = ty.span();
+            let set = self.event_set(ty, format_ident!("{ident}{i}"), "accepted by");
+            let ty = match set {
+                Set::One(ty) => *ty,
+                Set::Union { .. } => {
+                    self.errors.at(
+                        span,
+                        format!("step `{step}` takes several events, so each parameter names one event type; `OneOf!` is for a step that takes one event of any of several types"),
+                    );
+                    continue;
+                }
+            };
+            if let Some(first) = types.iter().find(|t| key(t) == key(&ty)) {
+                self.errors.spanned(
+                    &ty,
+                    format_args!(
+                        "step `{step}` takes `{}` twice; take it once{}",
+                        key(first),
+                        if collections == 0 {
+                            ""
+                        } else {
+                            ", as one collection"
+                        }
+                    ),
+                );
+                continue;
+            }
+            types.push(ty);
+        }
+        if collections == 0 {
+            Input::EachOf(types)
+        } else {
+            Input::Collections(types)
+        }
+    }
+
     fn event_set(&mut self, ty: &mut Type, ident: Ident, role: &str) -> Set {
         let step = self.step;
         if union::is_one_of(ty) {
@@ -266,6 +351,7 @@ impl Sets<'_> {
             return Output {
                 result: None,
                 option: false,
+                many: false,
                 set: None,
             };
         };
@@ -289,6 +375,22 @@ impl Sets<'_> {
                     "put `Result` outside `Option`: `Result<Option<Event>, Error>`",
                 );
             }
+            if is_wrapper(ty, "Vec") {
+                self.errors.spanned(
+                    &*ty,
+                    format_args!("step `{}` returns `Option<Vec<..>>`; return `Vec<..>`, where an empty `Vec` is a fan-out of nothing, whose joins run at once with nothing", self.step),
+                );
+            }
+        }
+        let many = !option && is_wrapper(ty, "Vec");
+        if many {
+            ty = first_arg_mut(ty);
+            if is_wrapper(ty, "Vec") || is_wrapper(ty, "Option") || is_unit(ty) {
+                self.errors.spanned(
+                    &*ty,
+                    format_args!("step `{}` fans out, so each element must be an event: `Vec<Event>` or `Vec<OneOf![..]>`", self.step),
+                );
+            }
         }
         let set = if is_unit(ty) {
             if option {
@@ -304,6 +406,7 @@ impl Sets<'_> {
         Output {
             result,
             option,
+            many,
             set,
         }
     }

@@ -10,8 +10,8 @@ use syn::{Expr, Ident, LitInt, LitStr, Path, Token, Type};
 use crate::errors::Errors;
 
 const WORKFLOW_ARGS: &str = "`start`, `stop`, `state`, `external`, `open`, `name`, `crate`";
-const STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`";
-const FREE_STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `crate`";
+const STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`";
+const FREE_STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `crate`";
 const CHECKS: &str = "`dead_end`, `unreachable`";
 
 /// `#[workflow(...)]`.
@@ -41,6 +41,8 @@ pub(crate) struct StepArgs {
     /// `catch_errors` (every other step) or `catch_errors(a, b)`.
     pub(crate) catch_errors: Option<CatchErrors>,
     pub(crate) max_recoveries: Option<LitInt>,
+    /// `take = n`: a join runs once `n` events of its fan-out have arrived.
+    pub(crate) take: Option<LitInt>,
     pub(crate) krate: Option<Path>,
 }
 
@@ -117,6 +119,12 @@ impl StepArgs {
                     );
                 }
                 set_once(&mut args.max_recoveries, value, &meta, errors);
+            } else if meta.path.is_ident("take") {
+                let value: LitInt = meta.value()?.parse()?;
+                if value.base10_parse::<usize>().map_or(true, |n| n == 0) {
+                    errors.spanned(&value, "`take` must be a whole number of at least 1");
+                }
+                set_once(&mut args.take, value, &meta, errors);
             } else if meta.path.is_ident("allow") {
                 meta.parse_nested_meta(|check| {
                     if check.path.is_ident("dead_end") {

@@ -8,7 +8,7 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Ident, ItemFn, ItemImpl, LitStr, Type};
 
-use crate::ast::{Output, Param, Set, Step};
+use crate::ast::{Input, Output, Param, Set, Step};
 use crate::types::type_args;
 use crate::union::{self, Union};
 
@@ -158,14 +158,32 @@ fn event_types(list: Vec<&Type>) -> TokenStream {
 fn body(step: &Step, call: &TokenStream) -> TokenStream {
     let name = &step.name;
     let input = match &step.input {
-        Set::One(ty) => quote_spanned!(ty.span()=> __ef::input::<#ty>(__ef_event, #name)),
-        Set::Union { ident, .. } => quote!(__ef::input_union::<#ident>(__ef_event, #name)),
+        Input::One(Set::One(ty)) => {
+            quote_spanned!(ty.span()=> let __ef_input_0 = __ef::input::<#ty>(__ef_event, #name);)
+        }
+        Input::One(Set::Union { ident, .. }) => {
+            quote!(let __ef_input_0 = __ef::input_union::<#ident>(__ef_event, #name);)
+        }
+        Input::EachOf(types) | Input::Collections(types) => {
+            let (open, take) = match &step.input {
+                Input::EachOf(_) => (quote!(input_set), quote!(one)),
+                _ => (quote!(input_collections), quote!(all)),
+            };
+            let params = types.iter().enumerate().map(|(i, ty)| {
+                let var = format_ident!("__ef_input_{i}");
+                quote_spanned!(ty.span()=> let #var = __ef_inputs.#take::<#ty>();)
+            });
+            quote! {
+                let mut __ef_inputs = __ef::#open(__ef_event, #name);
+                #(#params)*
+            }
+        }
     };
     let output = output(&step.output);
     // Spanned on the step, so that a step whose future is not `Send` is reported there.
     quote_spanned! {step.ident.span()=>
         __ef::step_future(async move {
-            let __ef_input = #input;
+            #input
             let __ef_output = #call;
             #output
         })
@@ -188,7 +206,7 @@ fn call_args(step: &Step) -> Vec<TokenStream> {
                     quote!(#ctx)
                 }
             }
-            Param::Event => quote!(__ef_input),
+            Param::Event(i) => format_ident!("__ef_input_{i}").into_token_stream(),
         })
         .collect()
 }
@@ -204,13 +222,21 @@ fn span_range(tokens: &impl ToTokens) -> (Span, Span) {
 /// Converts `__ef_output` into the runtime's `Result<Emit, BoxError>`.
 fn output(output: &Output) -> TokenStream {
     let emit = |value: TokenStream| -> TokenStream {
-        let one = |value: TokenStream| match &output.set {
-            None => quote!({
+        let one = |value: TokenStream| match (&output.set, output.many) {
+            (None, _) => quote!({
                 let () = #value;
                 __ef::Emit::None
             }),
-            Some(Set::One(ty)) => quote_spanned!(ty.span()=> __ef::emit::<#ty>(#value)),
-            Some(Set::Union { ident, .. }) => quote!(__ef::emit_union::<#ident>(#value)),
+            (Some(Set::One(ty)), false) => quote_spanned!(ty.span()=> __ef::emit::<#ty>(#value)),
+            (Some(Set::Union { ident, .. }), false) => {
+                quote!(__ef::emit_union::<#ident>(#value))
+            }
+            (Some(Set::One(ty)), true) => {
+                quote_spanned!(ty.span()=> __ef::emit_many::<#ty>(#value))
+            }
+            (Some(Set::Union { ident, .. }), true) => {
+                quote!(__ef::emit_many_union::<#ident>(#value))
+            }
         };
         if output.option {
             let some = one(quote!(__ef_event));
@@ -267,6 +293,21 @@ fn spec(step: &Step) -> TokenStream {
     }
     if let Some(n) = &step.args.num_workers {
         fields.push(quote!(num_workers: #n));
+    }
+    if step.output.many {
+        fields.push(quote!(fans_out: true));
+    }
+    match &step.input {
+        Input::One(_) => {}
+        Input::EachOf(_) => fields.push(quote!(takes: __ef::Takes::EachOf)),
+        Input::Collections(_) => {
+            let take = step
+                .args
+                .take
+                .as_ref()
+                .map_or_else(|| quote!(__ef::None), |n| quote!(__ef::Some(#n)));
+            fields.push(quote!(takes: __ef::Takes::Collections { take: #take }));
+        }
     }
     if step.args.allow_dead_end {
         fields.push(quote!(allow_dead_end: true));

@@ -11,7 +11,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Ident, Type};
 
-use crate::ast::Step;
+use crate::ast::{Input, Step};
 use crate::errors::Errors;
 use crate::types::{key, last_ident};
 use rules::{Graph, Node, Problem, Site};
@@ -152,6 +152,8 @@ pub(crate) fn check(
                     .map(|s| s.to_string().trim_start_matches("r#").to_owned())
                     .collect()
             }),
+            fans_out: step.output.many,
+            collects: matches!(step.input, Input::Collections(_)),
         })
         .collect();
     let external = external.iter().map(|t| id(key(t))).collect();

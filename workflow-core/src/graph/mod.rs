@@ -22,9 +22,45 @@ pub(crate) fn validate(
     external: &[EventType],
     steps: &[&StepSpec],
 ) -> Result<(), ValidationError> {
+    let graph = graph(Some(start), Some(stop), external, steps);
+    let problems = rules::check(&graph);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let described = problems
+        .iter()
+        .map(|p| rules::describe(&graph, p))
+        .collect();
+    Err(ValidationError::new(workflow, described))
+}
+
+/// For each step that fans out, the steps that join its fan-outs (empty for the others).
+pub(crate) fn fan_out_joins(steps: &[&StepSpec]) -> Box<[Box<[u32]>]> {
+    let graph = graph(None, None, &[], steps);
+    steps
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            if !spec.fans_out {
+                return Box::default();
+            }
+            rules::fan_out_joins(&graph, i)
+                .into_iter()
+                .filter_map(|j| u32::try_from(j).ok())
+                .collect()
+        })
+        .collect()
+}
+
+fn graph(
+    start: Option<EventType>,
+    stop: Option<EventType>,
+    external: &[EventType],
+    steps: &[&StepSpec],
+) -> rules::Graph {
     let mut events = Interner::default();
-    let start = events.id(start);
-    let stop = events.id(stop);
+    let start = start.map(|e| events.id(e));
+    let stop = stop.map(|e| events.id(e));
     let external = external.iter().map(|&e| events.id(e)).collect();
     let nodes = steps
         .iter()
@@ -39,26 +75,19 @@ pub(crate) fn validate(
             catches: spec
                 .catches
                 .map(|c| c.steps.iter().map(|s| (*s).to_owned()).collect()),
+            fans_out: spec.fans_out,
+            collects: spec.takes.is_collections(),
         })
         .collect();
     let step_failed = Some(events.id(EventType::of::<StepFailed>()));
-    let graph = rules::Graph {
+    rules::Graph {
         steps: nodes,
         events: events.names,
-        start: Some(start),
-        stop: Some(stop),
+        start,
+        stop,
         external,
         step_failed,
-    };
-    let problems = rules::check(&graph);
-    if problems.is_empty() {
-        return Ok(());
     }
-    let described = problems
-        .iter()
-        .map(|p| rules::describe(&graph, p))
-        .collect();
-    Err(ValidationError::new(workflow, described))
 }
 
 #[derive(Default)]
@@ -78,7 +107,7 @@ impl Interner {
 
 #[cfg(test)]
 mod tests {
-    use super::rules::{Graph, Node, Problem, Site, check};
+    use super::rules::{Graph, Node, Problem, Site, check, fan_out_joins};
 
     fn node(name: &str, accepts: &[usize], emits: &[usize]) -> Node {
         Node {
@@ -225,5 +254,79 @@ mod tests {
                 },
             ]
         );
+    }
+
+    fn fan_out(name: &str, accepts: &[usize], emits: &[usize]) -> Node {
+        Node {
+            fans_out: true,
+            ..node(name, accepts, emits)
+        }
+    }
+
+    fn join(name: &str, accepts: &[usize], emits: &[usize]) -> Node {
+        Node {
+            collects: true,
+            ..node(name, accepts, emits)
+        }
+    }
+
+    #[test]
+    fn a_join_must_follow_a_fan_out() {
+        let g = graph(vec![node("a", &[0], &[2]), join("gather", &[2], &[1])]);
+        assert_eq!(
+            check(&g),
+            vec![Problem::JoinWithoutFanOut {
+                event: 2,
+                step: 1,
+                site: Site::Accepts(0)
+            }]
+        );
+        let g = graph(vec![
+            fan_out("a", &[0], &[3]),
+            node("work", &[3], &[2]),
+            join("gather", &[2], &[1]),
+        ]);
+        assert!(check(&g).is_empty());
+        assert_eq!(fan_out_joins(&g, 0), [2]);
+    }
+
+    #[test]
+    fn nested_fan_outs_have_their_own_joins() {
+        // split: E0 => [E2]; chunk: E2 => [E3]; inner: [E3] -> E4; outer: [E4] -> E1.
+        let g = graph(vec![
+            fan_out("split", &[0], &[2]),
+            fan_out("chunk", &[2], &[3]),
+            join("inner", &[3], &[4]),
+            join("outer", &[4], &[1]),
+        ]);
+        assert!(check(&g).is_empty());
+        assert_eq!(fan_out_joins(&g, 0), [3]);
+        assert_eq!(fan_out_joins(&g, 1), [2]);
+        // A second join of E4 after the outer one closes no fan-out.
+        let mut g = g;
+        g.steps[3].emits = vec![5];
+        g.steps.push(join("again", &[5], &[1]));
+        assert_eq!(
+            check(&g),
+            vec![Problem::JoinWithoutFanOut {
+                event: 5,
+                step: 4,
+                site: Site::Accepts(0)
+            }]
+        );
+    }
+
+    #[test]
+    fn a_recovery_inside_a_branch_stays_in_its_fan_out() {
+        let mut recover = node("recover", &[7], &[2]);
+        recover.catches = Some(vec!["work".into()]);
+        let mut g = graph(vec![
+            fan_out("split", &[0], &[3]),
+            node("work", &[3], &[6]),
+            recover,
+            join("gather", &[2, 6], &[1]),
+        ]);
+        g.step_failed = Some(7);
+        assert!(check(&g).is_empty(), "{:?}", check(&g));
     }
 }

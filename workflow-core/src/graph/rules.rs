@@ -42,6 +42,10 @@ pub(crate) struct Node {
     pub(crate) allow_unreachable: bool,
     /// For an error-recovery step, the steps it recovers (empty: every other step).
     pub(crate) catches: Option<Vec<String>>,
+    /// The step returns a collection: its emitted events form a fan-out.
+    pub(crate) fans_out: bool,
+    /// The step takes collections: it joins fan-outs of the events it accepts.
+    pub(crate) collects: bool,
 }
 
 /// Where in a step's signature an event appears.
@@ -96,6 +100,12 @@ pub(crate) enum Problem {
     TwoCatchAlls { step: usize, first: usize },
     /// An error-recovery step does not take the failure event.
     RecovererWithoutFailure { step: usize },
+    /// A step takes a collection of an event that no fan-out leads to.
+    JoinWithoutFanOut {
+        event: usize,
+        step: usize,
+        site: Site,
+    },
 }
 
 impl Problem {
@@ -113,7 +123,8 @@ impl Problem {
             | Self::RecoversRecoverer { step, .. }
             | Self::RecoveredTwice { step, .. }
             | Self::TwoCatchAlls { step, .. }
-            | Self::RecovererWithoutFailure { step } => Some(step),
+            | Self::RecovererWithoutFailure { step }
+            | Self::JoinWithoutFanOut { step, .. } => Some(step),
         }
     }
 
@@ -122,7 +133,8 @@ impl Problem {
         match *self {
             Self::AcceptsStop { site, .. }
             | Self::NeverProduced { site, .. }
-            | Self::NeverConsumed { site, .. } => Some(site),
+            | Self::NeverConsumed { site, .. }
+            | Self::JoinWithoutFanOut { site, .. } => Some(site),
             _ => None,
         }
     }
@@ -149,6 +161,7 @@ pub(crate) fn check(g: &Graph) -> Vec<Problem> {
     let accepts_stop = accepts_stop(g, &mut problems);
     let unproduced = never_produced(g, &produced, &mut problems);
     let unconsumed = never_consumed(g, &accepted, &mut problems);
+    joins_without_fan_out(g, &unproduced, &mut problems);
 
     let reached = if start_ok {
         reachable(g, &unproduced)
@@ -366,6 +379,103 @@ fn leads_to_stop(g: &Graph, unconsumed: &HashSet<usize>) -> Vec<bool> {
     }
 }
 
+/// Every step that takes collections must be able to receive each of its events inside a
+/// fan-out; an event nobody produces is reported on its own.
+fn joins_without_fan_out(g: &Graph, unproduced: &HashSet<usize>, problems: &mut Vec<Problem>) {
+    let mut joined = HashSet::new();
+    for (i, node) in g.steps.iter().enumerate() {
+        if node.fans_out {
+            fan_out_reach(g, i, &mut joined);
+        }
+    }
+    for (i, node) in g.steps.iter().enumerate() {
+        if !node.collects {
+            continue;
+        }
+        for (at, &event) in node.accepts.iter().enumerate() {
+            if !joined.contains(&(i, event)) && !unproduced.contains(&event) {
+                problems.push(Problem::JoinWithoutFanOut {
+                    event,
+                    step: i,
+                    site: Site::Accepts(at),
+                });
+            }
+        }
+    }
+}
+
+/// The steps that join the fan-out of step `from`: those that take collections of events its
+/// branches lead to, without passing through a nested fan-out's join.
+pub(crate) fn fan_out_joins(g: &Graph, from: usize) -> Vec<usize> {
+    let mut joins: Vec<usize> = fan_out_reach(g, from, &mut HashSet::new());
+    joins.sort_unstable();
+    joins.dedup();
+    joins
+}
+
+/// Follows the branches of step `from`'s fan-out through the graph, counting how many
+/// fan-outs are open: a fan-out step opens one, a join closes one. Records in `joined` every
+/// (join, event) pair reached inside some fan-out, and returns the joins of `from` itself.
+fn fan_out_reach(g: &Graph, from: usize, joined: &mut HashSet<(usize, usize)>) -> Vec<usize> {
+    let recoverer = recoverer_of(g);
+    // Loops may nest fan-outs without end; deeper than one per step adds nothing new.
+    let limit = g.steps.len() + 1;
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut todo: Vec<(usize, usize)> = g.steps[from].emits.iter().map(|&e| (e, 1)).collect();
+    let mut joins = Vec::new();
+    let outputs = |step: usize, depth: usize, todo: &mut Vec<(usize, usize)>| {
+        let node = &g.steps[step];
+        let emitted = if node.fans_out { depth + 1 } else { depth };
+        todo.extend(node.emits.iter().map(|&e| (e, emitted)));
+        todo.extend(node.sends.iter().map(|&e| (e, depth)));
+    };
+    while let Some((event, depth)) = todo.pop() {
+        if depth == 0 || depth > limit || !seen.insert((event, depth)) {
+            continue;
+        }
+        for (i, node) in g.steps.iter().enumerate() {
+            if !node.accepts.contains(&event) {
+                continue;
+            }
+            if node.collects {
+                joined.insert((i, event));
+                if depth == 1 {
+                    joins.push(i);
+                }
+                outputs(i, depth - 1, &mut todo);
+            } else {
+                outputs(i, depth, &mut todo);
+            }
+            // A failure inside a branch is recovered inside it.
+            if let Some(r) = recoverer[i] {
+                outputs(r, depth, &mut todo);
+            }
+        }
+    }
+    joins
+}
+
+/// For each step, the error-recovery step that handles its failures: the one that names it,
+/// or else the one that names none.
+fn recoverer_of(g: &Graph) -> Vec<Option<usize>> {
+    let wildcard = g
+        .steps
+        .iter()
+        .position(|n| n.catches.as_ref().is_some_and(Vec::is_empty));
+    g.steps
+        .iter()
+        .map(|node| {
+            if node.catches.is_some() {
+                return None;
+            }
+            g.steps
+                .iter()
+                .position(|h| h.catches.as_ref().is_some_and(|c| c.contains(&node.name)))
+                .or(wildcard)
+        })
+        .collect()
+}
+
 fn catch_target(g: &Graph, step: usize, at: usize) -> &str {
     g.steps[step]
         .catches
@@ -455,6 +565,15 @@ pub(crate) fn describe(g: &Graph, problem: &Problem) -> String {
         Problem::RecovererWithoutFailure { step: i } => format!(
             "error-recovery step `{}` must take the failure it recovers: `ev: StepFailed`",
             step(i)
+        ),
+        Problem::JoinWithoutFanOut {
+            event: e, step: i, ..
+        } => format!(
+            "step `{}` joins a fan-out of `{}`, but no fan-out leads to `{}`; fan out by returning `Vec<..>` from a step upstream, or take `{}` to run once per event",
+            step(i),
+            event(e),
+            event(e),
+            event(e)
         ),
     }
 }

@@ -8,6 +8,24 @@ use crate::any_event::AnyEvent;
 pub(crate) struct Lineage {
     /// How many times an error-recovery step has carried this chain of events on.
     pub(crate) recoveries: u32,
+    /// The branch of the innermost fan-out the event belongs to, if any.
+    pub(crate) member: Option<Member>,
+}
+
+/// One branch of a fan-out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Member {
+    pub(crate) fan_out: FanOutId,
+    /// The position of the branch's first event in the fan-out.
+    pub(crate) index: u32,
+}
+
+/// A fan-out of a run. Its slot is reused once the fan-out is joined; the generation tells a
+/// later occupant apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FanOutId {
+    pub(crate) slot: u32,
+    pub(crate) generation: u32,
 }
 
 /// An event on its way to the run loop, from a step's context or from outside.

@@ -1,6 +1,7 @@
 //! Executing runs.
 
 pub(crate) mod envelope;
+pub(crate) mod fan;
 pub(crate) mod shared;
 pub(crate) mod steps;
 pub(crate) mod stream;

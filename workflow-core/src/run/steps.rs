@@ -346,6 +346,47 @@ impl Steps {
         names
     }
 
+    /// Drops the executions, queued inputs and retries whose lineage is `doomed`.
+    pub(crate) fn cancel(&mut self, doomed: impl Fn(&Lineage) -> bool) {
+        let mut dropped = Vec::new();
+        if let Some(running) = self.running.take() {
+            let kept = FuturesUnordered::new();
+            for execution in running {
+                if execution.meta.as_ref().is_some_and(|m| doomed(&m.lineage)) {
+                    self.slots[execution.step as usize].in_flight -= 1;
+                    self.in_flight -= 1;
+                    dropped.push(execution);
+                } else {
+                    kept.push(execution);
+                }
+            }
+            self.running = Some(kept);
+        }
+        let mut finished = std::mem::take(&mut self.finished);
+        while let Some(execution) = finished.pop() {
+            if doomed(&execution.lineage) {
+                self.slots[execution.step as usize].in_flight -= 1;
+                self.in_flight -= 1;
+            } else {
+                self.finished.push(execution);
+            }
+        }
+        for slot in &mut self.slots {
+            slot.queue.retain(|work| !doomed(&work.lineage));
+        }
+        if let Some(retries) = self.retries.take() {
+            self.retries = Some(
+                retries
+                    .into_iter()
+                    .filter(|d| !d.work.as_ref().is_some_and(|w| doomed(&w.lineage)))
+                    .collect(),
+            );
+        }
+        // Dropping a step's future runs its destructors; one that panics must not take the run
+        // down.
+        let _ = catch_unwind(AssertUnwindSafe(move || drop(dropped)));
+    }
+
     /// Drops every execution, queued input and retry: cancels what still runs.
     pub(crate) fn clear(&mut self) {
         self.running = None;

@@ -16,6 +16,8 @@ pub(crate) struct StepTable {
     pub(crate) external: bool,
     /// For each step, the error-recovery step that handles its failures.
     recoverers: Box<[Option<u32>]>,
+    /// For each step that fans out, the steps that join its fan-outs.
+    joins: Box<[Box<[u32]>]>,
 }
 
 impl StepTable {
@@ -35,18 +37,25 @@ impl StepTable {
             .map(|(k, v)| (k, v.into_boxed_slice()))
             .collect();
         let recoverers = recoverers(&specs);
+        let joins = crate::graph::fan_out_joins(&specs);
         Self {
             specs,
             routes,
             stop,
             external,
             recoverers,
+            joins,
         }
     }
 
     /// The error-recovery step for failures of `step`, if any.
     pub(crate) fn recoverer(&self, step: u32) -> Option<u32> {
         self.recoverers.get(step as usize).copied().flatten()
+    }
+
+    /// The steps that join the fan-outs of `step`.
+    pub(crate) fn joins(&self, step: u32) -> &[u32] {
+        self.joins.get(step as usize).map_or(&[], |joins| joins)
     }
 
     /// The steps that accept events of type `ty`, in declaration order.

@@ -6,6 +6,7 @@
 //! concurrently; runs run in parallel.
 
 use std::any::TypeId;
+use std::collections::VecDeque;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -20,11 +21,12 @@ use crate::any_event::AnyEvent;
 use crate::error::{BoxError, StepPanic, WorkflowError};
 use crate::handler::Outcome;
 use crate::retry::Failure;
-use crate::run::envelope::{Envelope, Lineage};
+use crate::run::envelope::{Envelope, FanOutId, Lineage, Member};
+use crate::run::fan::FanOuts;
 use crate::run::shared::RunShared;
 use crate::run::steps::{Finished, Steps, Work};
 use crate::runner::Engine;
-use crate::step::{Emit, StepInput};
+use crate::step::{Emit, StepInput, Takes};
 use crate::step_failed::StepFailed;
 use crate::workflow::Workflow;
 
@@ -39,7 +41,9 @@ pub(crate) struct RunTask<W: Workflow> {
     engine: Arc<Engine<W>>,
     shared: Arc<RunShared<W::State>>,
     steps: Steps,
-    batch: Vec<Envelope>,
+    fan: FanOuts,
+    /// Envelopes taken from the inbox, being routed.
+    batch: VecDeque<Envelope>,
     deadline: Option<Pin<Box<Sleep>>>,
     timeout: Option<Duration>,
     /// `None` once the run has ended.
@@ -66,7 +70,8 @@ impl<W: Workflow> RunTask<W> {
             engine,
             shared,
             steps,
-            batch: Vec::new(),
+            fan: FanOuts::default(),
+            batch: VecDeque::new(),
             deadline: None,
             timeout,
             result: Some(result),
@@ -86,22 +91,29 @@ impl<W: Workflow> RunTask<W> {
         if self.batch.is_empty() {
             return false;
         }
-        let mut batch = std::mem::take(&mut self.batch);
-        for envelope in batch.drain(..) {
+        while let Some(envelope) = self.batch.pop_front() {
             if self.is_done() {
+                self.batch.clear();
                 break;
             }
-            self.route(envelope.event, envelope.target, envelope.lineage);
+            // A context that outlived its step may send from a fan-out that has been joined;
+            // such an event belongs to no fan-out.
+            let lineage = self.fan.resolve(envelope.lineage);
+            self.route(envelope.event, envelope.target, lineage);
         }
-        // Keep the allocation for the next drain.
-        self.batch = batch;
         true
     }
 
+    /// Delivers `event`, which carries `lineage`, to the steps that take it (or to `target`
+    /// only); an event that nobody takes goes to the stream.
     fn route(&mut self, event: AnyEvent, target: Option<u32>, lineage: Lineage) {
         let ty = event.event_type_id();
         if ty == self.engine.table.stop {
             return self.stop(event);
+        }
+        if !self.fan.is_open(&lineage) {
+            // Its fan-out was cut short by a join that took what it needed.
+            return;
         }
         // A step waiting inside its execution for this event gets it first, and then does not
         // also receive it as a new execution.
@@ -110,17 +122,18 @@ impl<W: Workflow> RunTask<W> {
         } else {
             None
         };
-        let engine = &*self.engine;
+        let table = Arc::clone(&self.engine.table);
         let targets = match &target {
             Some(step) => std::slice::from_ref(step),
-            None => engine.table.route(ty),
+            None => table.route(ty),
         };
         let waiting_step = waiting.as_ref().map(|(step, _)| *step);
         let mut targets = targets
             .iter()
             .copied()
-            .filter(|&step| Some(step) != waiting_step);
-        let Some(first) = targets.next() else {
+            .filter(|&step| Some(step) != waiting_step)
+            .peekable();
+        if targets.peek().is_none() {
             match waiting {
                 Some((_, resolve)) => {
                     let _ = resolve.send(event);
@@ -131,31 +144,151 @@ impl<W: Workflow> RunTask<W> {
                 }
             }
             return;
-        };
+        }
         if let Some((_, resolve)) = waiting {
             let _ = resolve.send(event.clone());
         }
-        for step in targets {
-            self.steps.dispatch(
-                engine,
-                &self.shared,
-                step,
-                Work::new(StepInput::One(event.clone()), lineage),
-            );
+        let mut event = Some(event);
+        while let Some(step) = targets.next() {
+            let Some(this) = (if targets.peek().is_some() {
+                event.clone()
+            } else {
+                event.take()
+            }) else {
+                break;
+            };
+            self.deliver(step, this, lineage);
+            if !self.fan.is_open(&lineage) || self.is_done() {
+                break;
+            }
         }
-        self.steps.dispatch(
-            engine,
-            &self.shared,
-            first,
-            Work::new(StepInput::One(event), lineage),
-        );
+    }
+
+    /// Hands `event` to `step`, according to how the step takes its events.
+    fn deliver(&mut self, step: u32, event: AnyEvent, lineage: Lineage) {
+        let spec = self.engine.table.spec(step);
+        let param = || {
+            let ty = event.event_type_id();
+            spec.accepts
+                .iter()
+                .position(|e| e.type_id() == ty)
+                .unwrap_or(0)
+        };
+        match spec.takes {
+            Takes::EachOf => {
+                let param = param();
+                let params = spec.accepts.len();
+                // A waiting event holds its branch's work until its set is complete.
+                self.fan.enter(&lineage);
+                if let Some((lineage, set)) =
+                    self.fan.add_to_set(step, param, params, lineage, event)
+                {
+                    self.fan.enter(&lineage);
+                    self.steps.dispatch(
+                        &self.engine,
+                        &self.shared,
+                        step,
+                        Work::new(StepInput::Set(set), lineage),
+                    );
+                    // The set's events hand their work to the execution; it holds at least one.
+                    self.fan.leave(&lineage, params);
+                }
+            }
+            Takes::Collections { take } => {
+                let param = param();
+                let Some(member) = lineage.member else {
+                    // Outside any fan-out, an event is a collection of its own.
+                    let mut collections: Vec<Vec<AnyEvent>> =
+                        (0..spec.accepts.len()).map(|_| Vec::new()).collect();
+                    if let Some(collection) = collections.get_mut(param) {
+                        collection.push(event);
+                    }
+                    self.steps.dispatch(
+                        &self.engine,
+                        &self.shared,
+                        step,
+                        Work::new(StepInput::Collections(collections), lineage),
+                    );
+                    return;
+                };
+                let arrived =
+                    self.fan
+                        .arrive(member, step, u32::try_from(param).unwrap_or(0), event);
+                if take.is_some_and(|take| arrived >= take) {
+                    self.cut_short(member.fan_out);
+                }
+            }
+            Takes::One => {
+                self.fan.enter(&lineage);
+                self.steps.dispatch(
+                    &self.engine,
+                    &self.shared,
+                    step,
+                    Work::new(StepInput::One(event), lineage),
+                );
+            }
+        }
+    }
+
+    /// The work of one execution that ran with `lineage` is over.
+    fn leave(&mut self, lineage: &Lineage) {
+        if let Some(idle) = self.fan.leave(lineage, 1) {
+            self.join(idle);
+        }
+    }
+
+    /// Runs the joins of a fan-out with no work left, then gives up the work it held in its
+    /// parent, which may in turn be done.
+    fn join(&mut self, id: FanOutId) {
+        let mut next = Some(id);
+        while let Some(id) = next.take() {
+            let Some(mut fan_out) = self.fan.close(id) else {
+                return;
+            };
+            let table = Arc::clone(&self.engine.table);
+            let mut joins: Vec<u32> = table.joins(fan_out.step).to_vec();
+            for reached in fan_out.joins_reached() {
+                if !joins.contains(&reached) {
+                    joins.push(reached);
+                }
+            }
+            for join in joins {
+                let params = table.spec(join).accepts.len();
+                let collections = fan_out.take_collections(join, params);
+                if self.steps.verbose {
+                    let sizes: Vec<usize> = collections.iter().map(Vec::len).collect();
+                    tracing::info!(target: "eventflow::verbose", "Joining the fan-out of {} in {} ({sizes:?} events)", table.spec(fan_out.step).name, table.spec(join).name);
+                }
+                self.fan.enter(&fan_out.parent);
+                self.steps.dispatch(
+                    &self.engine,
+                    &self.shared,
+                    join,
+                    Work::new(StepInput::Collections(collections), fan_out.parent),
+                );
+            }
+            next = self.fan.leave(&fan_out.parent, 1);
+        }
+    }
+
+    /// A join took all it needed from a fan-out: cancels the fan-out's remaining work, at any
+    /// depth, and joins it now.
+    fn cut_short(&mut self, id: FanOutId) {
+        // Events its branches sent are in the inbox; they go too.
+        self.shared.take_inbox(&mut self.batch);
+        let fan = &self.fan;
+        self.batch
+            .retain(|envelope| !fan.within(&envelope.lineage, id));
+        self.steps.cancel(|lineage| fan.within(lineage, id));
+        self.fan.close_nested(id);
+        self.join(id);
+        self.steps.start_all_queued(&self.engine, &self.shared);
     }
 
     fn complete(&mut self, finished: Finished) {
         let step = finished.step;
         let error = match finished.outcome {
-            Ok(Ok(Emit::One(event))) => return self.emitted(step, Some(event), finished.lineage),
-            Ok(Ok(Emit::None)) => return self.emitted(step, None, finished.lineage),
+            Ok(Ok(emit)) => return self.emitted(step, emit, finished.lineage),
             Ok(Err(error)) => error,
             Err(panic) => Box::new(StepPanic::from_payload(&*panic)),
         };
@@ -169,29 +302,57 @@ impl<W: Workflow> RunTask<W> {
         );
     }
 
-    /// A step finished with `emitted`.
-    fn emitted(&mut self, step: u32, emitted: Option<AnyEvent>, lineage: Lineage) {
-        let name = self.engine.table.spec(step).name;
+    /// A step execution that ran with `lineage` finished with `emit`.
+    fn emitted(&mut self, step: u32, emit: Emit, lineage: Lineage) {
         if self.steps.verbose {
-            match &emitted {
-                Some(event) => {
+            let name = self.engine.table.spec(step).name;
+            match &emit {
+                Emit::One(event) => {
                     tracing::info!(target: "eventflow::verbose", "Step {name} produced event {}", event.name());
                 }
-                None => {
+                Emit::Many(events) => {
+                    tracing::info!(target: "eventflow::verbose", "Step {name} fanned out {} events", events.len());
+                }
+                _ => {
                     tracing::info!(target: "eventflow::verbose", "Step {name} produced no event");
                 }
             }
         }
-        match emitted {
-            Some(event) if event.event_type_id() == self.engine.table.stop => self.stop(event),
-            emitted => {
-                // The freed worker goes to the oldest waiting input before the new event is
-                // routed, which may be to this same step.
-                self.steps.start_queued(&self.engine, &self.shared, step);
-                if let Some(event) = emitted {
-                    self.route(event, None, lineage);
+        let stop = self.engine.table.stop;
+        if let Emit::One(event) = &emit
+            && event.event_type_id() == stop
+        {
+            if let Emit::One(event) = emit {
+                self.stop(event);
+            }
+            return;
+        }
+        // The freed worker goes to the oldest waiting input before the new events are routed,
+        // which may be to this same step.
+        self.steps.start_queued(&self.engine, &self.shared, step);
+        match emit {
+            Emit::One(event) => {
+                self.route(event, None, lineage);
+                self.leave(&lineage);
+            }
+            Emit::Many(events) => {
+                // The fan-out takes over this execution's work until it is joined.
+                let id = self.fan.open(step, lineage, events.len());
+                for (index, event) in (0u32..).zip(events) {
+                    let member = Lineage {
+                        member: Some(Member { fan_out: id, index }),
+                        ..lineage
+                    };
+                    self.route(event, None, member);
+                    if self.is_done() {
+                        return;
+                    }
+                }
+                if self.fan.is_idle(id) {
+                    self.join(id);
                 }
             }
+            _ => self.leave(&lineage),
         }
     }
 
@@ -245,15 +406,22 @@ impl<W: Workflow> RunTask<W> {
             if self.steps.verbose {
                 tracing::info!(target: "eventflow::verbose", "Step {name} failed: {error}; recovering in {}", table.spec(handler).name);
             }
-            let input = retained.and_then(StepInput::first).cloned();
-            let input_event = input.as_ref().map_or("", AnyEvent::name);
-            let failure =
-                StepFailed::new(name, input.clone(), input_event, error, attempts, elapsed);
+            let input_event = retained
+                .and_then(StepInput::first)
+                .map_or("", AnyEvent::name);
+            let inputs = retained
+                .cloned()
+                .map(StepInput::into_events)
+                .unwrap_or_default();
+            let failure = StepFailed::new(name, inputs, input_event, error, attempts, elapsed);
             self.steps.start_queued(&self.engine, &self.shared, step);
-            let lineage = Lineage {
+            let recovering = Lineage {
                 recoveries: lineage.recoveries + 1,
+                ..lineage
             };
-            self.route(AnyEvent::new(failure), Some(handler), lineage);
+            // The recovery carries the failed execution's work on, in its fan-out.
+            self.route(AnyEvent::new(failure), Some(handler), recovering);
+            self.leave(&lineage);
             return;
         }
         if self.steps.verbose {
@@ -320,6 +488,23 @@ impl<W: Workflow> RunTask<W> {
     fn stall(&mut self) {
         let table = Arc::clone(&self.engine.table);
         let mut pending = self.shared.pending_collections();
+        for (step, have) in self.fan.partial_sets() {
+            let spec = table.spec(step);
+            let names = |present: bool| -> Vec<String> {
+                spec.accepts
+                    .iter()
+                    .zip(&have)
+                    .filter(|(_, has)| **has == present)
+                    .map(|(e, _)| format!("`{}`", e.name()))
+                    .collect()
+            };
+            pending.push(format!(
+                "step `{}` has {} and waits for {}",
+                spec.name,
+                names(true).join(", "),
+                names(false).join(", ")
+            ));
+        }
         pending.extend(
             self.shared
                 .waiters

@@ -93,10 +93,10 @@ const _: () = {
             __ef_ctx: __ef::Context<Inventory>,
         ) -> __ef::StepFuture {
             __ef::step_future(async move {
-                let __ef_input = __ef::input_union::<
+                let __ef_input_0 = __ef::input_union::<
                     CheckStockInput,
                 >(__ef_event, "check_stock");
-                let __ef_output = check_stock(&__ef_ctx, __ef_input).await;
+                let __ef_output = check_stock(&__ef_ctx, __ef_input_0).await;
                 __ef::Ok(
                     match __ef_output {
                         __ef::Some(__ef_event) => __ef::emit::<InStock>(__ef_event),

@@ -161,10 +161,10 @@ const _: () = {
                 call: |__ef_this, __ef_event, __ef_ctx| {
                     let __ef_this = __ef::Clone::clone(__ef_this);
                     __ef::step_future(async move {
-                        let __ef_input = __ef::input_union::<
+                        let __ef_input_0 = __ef::input_union::<
                             FeedbackMonitorBeginInput,
                         >(__ef_event, "begin");
-                        let __ef_output = __ef_this.begin(&__ef_ctx, __ef_input).await;
+                        let __ef_output = __ef_this.begin(&__ef_ctx, __ef_input_0).await;
                         __ef::Ok(
                             __ef::emit_union::<FeedbackMonitorBeginOutput>(__ef_output),
                         )
@@ -184,10 +184,10 @@ const _: () = {
                 call: |__ef_this, __ef_event, __ef_ctx| {
                     let __ef_this = __ef::Clone::clone(__ef_this);
                     __ef::step_future(async move {
-                        let __ef_input = __ef::input::<
+                        let __ef_input_0 = __ef::input::<
                             GetFeedbackEvent,
                         >(__ef_event, "get_feedback");
-                        let __ef_output = __ef_this.get_feedback(__ef_input).await;
+                        let __ef_output = __ef_this.get_feedback(__ef_input_0).await;
                         match __ef_output {
                             __ef::Ok(__ef_ok) => {
                                 __ef::Ok(

@@ -26,10 +26,10 @@ const _: () = {
                 call: |__ef_this, __ef_event, __ef_ctx| {
                     let __ef_this = __ef::Clone::clone(__ef_this);
                     __ef::step_future(async move {
-                        let __ef_input = __ef::input::<
+                        let __ef_input_0 = __ef::input::<
                             StartEvent<String>,
                         >(__ef_event, "start");
-                        let __ef_output = __ef_this.start(__ef_input).await;
+                        let __ef_output = __ef_this.start(__ef_input_0).await;
                         __ef::Ok(__ef::emit::<SecondStepEvent>(__ef_output))
                     })
                 },
@@ -44,10 +44,10 @@ const _: () = {
                 call: |__ef_this, __ef_event, __ef_ctx| {
                     let __ef_this = __ef::Clone::clone(__ef_this);
                     __ef::step_future(async move {
-                        let __ef_input = __ef::input::<
+                        let __ef_input_0 = __ef::input::<
                             SecondStepEvent,
                         >(__ef_event, "second_step");
-                        let __ef_output = __ef_this.second_step(__ef_input).await;
+                        let __ef_output = __ef_this.second_step(__ef_input_0).await;
                         __ef::Ok(__ef::emit::<StopEvent<String>>(__ef_output))
                     })
                 },

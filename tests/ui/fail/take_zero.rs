@@ -1,0 +1,21 @@
+use eventflow::prelude::*;
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Answer(u32);
+
+struct Flow;
+
+#[workflow]
+impl Flow {
+    #[step]
+    async fn ask(&self, ev: StartEvent<u32>) -> Vec<Answer> {
+        vec![Answer(ev.input)]
+    }
+
+    #[step(take = 0)]
+    async fn gather(&self, answers: Vec<Answer>) -> StopEvent<usize> {
+        StopEvent::new(answers.len())
+    }
+}
+
+fn main() {}
