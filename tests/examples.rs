@@ -1,13 +1,20 @@
-//! The article's examples, run as a user runs them, print what the article shows.
+//! The examples, run as a user runs them: the article's print what the article shows, and the
+//! others what their documentation says.
 //!
 //! `cargo test` builds the examples before running this; each runs with `--fast` (no sleeps)
 //! and a seed that picks one branch or the other.
 
+use std::io::Write;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// Runs `target/<profile>/examples/<name>` and returns its standard output, line by line.
 fn run_example(name: &str, args: &[&str]) -> Vec<String> {
+    run_example_with_input(name, args, "")
+}
+
+/// [`run_example`], with `input` as the example's standard input.
+fn run_example_with_input(name: &str, args: &[&str], input: &str) -> Vec<String> {
     let exe = std::env::current_exe().unwrap_or_default();
     // The test binary is `<target>/<profile>/deps/examples-<hash>`.
     let profile_dir = exe
@@ -21,9 +28,20 @@ fn run_example(name: &str, args: &[&str]) -> Vec<String> {
         "{} is missing: run `cargo test` (which builds the examples) or `cargo build --examples` first",
         binary.display()
     );
-    let output = Command::new(&binary)
+    let mut child = Command::new(&binary)
         .args(args)
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(input.as_bytes())
+            .unwrap_or_else(|e| panic!("{name}: writing its input: {e}"));
+    }
+    let output = child
+        .wait_with_output()
         .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
     assert!(
         output.status.success(),
@@ -165,6 +183,88 @@ fn complex_feedback_monitor_votes_over_three_concurrent_sources() {
             Some("We are done for the day.")
         );
     }
+}
+
+#[test]
+fn flaky_llm_answers_once_a_retry_succeeds() {
+    assert_eq!(
+        run_example("flaky_llm", &["--failures", "2", "--fast"]),
+        [
+            "Asking the model: What is the capital of France?",
+            "attempt 1",
+            "attempt 2",
+            "attempt 3",
+            "Answer: Paris (after 3 attempts)",
+        ]
+    );
+}
+
+#[test]
+fn flaky_llm_falls_back_to_the_cache_when_retries_run_out() {
+    assert_eq!(
+        run_example("flaky_llm", &["--failures", "9", "--fast"]),
+        [
+            "Asking the model: What is the capital of France?",
+            "attempt 1",
+            "attempt 2",
+            "attempt 3",
+            "attempt 4",
+            "The model gave up after 4 attempts (the model is overloaded (429)); answering from the cache",
+            "Answer: (cached) I cannot answer right now, please try again later",
+        ]
+    );
+}
+
+#[test]
+fn human_review_revises_until_approved() {
+    let base = "Rust is a language empowering everyone.";
+    assert_eq!(
+        run_example_with_input("human_review", &[], "mention safety\ny\n"),
+        [
+            format!("Draft 1: {base}"),
+            "Approve? [y, or feedback]".to_owned(),
+            format!("Draft 2: {base} (mention safety)"),
+            "Approve? [y, or feedback]".to_owned(),
+            format!("Published: {base} (mention safety)"),
+        ]
+    );
+}
+
+#[test]
+fn human_review_approves_when_input_ends() {
+    let lines = run_example_with_input("human_review", &[], "");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("Published: Rust is a language empowering everyone.")
+    );
+}
+
+#[test]
+fn parallel_tools_joins_every_result_in_plan_order() {
+    let lines = run_example("parallel_tools", &["--fast"]);
+    assert_eq!(
+        lines.first().map(String::as_str),
+        Some("Planning tools for: What should I know for a day in Paris?")
+    );
+    let mut finished: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("finished "))
+        .collect();
+    finished.sort_unstable();
+    assert_eq!(
+        finished,
+        [
+            "calculator(18 * 1.8 + 32)",
+            "search(Eiffel Tower height)",
+            "search(Paris museums open on Monday)",
+            "weather(Paris)",
+        ]
+    );
+    // The search that found nothing left the join; the others are in the order planned.
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("Answer: weather: 18°C and sunny in Paris; calculator: 64.4; search: 330 m")
+    );
 }
 
 fn source_event(step: &str) -> &'static str {
