@@ -4,7 +4,8 @@
 //! signature says which events it accepts and which it emits; `#[workflow]` reads those
 //! signatures, builds the routing table and rejects a broken event graph at compile time, with
 //! the error on the offending token. A small tokio runtime runs it: branches, loops, concurrent
-//! steps, fan-in, a stream of progress events for the caller, timeouts and cancellation.
+//! steps, typed fan-out and fan-in, a stream of progress events for the caller, retries and
+//! error recovery, waits for a human's answer, timeouts and cancellation.
 //!
 //! ```
 //! use eventflow::prelude::*;
@@ -80,6 +81,28 @@
 //! - Steps can be free functions in other modules, added to a workflow when its runner is built
 //!   ([`step`](macro@step)); the same rules are then checked at that point.
 //!
+//! # Run control
+//!
+//! - **Fan-out and fan-in.** A step returning `Vec<E>` fans out; a step taking `Vec<E>` runs
+//!   once per fan-out, when every branch has finished, with the survivors in fan-out order;
+//!   `#[step(take = n)]` takes the first `n` and cancels the rest. A step taking `(a: A, b: B)`
+//!   runs once per complete set. See [`workflow`](macro@workflow#fan-out-and-fan-in).
+//! - **Failures.** A step that returns `Err` or panics fails. `#[step(retry = ..)]` retries it
+//!   with a [`RetryPolicy`](retry::RetryPolicy); a `#[step(catch_errors(..))]` step receives a [`StepFailed`] and
+//!   carries the run on; otherwise the run fails: its stream ends with [`WorkflowFailed`] and
+//!   awaiting it gives [`WorkflowError::StepFailed`], from which the step's own error downcasts.
+//! - **Ending a run.** [`WorkflowHandler::cancel`] and [`Runner::timeout`] end a run with
+//!   [`WorkflowCancelled`] or [`WorkflowTimedOut`]; every step execution of the run is dropped
+//!   by the time the caller has the result. [`Runner::max_concurrent_runs`] makes further runs
+//!   wait for their turn.
+//! - **A human in the loop.** A step asks the caller with a `stream_only` event and waits for
+//!   the answer with [`Context::wait_for_event`]: it is suspended, not replayed, and holds no
+//!   worker meanwhile. The caller answers with [`WorkflowHandler::send_event`]; the workflow
+//!   declares such events with `#[workflow(external(..))]`.
+//! - **State.** `#[workflow(state = S)]` gives each run a serde-serializable `S`, read and
+//!   edited atomically through [`Context::state`], and readable by the caller before and after
+//!   the run ([`Runner::run_with_state`], [`RunControl::state`]).
+//!
 //! # Why `OneOf![A | B]`
 //!
 //! A step that takes "an `A` or a `B`" needs a Rust type. The options were a generic
@@ -140,7 +163,7 @@ pub use eventflow_core::{
     AnyEvent, BoxError, Catches, CheckedWorkflow, CollectSet, Context, DEFAULT_NUM_WORKERS, Emit,
     Event, EventType, FreeStep, Output, ParseRunIdError, RunControl, RunId, RunResult, Runner,
     RunnerBuilder, SendError, Start, StartEvent, State, StateCell, StepDef, StepFailed, StepFn,
-    StepFuture, StepInput, StepPanic, StepSpec, Stop, StopEvent, ValidationError, WaitError,
+    StepFuture, StepInput, StepPanic, StepSpec, Stop, StopEvent, Takes, ValidationError, WaitError,
     WaitFor, Workflow, WorkflowCancelled, WorkflowError, WorkflowFailed, WorkflowHandler,
     WorkflowStalled, WorkflowTimedOut,
 };

@@ -145,6 +145,59 @@ async fn a_workflow_can_be_made_of_free_steps_only() -> Result<(), Box<dyn std::
     Ok(())
 }
 
+/// Free steps fan out and join like methods; the join's fan-out is found when the runner is
+/// built.
+mod words {
+    use eventflow::prelude::*;
+
+    #[derive(Clone, Serialize, Deserialize, Event)]
+    pub(crate) struct Word(pub(crate) String);
+
+    #[step]
+    pub(crate) async fn split(ev: StartEvent<String>) -> Vec<Word> {
+        ev.input
+            .split_whitespace()
+            .map(|w| Word(w.to_owned()))
+            .collect()
+    }
+
+    /// Emits one word, not a fan-out of them.
+    #[step]
+    pub(crate) async fn whole(ev: StartEvent<String>) -> Word {
+        Word(ev.input)
+    }
+
+    #[step]
+    pub(crate) async fn join(words: Vec<Word>) -> StopEvent<String> {
+        let words: Vec<String> = words.into_iter().map(|w| w.0.to_uppercase()).collect();
+        StopEvent::new(words.join("-"))
+    }
+}
+
+#[tokio::test]
+async fn free_steps_fan_out_and_join() -> Result<(), Box<dyn std::error::Error>> {
+    let runner = Runner::builder(Empty)
+        .step(words::SplitStep)
+        .step(words::JoinStep)
+        .build()?;
+    assert_eq!(runner.run("a b c".into()).await?, "A-B-C");
+    Ok(())
+}
+
+#[test]
+fn a_join_with_no_fan_out_is_reported_at_build_time() {
+    let result = Runner::builder(Empty)
+        .step(words::WholeStep)
+        .step(words::JoinStep)
+        .build();
+    assert_eq!(
+        problems(result),
+        [
+            "step `join` joins a fan-out of `Word`, but no fan-out leads to `Word`; fan out by returning `Vec<..>` from a step upstream, or take `Word` to run once per event",
+        ]
+    );
+}
+
 // --- the rules, checked at build time --------------------------------------------------------
 
 fn problems(result: Result<Runner<impl eventflow::Workflow>, ValidationError>) -> Vec<String> {

@@ -52,7 +52,7 @@ use proc_macro::TokenStream;
 ///
 /// # Steps
 ///
-/// A step is an `async` method taking `&self`, one event parameter, and optionally a context
+/// A step is an `async` method taking `&self`, its event parameters, and optionally a context
 /// (a parameter whose type is `&Context<S>` or `Context<S>`, in any position). Its signature is
 /// its routing: the step runs for every event of the type it takes, and what it returns is
 /// routed on.
@@ -61,20 +61,100 @@ use proc_macro::TokenStream;
 /// |---|---|
 /// | `ev: A` | runs on every `A` |
 /// | `ev: OneOf![A \| B]` | runs on every `A` and every `B` |
+/// | `a: A, b: B` | runs once per complete set of one `A` and one `B`, paired in arrival order |
+/// | `a: Vec<A>` | joins a fan-out: runs once when every branch has finished, with the `A`s they produced |
+/// | `a: Vec<A>, b: Vec<B>` | joins a fan-out, with one collection per type |
 /// | `-> B` | emits a `B` |
 /// | `-> OneOf![B \| StopEvent<T>]` | emits one of them (return `b.into()`) |
 /// | `-> Option<B>` | `None` emits nothing: the branch ends |
+/// | `-> Vec<B>` | fans out: each `B` starts a branch of its own |
 /// | `-> Result<B, E>` | `Err` fails the step; `E` is any error type (or `String`) |
 /// | `-> ()` (nothing) | emits nothing; events are sent through the context |
 ///
-/// `Result` goes outside `Option`: `Result<Option<OneOf![A | B]>, E>`.
+/// `Result` goes outside `Option` and `Vec`: `Result<Option<OneOf![A | B]>, E>`,
+/// `Result<Vec<A>, E>`.
 ///
-/// `#[step(..)]` takes:
+/// # Fan-out and fan-in
+///
+/// A step that returns `Vec<E>` (or `Vec<OneOf![..]>`) fans out: each element is routed as an
+/// event, and everything that follows from it is one branch. A step that takes `Vec<E>` joins
+/// the innermost fan-out its `E`s come from: it runs once, when every branch has finished,
+/// with the `E`s in fan-out order (a branch's own events in the order they arrived). A branch
+/// that ends without an `E` (a step returned `None`) leaves the collection, so the join sees
+/// the survivors; a fan-out of nothing runs its joins at once with nothing. A fan-out inside a
+/// branch has joins of its own, which run per inner fan-out; their results carry on in the
+/// outer branch. A failure in a branch is retried and recovered within the branch; if it fails
+/// the step for good, it fails the run. Bookkeeping costs O(1) per event.
+///
+/// ```
+/// use eventflow::prelude::*;
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct Page(u32);
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct Summary(String);
+///
+/// struct Reader;
+///
+/// #[workflow]
+/// impl Reader {
+///     #[step]
+///     async fn split(&self, ev: StartEvent<u32>) -> Vec<Page> {
+///         (1..=ev.input).map(Page).collect()
+///     }
+///
+///     #[step(num_workers = 8)]
+///     async fn summarize(&self, page: Page) -> Option<Summary> {
+///         // Page 2 is blank: its branch ends here.
+///         (page.0 != 2).then(|| Summary(format!("page {}", page.0)))
+///     }
+///
+///     #[step]
+///     async fn combine(&self, summaries: Vec<Summary>) -> StopEvent<String> {
+///         let parts: Vec<String> = summaries.into_iter().map(|s| s.0).collect();
+///         StopEvent::new(parts.join(", "))
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), WorkflowError> {
+/// assert_eq!(Runner::new(Reader).run(3).await?, "page 1, page 3");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// `#[step(take = n)]` on a join runs it as soon as `n` events have arrived, and cancels the
+/// rest of the fan-out (running executions are dropped, queued ones discarded): the first `n`
+/// answers of a race. A step taking `a: A, b: B` pairs events within the innermost fan-out they
+/// belong to; an event arriving outside any fan-out at a step that takes `Vec<E>` is a
+/// collection of one.
+///
+/// # Failures, retries and recovery
+///
+/// A step fails when it returns `Err` or panics. `#[step(retry = policy)]` runs it again on the
+/// same event, at the head of its queue, as the [`RetryPolicy`] decides; the expression may
+/// read the workflow through `self` and is evaluated once per runner. A step reads its attempt
+/// number with `ctx.attempt()`.
+///
+/// `#[step(catch_errors(a, b))]` makes a step the error-recovery step of steps `a` and `b`
+/// (`catch_errors` alone: of every step no other recovery step names). It takes a
+/// `StepFailed`, which carries the step name, its input, error, attempts and elapsed time, and
+/// may return any event, the stop event included. `max_recoveries = n` (default 1) bounds how
+/// many times one chain of events is recovered, so that a failure loop ends; past it, the run
+/// fails.
+///
+/// [`RetryPolicy`]: https://docs.rs/eventflow/latest/eventflow/retry/struct.RetryPolicy.html
+///
+/// # Arguments of `#[step]`
 ///
 /// - `sends(A, B)`: the events the step sends with `ctx.send_event` rather than returns;
 /// - `num_workers = N`: how many executions of the step may run at once in one run (default 4);
-///   further events wait in FIFO order;
+///   further events wait in FIFO order; an execution waiting in `ctx.wait_for_event` does not
+///   count;
 /// - `stream_only(P)`: `P` is emitted for the caller's stream, so no step needs to accept it;
+/// - `retry = policy`, `catch_errors(..)`, `max_recoveries = n`: see above;
+/// - `take = n`: a join runs with the first `n` events of its fan-out;
 /// - `allow(dead_end)`: the step need not lead to the stop event; `allow(unreachable)`: it need
 ///   not be reachable from the start event;
 /// - `name = "..."`: the step's name in the graph, logs and errors (default: the method's name).
@@ -96,6 +176,9 @@ use proc_macro::TokenStream;
 /// - `start = T` / `stop = T`: the workflow's own start or stop event type (default: the one
 ///   `StartEvent<..>` that steps accept, and the one `StopEvent<..>` they emit);
 /// - `state = S`: the per-run state type reached with `ctx.state()` (default `()`);
+/// - `external(A, B)`: events the caller sends into a run with `handler.send_event`, such as
+///   a human's answer: they count as produced, and a step that asks the caller something
+///   (writes a `stream_only` event) may end its branch there;
 /// - `open`: steps written as free functions are added with `Runner::builder(..).step(..)`,
 ///   so the event graph is checked when the runner is built instead of at compile time;
 /// - `name = "..."`: the workflow's name (default: the type's name);
@@ -111,9 +194,14 @@ use proc_macro::TokenStream;
 /// - a step is unreachable from the start event, or has no path to the stop event;
 /// - a step accepts the stop event;
 /// - two steps have the same name;
+/// - a step takes `Vec<E>` but no fan-out leads to `E`;
+/// - a step mixes single events and collections, names one type twice, or uses `take`
+///   without a collection;
+/// - an error-recovery step names an unknown step or another recovery step, two recovery steps
+///   claim one step or both claim every step, or a recovery step does not take `StepFailed`;
 /// - a step is not `async`, does not take `&self`, has no event parameter, is generic, or has
 ///   an unknown `#[step]` argument;
-/// - a type in a signature is not an event.
+/// - a type in a signature is not an event, or a `retry` expression is not a `RetryPolicy`.
 ///
 /// ```compile_fail
 /// use eventflow::prelude::*;
