@@ -20,7 +20,7 @@ use eventflow::Runner;
 use serde::Serialize;
 
 use measure::{Flavor, median};
-use shapes::{FanOut, PingPong, Small, Streamer};
+use shapes::{FanOut, PingPong, Small, Streamer, TypedFanOut};
 
 /// How much work each shape does.
 #[derive(Debug, Clone, Serialize)]
@@ -108,6 +108,8 @@ pub struct Results {
     pub allocator: &'static str,
     pub pingpong: Vec<Pair>,
     pub fanout: Vec<Pair>,
+    /// The fan-out shape with `-> Vec<Job>` and a `Vec<Done>` join.
+    pub typed_fanout: Vec<Pair>,
     pub runs: Vec<Pair>,
     pub stream: Vec<Pair>,
     pub stream_tokio_boxed: Vec<(Flavor, Duration)>,
@@ -123,6 +125,7 @@ pub struct Results {
 pub struct RuntimeShapes {
     pub pingpong: Vec<Pair>,
     pub fanout: Vec<Pair>,
+    pub typed_fanout: Vec<Pair>,
     pub runs: Vec<Pair>,
     pub stream: Vec<Pair>,
     /// The streaming baseline sending boxed items instead, for context.
@@ -135,6 +138,7 @@ pub fn runtime_shapes(scale: &Scale) -> RuntimeShapes {
     let RuntimeShapes {
         pingpong,
         fanout,
+        typed_fanout,
         runs,
         stream,
         stream_tokio_boxed,
@@ -166,6 +170,22 @@ pub fn runtime_shapes(scale: &Scale) -> RuntimeShapes {
                 flavor,
                 units: n,
                 eventflow: median(&rt, repeats, || shapes::fanout_eventflow(&fan, n)),
+                tokio: median(&rt, repeats, || shapes::fanout_tokio(n)),
+                tokio_units: n,
+            });
+        }
+
+        let typed = Runner::new(TypedFanOut);
+        for &n in &scale.fanout {
+            let repeats = if n >= 1_000_000 {
+                repeats.min(3)
+            } else {
+                repeats
+            };
+            typed_fanout.push(Pair {
+                flavor,
+                units: n,
+                eventflow: median(&rt, repeats, || shapes::typed_fanout_eventflow(&typed, n)),
                 tokio: median(&rt, repeats, || shapes::fanout_tokio(n)),
                 tokio_units: n,
             });

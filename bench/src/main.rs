@@ -35,7 +35,7 @@ struct Args {
     #[arg(long)]
     json: Option<PathBuf>,
     /// Run one runtime shape over and over on the multi-thread runtime, for a profiler:
-    /// `pingpong`, `fanout`, `runs` or `stream`.
+    /// `pingpong`, `fanout`, `typed_fanout`, `runs` or `stream`.
     #[arg(long)]
     profile: Option<String>,
     /// Internal: measure suspended runs in a fresh process and print the bytes.
@@ -97,6 +97,10 @@ fn profile(shape: &str) -> Result<(), String> {
             )),
             "fanout" => rt.block_on(shapes::fanout_eventflow(
                 &Runner::new(shapes::FanOut),
+                100_000,
+            )),
+            "typed_fanout" => rt.block_on(shapes::typed_fanout_eventflow(
+                &Runner::new(shapes::TypedFanOut),
                 100_000,
             )),
             "runs" => rt.block_on(shapes::runs_eventflow(&Runner::new(shapes::Small), 100_000)),
@@ -193,6 +197,7 @@ fn main() -> Result<(), String> {
         allocator: ALLOCATOR,
         pingpong: shapes.pingpong,
         fanout: shapes.fanout,
+        typed_fanout: shapes.typed_fanout,
         runs: shapes.runs,
         stream: shapes.stream,
         stream_tokio_boxed: shapes.stream_tokio_boxed,

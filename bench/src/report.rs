@@ -97,6 +97,13 @@ pub fn render(results: &Results, machine: &str) -> String {
             &time_per_unit,
         );
     }
+    for p in &results.typed_fanout {
+        row(
+            format!("typed fan-out/join N={}, per item", p.units),
+            p,
+            &time_per_unit,
+        );
+    }
     let runs_rate = |p: &Pair, ef: bool| {
         rate(
             p.units as f64,
@@ -263,6 +270,17 @@ pub fn targets(r: &Results) -> Vec<Target> {
         let scaling = big.eventflow.as_secs_f64() / mid.eventflow.as_secs_f64();
         out.push(Target {
             goal: "fan-in linear: time(1M) / time(100k) ≤ 12",
+            measured: format!("{scaling:.1}"),
+            met: Some(scaling <= 12.0),
+        });
+    }
+    if let (Some(big), Some(mid)) = (
+        pair(&r.typed_fanout, mt, 1_000_000),
+        pair(&r.typed_fanout, mt, 100_000),
+    ) {
+        let scaling = big.eventflow.as_secs_f64() / mid.eventflow.as_secs_f64();
+        out.push(Target {
+            goal: "typed fan-out/join linear: time(1M) / time(100k) ≤ 12",
             measured: format!("{scaling:.1}"),
             met: Some(scaling <= 12.0),
         });

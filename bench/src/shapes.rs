@@ -127,6 +127,36 @@ impl FanOut {
     }
 }
 
+/// The same shape with typed fan-out: the first step returns `Vec<Job>`, the gatherer takes
+/// `Vec<Done>` and runs once, when every branch has finished.
+#[derive(Debug)]
+pub struct TypedFanOut;
+
+#[workflow]
+impl TypedFanOut {
+    #[step]
+    async fn start(&self, ev: StartEvent<u64>) -> Vec<Job> {
+        (0..ev.input).map(Job).collect()
+    }
+
+    #[step(num_workers = 64)]
+    async fn work(&self, ev: Job) -> Done {
+        Done(ev.0)
+    }
+
+    #[step]
+    async fn gather(&self, all: Vec<Done>) -> StopEvent<u64> {
+        StopEvent::new(all.iter().map(|d| d.0).sum())
+    }
+}
+
+pub async fn typed_fanout_eventflow(runner: &Runner<TypedFanOut>, n: u64) {
+    check(
+        runner.run(n).await.ok() == Some(triangle(n)),
+        "typed fan-in sum",
+    );
+}
+
 fn triangle(n: u64) -> u64 {
     n * n.saturating_sub(1) / 2
 }

@@ -9,6 +9,7 @@ fn every_runtime_shape_runs_and_checks_its_result() {
     let shapes = runtime_shapes(&scale);
     assert_eq!(shapes.pingpong.len(), 2);
     assert_eq!(shapes.fanout.len(), 2 * scale.fanout.len());
+    assert_eq!(shapes.typed_fanout.len(), 2 * scale.fanout.len());
     assert_eq!(shapes.runs.len(), 2 * scale.runs.len());
     assert_eq!(shapes.stream.len(), 2);
     assert_eq!(shapes.stream_tokio_boxed.len(), 2);

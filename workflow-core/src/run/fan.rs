@@ -72,19 +72,6 @@ impl FanOuts {
         lineage.member.is_none_or(|m| self.get(m.fan_out).is_some())
     }
 
-    /// The lineage, taken out of a fan-out that has already been joined: an event sent through
-    /// a context that outlived its step belongs to no fan-out.
-    pub(crate) fn resolve(&self, lineage: Lineage) -> Lineage {
-        if self.is_open(&lineage) {
-            lineage
-        } else {
-            Lineage {
-                member: None,
-                ..lineage
-            }
-        }
-    }
-
     /// Opens a fan-out of `members` events, made by `step` running with `parent`. It holds the
     /// unit of work of that execution until it is joined.
     pub(crate) fn open(&mut self, step: u32, parent: Lineage, members: usize) -> FanOutId {
@@ -399,7 +386,6 @@ mod tests {
         assert_ne!(second, first);
         // Work of the old fan-out no longer counts anywhere.
         assert!(!fan_outs.is_open(&inside));
-        assert_eq!(fan_outs.resolve(inside).member, None);
         assert_eq!(fan_outs.leave(&inside, 1), None);
     }
 }

@@ -1,6 +1,6 @@
 //! What a run shares between its loop, its steps' contexts and its handler.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -81,9 +81,9 @@ impl<S> RunShared<S> {
     }
 
     /// Moves queued events into `batch` (which must be empty), keeping both allocations.
-    /// Moves what was sent into `batch`, keeping the inbox's allocation for the next sends.
-    pub(crate) fn take_inbox(&self, batch: &mut VecDeque<Envelope>) {
-        batch.extend(lock(&self.inbox).events.drain(..));
+    /// Swaps what was sent with `batch`, which is empty: the two allocations take turns.
+    pub(crate) fn take_inbox(&self, batch: &mut Vec<Envelope>) {
+        std::mem::swap(&mut lock(&self.inbox).events, batch);
     }
 
     pub(crate) fn inbox_is_empty(&self) -> bool {

@@ -162,6 +162,9 @@ pub(crate) struct Steps {
     waker: Waker,
     /// Executions in flight, over all steps.
     in_flight: usize,
+    /// The time, read at most once per turn of the run loop: reading the clock for every
+    /// step start would be a noticeable part of dispatch.
+    clock: Option<Instant>,
     pub(crate) verbose: bool,
 }
 
@@ -174,8 +177,14 @@ impl Steps {
             retries: None,
             waker: Waker::noop().clone(),
             in_flight: 0,
+            clock: None,
             verbose,
         }
+    }
+
+    /// A new turn of the run loop: the time is read afresh when next needed.
+    pub(crate) fn new_turn(&mut self) {
+        self.clock = None;
     }
 
     /// Keeps the waker used for first polls current.
@@ -271,7 +280,13 @@ impl Steps {
             meta: Some(Meta {
                 lineage: work.lineage,
                 attempt: work.attempt,
-                first_started: work.first_started.unwrap_or_else(Instant::now),
+                first_started: match (work.first_started, &retained) {
+                    (Some(started), _) => started,
+                    // Retries and recoveries judge by it: exact.
+                    (None, Some(_)) => Instant::now(),
+                    // Only reported if the run fails: the time of this turn is close enough.
+                    (None, None) => *self.clock.get_or_insert_with(Instant::now),
+                },
                 retained,
             }),
         };

@@ -6,7 +6,6 @@
 //! concurrently; runs run in parallel.
 
 use std::any::TypeId;
-use std::collections::VecDeque;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -43,7 +42,7 @@ pub(crate) struct RunTask<W: Workflow> {
     steps: Steps,
     fan: FanOuts,
     /// Envelopes taken from the inbox, being routed.
-    batch: VecDeque<Envelope>,
+    batch: Vec<Envelope>,
     deadline: Option<Pin<Box<Sleep>>>,
     timeout: Option<Duration>,
     /// `None` once the run has ended.
@@ -71,7 +70,7 @@ impl<W: Workflow> RunTask<W> {
             shared,
             steps,
             fan: FanOuts::default(),
-            batch: VecDeque::new(),
+            batch: Vec::new(),
             deadline: None,
             timeout,
             result: Some(result),
@@ -91,16 +90,15 @@ impl<W: Workflow> RunTask<W> {
         if self.batch.is_empty() {
             return false;
         }
-        while let Some(envelope) = self.batch.pop_front() {
+        let mut batch = std::mem::take(&mut self.batch);
+        for envelope in batch.drain(..) {
             if self.is_done() {
-                self.batch.clear();
                 break;
             }
-            // A context that outlived its step may send from a fan-out that has been joined;
-            // such an event belongs to no fan-out.
-            let lineage = self.fan.resolve(envelope.lineage);
-            self.route(envelope.event, envelope.target, lineage);
+            self.route(envelope.event, envelope.target, envelope.lineage);
         }
+        // Keep the allocation for the next drain.
+        self.batch = batch;
         true
     }
 
@@ -112,7 +110,9 @@ impl<W: Workflow> RunTask<W> {
             return self.stop(event);
         }
         if !self.fan.is_open(&lineage) {
-            // Its fan-out was cut short by a join that took what it needed.
+            // Sent from a branch of a fan-out that has ended: cut short by a join that took
+            // what it needed, or joined before a context that outlived its step sent this.
+            tracing::debug!(target: "eventflow::run", event = event.name(), "event from a fan-out that has ended; dropped");
             return;
         }
         // A step waiting inside its execution for this event gets it first, and then does not
@@ -122,111 +122,47 @@ impl<W: Workflow> RunTask<W> {
         } else {
             None
         };
-        let table = Arc::clone(&self.engine.table);
+        let engine = &*self.engine;
         let targets = match &target {
             Some(step) => std::slice::from_ref(step),
-            None => table.route(ty),
+            None => engine.table.route(ty),
         };
         let waiting_step = waiting.as_ref().map(|(step, _)| *step);
-        let mut targets = targets
-            .iter()
-            .copied()
-            .filter(|&step| Some(step) != waiting_step)
-            .peekable();
-        if targets.peek().is_none() {
-            match waiting {
-                Some((_, resolve)) => {
-                    let _ = resolve.send(event);
-                }
-                None => {
-                    tracing::debug!(target: "eventflow::run", event = event.name(), "no step accepts the event; it goes to the stream");
-                    self.shared.stream.publish(event);
-                }
-            }
-            return;
-        }
+        let has_target = targets.iter().any(|&step| Some(step) != waiting_step);
         if let Some((_, resolve)) = waiting {
+            if !has_target {
+                let _ = resolve.send(event);
+                return;
+            }
             let _ = resolve.send(event.clone());
         }
-        let mut event = Some(event);
-        while let Some(step) = targets.next() {
-            let Some(this) = (if targets.peek().is_some() {
-                event.clone()
-            } else {
-                event.take()
-            }) else {
-                break;
-            };
-            self.deliver(step, this, lineage);
-            if !self.fan.is_open(&lineage) || self.is_done() {
-                break;
+        if !has_target {
+            tracing::debug!(target: "eventflow::run", event = event.name(), "no step accepts the event; it goes to the stream");
+            self.shared.stream.publish(event);
+            return;
+        }
+        let mut run = Delivery {
+            engine,
+            shared: &self.shared,
+            steps: &mut self.steps,
+            fan: &mut self.fan,
+            cut: None,
+        };
+        // In declaration order; the last step gets the event itself, the others a copy.
+        let mut previous: Option<u32> = None;
+        for &step in targets {
+            if Some(step) == waiting_step {
+                continue;
+            }
+            if let Some(previous) = previous.replace(step) {
+                run.deliver(previous, event.clone(), lineage);
             }
         }
-    }
-
-    /// Hands `event` to `step`, according to how the step takes its events.
-    fn deliver(&mut self, step: u32, event: AnyEvent, lineage: Lineage) {
-        let spec = self.engine.table.spec(step);
-        let param = || {
-            let ty = event.event_type_id();
-            spec.accepts
-                .iter()
-                .position(|e| e.type_id() == ty)
-                .unwrap_or(0)
-        };
-        match spec.takes {
-            Takes::EachOf => {
-                let param = param();
-                let params = spec.accepts.len();
-                // A waiting event holds its branch's work until its set is complete.
-                self.fan.enter(&lineage);
-                if let Some((lineage, set)) =
-                    self.fan.add_to_set(step, param, params, lineage, event)
-                {
-                    self.fan.enter(&lineage);
-                    self.steps.dispatch(
-                        &self.engine,
-                        &self.shared,
-                        step,
-                        Work::new(StepInput::Set(set), lineage),
-                    );
-                    // The set's events hand their work to the execution; it holds at least one.
-                    self.fan.leave(&lineage, params);
-                }
-            }
-            Takes::Collections { take } => {
-                let param = param();
-                let Some(member) = lineage.member else {
-                    // Outside any fan-out, an event is a collection of its own.
-                    let mut collections: Vec<Vec<AnyEvent>> =
-                        (0..spec.accepts.len()).map(|_| Vec::new()).collect();
-                    if let Some(collection) = collections.get_mut(param) {
-                        collection.push(event);
-                    }
-                    self.steps.dispatch(
-                        &self.engine,
-                        &self.shared,
-                        step,
-                        Work::new(StepInput::Collections(collections), lineage),
-                    );
-                    return;
-                };
-                let arrived =
-                    self.fan
-                        .arrive(member, step, u32::try_from(param).unwrap_or(0), event);
-                if take.is_some_and(|take| arrived >= take) {
-                    self.cut_short(member.fan_out);
-                }
-            }
-            Takes::One => {
-                self.fan.enter(&lineage);
-                self.steps.dispatch(
-                    &self.engine,
-                    &self.shared,
-                    step,
-                    Work::new(StepInput::One(event), lineage),
-                );
-            }
+        if let Some(last) = previous {
+            run.deliver(last, event, lineage);
+        }
+        if let Some(id) = run.cut {
+            self.cut_short(id);
         }
     }
 
@@ -272,13 +208,10 @@ impl<W: Workflow> RunTask<W> {
     }
 
     /// A join took all it needed from a fan-out: cancels the fan-out's remaining work, at any
-    /// depth, and joins it now.
+    /// depth, and joins it now. What its branches already sent is dropped when routed, since
+    /// their fan-out has ended.
     fn cut_short(&mut self, id: FanOutId) {
-        // Events its branches sent are in the inbox; they go too.
-        self.shared.take_inbox(&mut self.batch);
         let fan = &self.fan;
-        self.batch
-            .retain(|envelope| !fan.within(&envelope.lineage, id));
         self.steps.cancel(|lineage| fan.within(lineage, id));
         self.fan.close_nested(id);
         self.join(id);
@@ -584,6 +517,76 @@ impl<W: Workflow> RunTask<W> {
     }
 }
 
+/// What delivering an event to a step needs of the run, borrowed apart from the rest.
+struct Delivery<'a, W: Workflow> {
+    engine: &'a Engine<W>,
+    shared: &'a Arc<RunShared<W::State>>,
+    steps: &'a mut Steps,
+    fan: &'a mut FanOuts,
+    /// A fan-out whose join took all it needed: the run cuts it short after the delivery.
+    cut: Option<FanOutId>,
+}
+
+impl<W: Workflow> Delivery<'_, W> {
+    /// Hands `event` to `step`, according to how the step takes its events.
+    fn deliver(&mut self, step: u32, event: AnyEvent, lineage: Lineage) {
+        if self.cut.is_some() {
+            // The rest of this fan-out is being cancelled.
+            return;
+        }
+        let spec = self.engine.table.spec(step);
+        let param = || {
+            let ty = event.event_type_id();
+            spec.accepts
+                .iter()
+                .position(|e| e.type_id() == ty)
+                .unwrap_or(0)
+        };
+        match spec.takes {
+            Takes::EachOf => {
+                let param = param();
+                let params = spec.accepts.len();
+                // A waiting event holds its branch's work until its set is complete.
+                self.fan.enter(&lineage);
+                if let Some((lineage, set)) =
+                    self.fan.add_to_set(step, param, params, lineage, event)
+                {
+                    self.fan.enter(&lineage);
+                    self.dispatch(step, StepInput::Set(set), lineage);
+                    // The set's events hand their work to the execution, which holds some.
+                    self.fan.leave(&lineage, params);
+                }
+            }
+            Takes::Collections { take } => {
+                let param = param();
+                let Some(member) = lineage.member else {
+                    // Outside any fan-out, an event is a collection of its own.
+                    let mut collections: Vec<Vec<AnyEvent>> =
+                        (0..spec.accepts.len()).map(|_| Vec::new()).collect();
+                    if let Some(collection) = collections.get_mut(param) {
+                        collection.push(event);
+                    }
+                    return self.dispatch(step, StepInput::Collections(collections), lineage);
+                };
+                let param = u32::try_from(param).unwrap_or(0);
+                let arrived = self.fan.arrive(member, step, param, event);
+                if take.is_some_and(|take| arrived >= take) {
+                    self.cut = Some(member.fan_out);
+                }
+            }
+            Takes::One => {
+                self.fan.enter(&lineage);
+                self.dispatch(step, StepInput::One(event), lineage);
+            }
+        }
+    }
+
+    fn dispatch(&mut self, step: u32, input: StepInput, lineage: Lineage) {
+        self.steps
+            .dispatch(self.engine, self.shared, step, Work::new(input, lineage));
+    }
+}
+
 fn event_name(table: &crate::run::table::StepTable, ty: TypeId) -> String {
     table
         .specs
@@ -599,6 +602,7 @@ impl<W: Workflow> Future for RunTask<W> {
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
         let this = self.get_mut();
         this.steps.set_waker(cx.waker());
+        this.steps.new_turn();
         std::task::ready!(this.poll_admission(cx));
         if this.is_done() {
             // Cancelled while waiting for its turn: it never starts.
