@@ -28,6 +28,9 @@ pub(crate) struct RunShared<S> {
     pub(crate) stream: StreamChannel,
     pub(crate) collectors: Mutex<HashMap<CollectKey, Collector>>,
     inbox: Mutex<Inbox>,
+    /// Whether the inbox may hold events: the loop looks every turn, and a load is cheaper
+    /// than the lock. Set under the lock, cleared under it.
+    mail: AtomicBool,
     waker: AtomicWaker,
     cancelled: AtomicBool,
     /// Clones of contexts, which steps may move into tasks: while any exists, an idle run may
@@ -52,6 +55,7 @@ impl<S> RunShared<S> {
             stream: StreamChannel::default(),
             collectors: Mutex::default(),
             inbox: Mutex::default(),
+            mail: AtomicBool::new(false),
             waker: AtomicWaker::new(),
             cancelled: AtomicBool::new(false),
             live_contexts: AtomicUsize::new(0),
@@ -76,18 +80,23 @@ impl<S> RunShared<S> {
                 return;
             }
             inbox.events.push(envelope);
+            self.mail.store(true, Ordering::Release);
         }
         self.waker.wake();
     }
 
-    /// Moves queued events into `batch` (which must be empty), keeping both allocations.
     /// Swaps what was sent with `batch`, which is empty: the two allocations take turns.
     pub(crate) fn take_inbox(&self, batch: &mut Vec<Envelope>) {
-        std::mem::swap(&mut lock(&self.inbox).events, batch);
+        if !self.mail.load(Ordering::Acquire) {
+            return;
+        }
+        let mut inbox = lock(&self.inbox);
+        std::mem::swap(&mut inbox.events, batch);
+        self.mail.store(false, Ordering::Relaxed);
     }
 
     pub(crate) fn inbox_is_empty(&self) -> bool {
-        lock(&self.inbox).events.is_empty()
+        !self.mail.load(Ordering::Acquire)
     }
 
     pub(crate) fn register(&self, waker: &std::task::Waker) {
@@ -114,6 +123,7 @@ impl<S> RunShared<S> {
             let mut inbox = lock(&self.inbox);
             inbox.closed = true;
             inbox.events.clear();
+            self.mail.store(false, Ordering::Relaxed);
         }
         self.waiters.clear();
         self.stream.close();
@@ -143,7 +153,8 @@ impl<S> RunShared<S> {
 
     /// Whether a wait freed worker slots since the last call.
     pub(crate) fn take_slots_freed(&self) -> bool {
-        self.slots_freed.swap(false, Ordering::AcqRel)
+        // A plain load first: the loop asks every turn, and a swap is a locked instruction.
+        self.slots_freed.load(Ordering::Acquire) && self.slots_freed.swap(false, Ordering::AcqRel)
     }
 
     pub(crate) fn context_detached(&self) {

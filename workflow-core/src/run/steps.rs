@@ -17,6 +17,7 @@ use tokio::time::Sleep;
 use tracing::Instrument;
 use tracing::instrument::Instrumented;
 
+use crate::any_event::AnyEvent;
 use crate::context::Context;
 use crate::error::BoxError;
 use crate::run::envelope::Lineage;
@@ -47,29 +48,29 @@ impl Work {
     }
 }
 
-/// A step execution that ended, with what is needed to retry or recover it.
-pub(crate) struct Finished {
+/// What the run keeps about one step execution, besides its future.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Meta {
     pub(crate) step: u32,
-    pub(crate) outcome: std::thread::Result<Result<Emit, BoxError>>,
-    pub(crate) lineage: Lineage,
     pub(crate) attempt: u32,
+    pub(crate) lineage: Lineage,
+    /// When the first execution on this input started.
     pub(crate) first_started: Instant,
-    /// A copy of the input, kept only for steps that may be retried or recovered.
-    pub(crate) retained: Option<StepInput>,
 }
 
-struct Meta {
-    lineage: Lineage,
-    attempt: u32,
-    first_started: Instant,
-    retained: Option<StepInput>,
+/// A step execution that ended, with what is needed to retry or recover it.
+pub(crate) struct Finished {
+    pub(crate) meta: Meta,
+    pub(crate) outcome: std::thread::Result<Result<Emit, BoxError>>,
+    /// A copy of the input, kept only for steps that may be retried or recovered.
+    pub(crate) retained: Option<Box<StepInput>>,
 }
 
 /// One step execution in flight.
 struct Running {
-    step: u32,
+    meta: Meta,
+    retained: Option<Box<StepInput>>,
     future: Instrumented<StepFuture>,
-    meta: Option<Meta>,
 }
 
 impl Future for Running {
@@ -82,19 +83,10 @@ impl Future for Running {
             Ok(Poll::Ready(result)) => Ok(result),
             Err(panic) => Err(panic),
         };
-        let meta = self.meta.take().unwrap_or_else(|| Meta {
-            lineage: Lineage::default(),
-            attempt: 1,
-            first_started: Instant::now(),
-            retained: None,
-        });
         Poll::Ready(Finished {
-            step: self.step,
+            meta: self.meta,
             outcome,
-            lineage: meta.lineage,
-            attempt: meta.attempt,
-            first_started: meta.first_started,
-            retained: meta.retained,
+            retained: self.retained.take(),
         })
     }
 }
@@ -222,7 +214,19 @@ impl Steps {
     }
 
     /// Gives the workers `step` has free to its oldest waiting inputs.
+    #[inline]
     pub(crate) fn start_queued<W: Workflow>(
+        &mut self,
+        engine: &Engine<W>,
+        run: &Arc<RunShared<W::State>>,
+        step: u32,
+    ) {
+        if !self.slots[step as usize].queue.is_empty() {
+            self.start_waiting(engine, run, step);
+        }
+    }
+
+    fn start_waiting<W: Workflow>(
         &mut self,
         engine: &Engine<W>,
         run: &Arc<RunShared<W::State>>,
@@ -257,38 +261,41 @@ impl Steps {
         work: Work,
     ) {
         let name = engine.table.spec(step).name;
-        let first = work.input.first();
-        let event = first.map_or("", |e| e.name());
+        let event = || work.input.first().map_or("", AnyEvent::name);
         if self.verbose {
+            let event = event();
             if work.attempt > 1 {
                 tracing::info!(target: "eventflow::verbose", "Running step {name} with {event} (attempt {})", work.attempt);
             } else {
                 tracing::info!(target: "eventflow::verbose", "Running step {name} with {event}");
             }
         }
-        let span = tracing::debug_span!(target: "eventflow::step", "step", step = name, event, attempt = work.attempt);
+        // Fields are only evaluated when the span is enabled.
+        let span = tracing::debug_span!(target: "eventflow::step", "step", step = name, event = event(), attempt = work.attempt);
         let retained = (engine.retries[step as usize].is_some()
             || engine.table.recoverer(step).is_some())
-        .then(|| work.input.clone());
+        .then(|| Box::new(work.input.clone()));
         self.slots[step as usize].in_flight += 1;
         self.in_flight += 1;
+        let first_started = match (work.first_started, &retained) {
+            (Some(started), _) => started,
+            // Retries and recoveries judge by it: exact.
+            (None, Some(_)) => Instant::now(),
+            // Only reported if the run fails: the time of this turn is close enough.
+            (None, None) => *self.clock.get_or_insert_with(Instant::now),
+        };
+        let meta = Meta {
+            step,
+            attempt: work.attempt,
+            lineage: work.lineage,
+            first_started,
+        };
         let ctx = Context::new(Arc::clone(run), step, work.lineage, work.attempt);
         let future = (engine.calls[step as usize])(&engine.workflow, work.input, ctx);
         let mut running = Running {
-            step,
+            meta,
+            retained,
             future: future.instrument(span),
-            meta: Some(Meta {
-                lineage: work.lineage,
-                attempt: work.attempt,
-                first_started: match (work.first_started, &retained) {
-                    (Some(started), _) => started,
-                    // Retries and recoveries judge by it: exact.
-                    (None, Some(_)) => Instant::now(),
-                    // Only reported if the run fails: the time of this turn is close enough.
-                    (None, None) => *self.clock.get_or_insert_with(Instant::now),
-                },
-                retained,
-            }),
         };
         // Poll once now: a step that does not wait is done without further bookkeeping. One
         // that waits moves into `running`, which polls it again with its own waker.
@@ -311,7 +318,7 @@ impl Steps {
                     Poll::Ready(finished) => finished,
                     Poll::Pending => None,
                 })?;
-        self.slots[finished.step as usize].in_flight -= 1;
+        self.slots[finished.meta.step as usize].in_flight -= 1;
         self.in_flight -= 1;
         Some(finished)
     }
@@ -367,8 +374,8 @@ impl Steps {
         if let Some(running) = self.running.take() {
             let kept = FuturesUnordered::new();
             for execution in running {
-                if execution.meta.as_ref().is_some_and(|m| doomed(&m.lineage)) {
-                    self.slots[execution.step as usize].in_flight -= 1;
+                if doomed(&execution.meta.lineage) {
+                    self.slots[execution.meta.step as usize].in_flight -= 1;
                     self.in_flight -= 1;
                     dropped.push(execution);
                 } else {
@@ -379,8 +386,8 @@ impl Steps {
         }
         let mut finished = std::mem::take(&mut self.finished);
         while let Some(execution) = finished.pop() {
-            if doomed(&execution.lineage) {
-                self.slots[execution.step as usize].in_flight -= 1;
+            if doomed(&execution.meta.lineage) {
+                self.slots[execution.meta.step as usize].in_flight -= 1;
                 self.in_flight -= 1;
             } else {
                 self.finished.push(execution);

@@ -23,7 +23,7 @@ use crate::retry::Failure;
 use crate::run::envelope::{Envelope, FanOutId, Lineage, Member};
 use crate::run::fan::FanOuts;
 use crate::run::shared::RunShared;
-use crate::run::steps::{Finished, Steps, Work};
+use crate::run::steps::{Finished, Meta, Steps, Work};
 use crate::runner::Engine;
 use crate::step::{Emit, StepInput, Takes};
 use crate::step_failed::StepFailed;
@@ -219,20 +219,13 @@ impl<W: Workflow> RunTask<W> {
     }
 
     fn complete(&mut self, finished: Finished) {
-        let step = finished.step;
+        let meta = finished.meta;
         let error = match finished.outcome {
-            Ok(Ok(emit)) => return self.emitted(step, emit, finished.lineage),
+            Ok(Ok(emit)) => return self.emitted(meta.step, emit, meta.lineage),
             Ok(Err(error)) => error,
             Err(panic) => Box::new(StepPanic::from_payload(&*panic)),
         };
-        self.failed(
-            step,
-            error,
-            finished.lineage,
-            finished.attempt,
-            finished.first_started,
-            finished.retained.as_ref(),
-        );
+        self.failed(meta, error, finished.retained.as_deref());
     }
 
     /// A step execution that ran with `lineage` finished with `emit`.
@@ -290,15 +283,13 @@ impl<W: Workflow> RunTask<W> {
     }
 
     /// A step failed: retry it, hand the failure to its recovery step, or fail the run.
-    fn failed(
-        &mut self,
-        step: u32,
-        error: BoxError,
-        lineage: Lineage,
-        attempts: u32,
-        first_started: tokio::time::Instant,
-        retained: Option<&StepInput>,
-    ) {
+    fn failed(&mut self, meta: Meta, error: BoxError, retained: Option<&StepInput>) {
+        let Meta {
+            step,
+            attempt: attempts,
+            lineage,
+            first_started,
+        } = meta;
         let name = self.engine.table.spec(step).name;
         let elapsed = first_started.elapsed();
         let retry = self.engine.retries[step as usize]

@@ -80,10 +80,17 @@ impl Waiters {
     }
 
     /// Takes the oldest waiter `event` satisfies: its step, and where to deliver the event.
+    #[inline]
     pub(crate) fn take_match(&self, event: &AnyEvent) -> Option<(u32, oneshot::Sender<AnyEvent>)> {
+        // Checked on every routed event: the common case, nobody waiting, stays inline.
         if self.count.load(Ordering::Acquire) == 0 {
             return None;
         }
+        self.take_match_slow(event)
+    }
+
+    #[cold]
+    fn take_match_slow(&self, event: &AnyEvent) -> Option<(u32, oneshot::Sender<AnyEvent>)> {
         let ty = event.event_type_id();
         let mut list = lock(&self.list);
         let pos = list
