@@ -99,6 +99,11 @@ impl<S> Context<S> {
     /// knows the event is produced. Events a step sends are routed before the event it returns,
     /// in the order sent. An event that no step accepts goes to the caller's stream. Sending
     /// the stop event ends the run. After the run has ended, sends are ignored.
+    ///
+    /// A sent event belongs to the same fan-out branch as the execution that sent it. A clone
+    /// of the context that outlives its step (moved into a task) and sends after the branch's
+    /// fan-out has been joined or cut short by `take` sends nothing: the event is dropped,
+    /// with a `debug` log under the `eventflow::run` target.
     pub fn send_event<E: Event>(&self, event: E) {
         let ty = TypeId::of::<E>();
         let table = &self.run.table;
