@@ -93,7 +93,7 @@ pub fn hand_source(steps: usize) -> String {
     for i in 0..steps {
         let _ = writeln!(
             out,
-            "        StepDef {{\n            spec: StepSpec {{\n                accepts: &[EventType::of::<{input}>()],\n                emits: &[EventType::of::<{output}>()],\n                ..StepSpec::new(\"s{i}\")\n            }},\n            call: |this, event, _ctx| {{\n                let this = Arc::clone(this);\n                Box::pin(async move {{\n                    let ev = event.downcast::<{input}>().map_err(|e| e.name())?;\n                    Ok(Emit::One(AnyEvent::new(this.s{i}(ev).await)))\n                }})\n            }},\n        }},",
+            "        StepDef::new(\n            StepSpec {{\n                accepts: &[EventType::of::<{input}>()],\n                emits: &[EventType::of::<{output}>()],\n                ..StepSpec::new(\"s{i}\")\n            }},\n            |this, input, _ctx| {{\n                let this = Arc::clone(this);\n                Box::pin(async move {{\n                    let event = input.into_event().ok_or(\"one event\")?;\n                    let ev = event.downcast::<{input}>().map_err(|e| e.name())?;\n                    Ok(Emit::One(AnyEvent::new(this.s{i}(ev).await)))\n                }})\n            }},\n        ),",
             input = input(i),
             output = output(i, steps),
         );
