@@ -167,6 +167,7 @@ pub use eventflow_core::{
     WaitFor, Workflow, WorkflowCancelled, WorkflowError, WorkflowFailed, WorkflowHandler,
     WorkflowStalled, WorkflowTimedOut,
 };
+pub use eventflow_core::{Edge, EdgeKind, EventNode, EventRole, StepNode, Taking, Topology};
 pub use eventflow_macros::{Event, step, workflow};
 
 /// A step parameter or return type that is one of several events: `OneOf![A | B]`.

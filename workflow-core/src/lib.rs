@@ -29,6 +29,7 @@ mod state;
 mod step;
 mod step_failed;
 mod terminal;
+mod topology;
 mod verbose;
 mod wait;
 mod workflow;
@@ -48,6 +49,7 @@ pub use step::{
 };
 pub use step_failed::StepFailed;
 pub use terminal::{WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowTimedOut};
+pub use topology::{Edge, EdgeKind, EventNode, EventRole, StepNode, Taking, Topology};
 pub use wait::{WaitError, WaitFor};
 pub use workflow::{CheckedWorkflow, Workflow};
 

@@ -21,6 +21,7 @@ use crate::run::shared::RunShared;
 use crate::run::table::StepTable;
 use crate::run::task::RunTask;
 use crate::step::{FreeStep, StepDef, StepFn, StepFuture, StepInput, StepSpec};
+use crate::topology::Topology;
 use crate::verbose::VerbosePrinter;
 use crate::workflow::{CheckedWorkflow, Workflow};
 
@@ -178,6 +179,38 @@ impl<W: Workflow> Runner<W> {
     /// The description of every step, in the order the runner knows them.
     pub fn steps(&self) -> impl ExactSizeIterator<Item = &'static StepSpec> + '_ {
         self.engine.table.specs.iter().copied()
+    }
+
+    /// The workflow's event graph as the runner runs it, free-function steps included.
+    ///
+    /// ```
+    /// use eventflow::prelude::*;
+    ///
+    /// struct Echo;
+    ///
+    /// #[workflow]
+    /// impl Echo {
+    ///     #[step]
+    ///     async fn echo(&self, ev: StartEvent<String>) -> StopEvent<String> {
+    ///         StopEvent::new(ev.input)
+    ///     }
+    /// }
+    ///
+    /// let topology = Runner::new(Echo).topology();
+    /// assert_eq!(topology.workflow, "Echo");
+    /// assert_eq!(topology.steps[0].name, "echo");
+    /// ```
+    pub fn topology(&self) -> Topology {
+        let specs: Vec<&StepSpec> = self.engine.table.specs.to_vec();
+        let retries: Vec<bool> = self.engine.retries.iter().map(Option::is_some).collect();
+        Topology::build(
+            W::NAME,
+            EventType::of::<W::Start>(),
+            EventType::of::<W::Stop>(),
+            W::EXTERNAL,
+            &specs,
+            &retries,
+        )
     }
 
     /// Starts a run with `input` and fresh state, and returns its handler.

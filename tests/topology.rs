@@ -1,0 +1,242 @@
+//! A workflow's topology as data: every kind of step and connection, as the macro declared it.
+
+use eventflow::prelude::*;
+use eventflow::{EdgeKind, EventRole, StepFailed, Taking, Topology};
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Question(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Call(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Found(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Note(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Progress(u32);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Approval(bool);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Draft(String);
+
+#[derive(Debug, thiserror::Error)]
+#[error("down")]
+struct Down;
+
+/// Every kind of step: a fan-out, a retried step, a join taking the first two, a set, sends,
+/// stream-only events, an external answer and an error-recovery step.
+struct Everything;
+
+#[workflow(external(Approval))]
+impl Everything {
+    #[step(sends(Note))]
+    async fn plan(&self, ctx: &Context, ev: StartEvent<String>) -> Vec<Call> {
+        ctx.send_event(Note(ev.input.clone()));
+        vec![Call(ev.input)]
+    }
+
+    #[step(num_workers = 8, retry = RetryPolicy::immediate().max_attempts(2), stream_only(Progress))]
+    async fn call(&self, ctx: &Context, ev: Call) -> Result<Found, Down> {
+        ctx.write_event_to_stream(Progress(1));
+        Ok(Found(ev.0))
+    }
+
+    #[step(take = 2)]
+    async fn gather(&self, found: Vec<Found>) -> Question {
+        Question(found.into_iter().map(|f| f.0).collect())
+    }
+
+    #[step]
+    async fn draft(&self, question: Question, note: Note) -> Draft {
+        Draft(question.0 + &note.0)
+    }
+
+    #[step]
+    async fn review(&self, ctx: &Context, ev: Draft) -> Result<StopEvent<String>, WaitError> {
+        let approval = ctx.wait_for_event::<Approval>().await?;
+        Ok(StopEvent::new(if approval.0 { ev.0 } else { String::new() }))
+    }
+
+    #[step(catch_errors(call, review))]
+    async fn fallback(&self, _failed: StepFailed) -> StopEvent<String> {
+        StopEvent::new("sorry".into())
+    }
+}
+
+fn edges(t: &Topology, step: &str) -> Vec<(EdgeKind, String)> {
+    let i = t.step(step).expect("the step exists");
+    t.edges_of(i)
+        .map(|e| (e.kind, t.events[e.event].name.clone()))
+        .collect()
+}
+
+#[test]
+fn every_kind_of_connection_is_in_the_topology() {
+    let t = Topology::of::<Everything>();
+    assert_eq!(t.workflow, "Everything");
+    let names: Vec<&str> = t.steps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["plan", "call", "gather", "draft", "review", "fallback"]);
+
+    let e = |kind, name: &str| (kind, name.to_string());
+    assert_eq!(
+        edges(&t, "plan"),
+        [
+            e(EdgeKind::Accepts, "StartEvent"),
+            e(EdgeKind::FansOut, "Call"),
+            e(EdgeKind::Sends, "Note")
+        ]
+    );
+    assert_eq!(
+        edges(&t, "call"),
+        [
+            e(EdgeKind::Accepts, "Call"),
+            e(EdgeKind::Emits, "Found"),
+            e(EdgeKind::Streams, "Progress"),
+            e(EdgeKind::Fails, "StepFailed")
+        ]
+    );
+    assert_eq!(
+        edges(&t, "gather"),
+        [e(EdgeKind::Joins, "Found"), e(EdgeKind::Emits, "Question")]
+    );
+    assert_eq!(
+        edges(&t, "fallback"),
+        [
+            e(EdgeKind::Emits, "StopEvent"),
+            e(EdgeKind::Recovers, "StepFailed")
+        ]
+    );
+
+    let call = &t.steps[1];
+    assert_eq!((call.num_workers, call.retries), (8, true));
+    assert_eq!(t.steps[2].takes, Taking::Collections { take: Some(2) });
+    assert_eq!(t.steps[3].takes, Taking::EachOf);
+    assert!(t.steps[0].fans_out);
+    assert_eq!(
+        t.steps[5].recovers,
+        Some(vec!["call".to_string(), "review".to_string()])
+    );
+
+    let role = |name: &str| t.events.iter().find(|e| e.name == name).map(|e| e.role);
+    assert_eq!(role("StartEvent"), Some(EventRole::Start));
+    assert_eq!(role("StopEvent"), Some(EventRole::Stop));
+    assert_eq!(role("Approval"), Some(EventRole::External));
+    assert_eq!(role("Progress"), Some(EventRole::Stream));
+    assert_eq!(role("StepFailed"), Some(EventRole::Failure));
+    assert_eq!(role("Call"), Some(EventRole::Internal));
+}
+
+#[test]
+fn the_listing_reads_like_the_signatures() {
+    assert_eq!(
+        Topology::of::<Everything>().to_string(),
+        "\
+workflow Everything
+  start StartEvent
+  stop StopEvent
+  external Approval
+step plan
+  accepts StartEvent
+  fans out Call
+  sends Note
+step call (8 workers, retries)
+  accepts Call
+  emits Found
+  streams Progress
+step gather (takes 2)
+  joins Found
+  emits Question
+step draft
+  accepts Question + Note
+  emits Draft
+step review
+  accepts Draft
+  emits StopEvent
+step fallback
+  emits StopEvent
+  recovers steps call, review
+"
+    );
+}
+
+#[test]
+fn a_topology_round_trips_through_json() -> Result<(), serde_json::Error> {
+    let t = Topology::of::<Everything>();
+    let json = serde_json::to_string(&t)?;
+    assert!(json.contains(r#""kind":"fans_out""#), "{json}");
+    let back: Topology = serde_json::from_str(&json)?;
+    assert_eq!(back, t);
+    Ok(())
+}
+
+/// One recovery step for everything: each step's failure reaches it.
+struct CatchAll;
+
+#[workflow]
+impl CatchAll {
+    #[step]
+    async fn a(&self, ev: StartEvent) -> Draft {
+        Draft(format!("{:?}", ev.input))
+    }
+
+    #[step]
+    async fn b(&self, ev: Draft) -> StopEvent<String> {
+        StopEvent::new(ev.0)
+    }
+
+    #[step(catch_errors)]
+    async fn rescue(&self, _failed: StepFailed) -> StopEvent<String> {
+        StopEvent::new("rescued".into())
+    }
+}
+
+#[test]
+fn a_catch_all_recovery_step_is_fed_by_every_other_step() {
+    let t = Topology::of::<CatchAll>();
+    let failing: Vec<&str> = t
+        .edges
+        .iter()
+        .filter(|e| e.kind == EdgeKind::Fails)
+        .map(|e| t.steps[e.step].name.as_str())
+        .collect();
+    assert_eq!(failing, ["a", "b"]);
+    assert!(t.to_string().contains("  recovers every other step\n"));
+}
+
+mod free {
+    use eventflow::prelude::*;
+
+    #[derive(Clone, Serialize, Deserialize, Event)]
+    pub(crate) struct Shout(pub(crate) String);
+
+    #[step]
+    pub(crate) async fn shout(ev: Shout) -> StopEvent<String> {
+        StopEvent::new(ev.0.to_uppercase())
+    }
+}
+
+struct Open;
+
+#[workflow(open, stop = StopEvent<String>)]
+impl Open {
+    #[step]
+    async fn start(&self, ev: StartEvent<String>) -> free::Shout {
+        free::Shout(ev.input)
+    }
+}
+
+#[test]
+fn a_runner_topology_includes_free_steps() -> Result<(), eventflow::ValidationError> {
+    let runner = Runner::builder(Open).step(free::ShoutStep).build()?;
+    let t = runner.topology();
+    let names: Vec<&str> = t.steps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["start", "shout"]);
+    // The static view of the open workflow knows only its own steps.
+    assert_eq!(Topology::of::<Open>().steps.len(), 1);
+    Ok(())
+}

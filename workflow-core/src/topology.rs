@@ -1,0 +1,440 @@
+//! [`Topology`]: a workflow's event graph as data, for drawings, snapshots and tools.
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::event::EventType;
+use crate::step::{StepSpec, Takes};
+use crate::step_failed::StepFailed;
+use crate::workflow::Workflow;
+
+/// A workflow's event graph: its steps, the event types between them, and how they connect.
+///
+/// `#[workflow]` writes everything it holds at compile time, as the `const` step descriptions of
+/// [`Workflow::STEPS`]; this assembles them into a graph. It serializes with serde (a drawing
+/// tool can read it from a file), and prints as a stable text listing, which is what topology
+/// snapshots compare.
+///
+/// ```
+/// use eventflow::prelude::*;
+/// use eventflow::Topology;
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct Draft(String);
+///
+/// struct Writer;
+///
+/// #[workflow]
+/// impl Writer {
+///     #[step]
+///     async fn write(&self, ev: StartEvent<String>) -> Draft {
+///         Draft(ev.input)
+///     }
+///
+///     #[step(num_workers = 2)]
+///     async fn review(&self, ev: Draft) -> StopEvent<String> {
+///         StopEvent::new(ev.0)
+///     }
+/// }
+///
+/// let topology = Topology::of::<Writer>();
+/// assert_eq!(topology.steps.len(), 2);
+/// assert_eq!(
+///     topology.to_string(),
+///     "workflow Writer
+///   start StartEvent
+///   stop StopEvent
+/// step write
+///   accepts StartEvent
+///   emits Draft
+/// step review (2 workers)
+///   accepts Draft
+///   emits StopEvent
+/// "
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Topology {
+    /// The workflow's name.
+    pub workflow: String,
+    /// The steps, in declaration order.
+    pub steps: Vec<StepNode>,
+    /// The event types, each once (the failure event once per error-recovery step).
+    pub events: Vec<EventNode>,
+    /// How steps and events connect.
+    pub edges: Vec<Edge>,
+}
+
+/// A step of a [`Topology`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StepNode {
+    /// The step's name.
+    pub name: String,
+    /// How many executions may run at once in one run.
+    pub num_workers: usize,
+    /// How the step takes its events.
+    pub takes: Taking,
+    /// The step returns a collection: what it emits fans out.
+    pub fans_out: bool,
+    /// The step has a retry policy.
+    pub retries: bool,
+    /// For an error-recovery step, the steps it recovers (empty: every step no other recovery
+    /// step names).
+    pub recovers: Option<Vec<String>>,
+}
+
+/// How a [`StepNode`] takes its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Taking {
+    /// One event per execution.
+    One,
+    /// One event of each accepted type per execution.
+    EachOf,
+    /// The collections of a fan-out, once per fan-out; with `take`, as soon as that many
+    /// arrived.
+    Collections {
+        /// `#[step(take = n)]`.
+        take: Option<usize>,
+    },
+}
+
+/// An event type of a [`Topology`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EventNode {
+    /// The event's [`Event::NAME`](crate::Event::NAME).
+    pub name: String,
+    /// What the event is to the workflow.
+    pub role: EventRole,
+}
+
+/// What an event type is to a workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EventRole {
+    /// The event a run starts with.
+    Start,
+    /// The event that ends a run.
+    Stop,
+    /// Sent into runs from outside, such as a human's answer.
+    External,
+    /// Only written to the caller's stream.
+    Stream,
+    /// A step's failure, handed to an error-recovery step.
+    Failure,
+    /// Between steps.
+    Internal,
+}
+
+/// A connection of a [`Topology`]: always between a step and an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Edge {
+    /// The step, an index into [`Topology::steps`].
+    pub step: usize,
+    /// The event, an index into [`Topology::events`].
+    pub event: usize,
+    /// What the connection is.
+    pub kind: EdgeKind,
+}
+
+/// What an [`Edge`] is. [`EdgeKind::Accepts`], [`EdgeKind::Joins`] and [`EdgeKind::Recovers`]
+/// go from the event to the step; the others from the step to the event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EdgeKind {
+    /// The step takes the event.
+    Accepts,
+    /// The step joins a fan-out of the event (`Vec<E>` parameter).
+    Joins,
+    /// The error-recovery step takes the failure.
+    Recovers,
+    /// The step returns the event.
+    Emits,
+    /// The step returns a collection of the event: a fan-out.
+    FansOut,
+    /// The step sends the event through its context.
+    Sends,
+    /// The step writes the event to the caller's stream.
+    Streams,
+    /// The step's failure goes to an error-recovery step.
+    Fails,
+}
+
+impl EdgeKind {
+    /// Whether the edge goes from the event to the step.
+    pub fn into_step(self) -> bool {
+        matches!(self, Self::Accepts | Self::Joins | Self::Recovers)
+    }
+}
+
+impl Topology {
+    /// The topology of workflow `W`, from its `#[workflow]` steps.
+    pub fn of<W: Workflow>() -> Self {
+        let specs: Vec<&StepSpec> = W::STEPS.iter().map(|s| &s.spec).collect();
+        let retries: Vec<bool> = W::STEPS.iter().map(|s| s.retry.is_some()).collect();
+        Self::build(
+            W::NAME,
+            EventType::of::<W::Start>(),
+            EventType::of::<W::Stop>(),
+            W::EXTERNAL,
+            &specs,
+            &retries,
+        )
+    }
+
+    /// The topology of steps described by `specs`, `retries[i]` telling whether step `i`
+    /// has a retry policy.
+    pub(crate) fn build(
+        workflow: &str,
+        start: EventType,
+        stop: EventType,
+        external: &[EventType],
+        specs: &[&StepSpec],
+        retries: &[bool],
+    ) -> Self {
+        let mut graph = Builder::default();
+        graph.event(start, EventRole::Start);
+        for spec in specs {
+            for &ty in spec.accepts.iter().chain(spec.emits).chain(spec.sends) {
+                if ty.type_id() != stop.type_id() && ty.type_id() != TypeId::of::<StepFailed>() {
+                    graph.event(ty, EventRole::Internal);
+                }
+            }
+            for &ty in spec.stream_only {
+                graph.event(ty, EventRole::Stream);
+            }
+        }
+        for &ty in external {
+            graph.event(ty, EventRole::External);
+        }
+        graph.event(stop, EventRole::Stop);
+
+        let steps = specs
+            .iter()
+            .zip(retries.iter().copied().chain(std::iter::repeat(false)))
+            .map(|(spec, retries)| StepNode {
+                name: spec.name.to_owned(),
+                num_workers: spec.num_workers,
+                takes: match spec.takes {
+                    Takes::EachOf => Taking::EachOf,
+                    Takes::Collections { take } => Taking::Collections { take },
+                    _ => Taking::One,
+                },
+                fans_out: spec.fans_out,
+                retries,
+                recovers: spec
+                    .catches
+                    .map(|c| c.steps.iter().map(|s| (*s).to_owned()).collect()),
+            })
+            .collect::<Vec<_>>();
+
+        for (i, spec) in specs.iter().enumerate() {
+            let into = if spec.takes.is_collections() {
+                EdgeKind::Joins
+            } else {
+                EdgeKind::Accepts
+            };
+            for &ty in spec.accepts {
+                if spec.catches.is_some() && ty.type_id() == TypeId::of::<StepFailed>() {
+                    continue;
+                }
+                graph.edge(i, ty, into);
+            }
+            let out = if spec.fans_out {
+                EdgeKind::FansOut
+            } else {
+                EdgeKind::Emits
+            };
+            for &ty in spec.emits {
+                let kind = if spec.stream_only.iter().any(|s| s.type_id() == ty.type_id()) {
+                    EdgeKind::Streams
+                } else {
+                    out
+                };
+                graph.edge(i, ty, kind);
+            }
+            for &ty in spec.sends {
+                graph.edge(i, ty, EdgeKind::Sends);
+            }
+            for &ty in spec.stream_only {
+                if !spec.emits.iter().any(|e| e.type_id() == ty.type_id()) {
+                    graph.edge(i, ty, EdgeKind::Streams);
+                }
+            }
+        }
+        graph.recoveries(specs);
+        Self {
+            workflow: workflow.to_owned(),
+            steps,
+            events: graph.events,
+            edges: graph.edges,
+        }
+    }
+
+    /// The edges of step `step`, in order.
+    pub fn edges_of(&self, step: usize) -> impl Iterator<Item = &Edge> {
+        self.edges.iter().filter(move |e| e.step == step)
+    }
+
+    /// The index of the step named `name`.
+    pub fn step(&self, name: &str) -> Option<usize> {
+        self.steps.iter().position(|s| s.name == name)
+    }
+
+    fn names(&self, step: usize, kind: EdgeKind) -> Vec<&str> {
+        self.edges_of(step)
+            .filter(|e| e.kind == kind)
+            .map(|e| self.events[e.event].name.as_str())
+            .collect()
+    }
+}
+
+/// Collects events (each type once) and edges (each once).
+#[derive(Default)]
+struct Builder {
+    events: Vec<EventNode>,
+    ids: HashMap<TypeId, usize>,
+    edges: Vec<Edge>,
+}
+
+impl Builder {
+    fn event(&mut self, ty: EventType, role: EventRole) -> usize {
+        if let Some(&i) = self.ids.get(&ty.type_id()) {
+            // The first role wins, except that a declared role beats "between steps".
+            if self.events[i].role == EventRole::Internal {
+                self.events[i].role = role;
+            }
+            return i;
+        }
+        self.events.push(EventNode {
+            name: ty.name().to_owned(),
+            role,
+        });
+        self.ids.insert(ty.type_id(), self.events.len() - 1);
+        self.events.len() - 1
+    }
+
+    fn edge(&mut self, step: usize, ty: EventType, kind: EdgeKind) {
+        let event = self.event(ty, EventRole::Internal);
+        let edge = Edge { step, event, kind };
+        if !self.edges.contains(&edge) {
+            self.edges.push(edge);
+        }
+    }
+
+    /// One failure event per error-recovery step, fed by the steps it recovers.
+    fn recoveries(&mut self, specs: &[&StepSpec]) {
+        let name = EventType::of::<StepFailed>().name();
+        let wildcard = specs
+            .iter()
+            .position(|s| s.catches.is_some_and(|c| c.steps.is_empty()));
+        for (handler, spec) in specs.iter().enumerate() {
+            let Some(catches) = spec.catches else {
+                continue;
+            };
+            self.events.push(EventNode {
+                name: name.to_owned(),
+                role: EventRole::Failure,
+            });
+            let failure = self.events.len() - 1;
+            self.edges.push(Edge {
+                step: handler,
+                event: failure,
+                kind: EdgeKind::Recovers,
+            });
+            for (step, target) in specs.iter().enumerate() {
+                if target.catches.is_some() {
+                    continue;
+                }
+                let named = specs
+                    .iter()
+                    .position(|h| h.catches.is_some_and(|c| c.steps.contains(&target.name)));
+                let recovered_by = named.or(wildcard);
+                let covers = if catches.steps.is_empty() {
+                    recovered_by == Some(handler)
+                } else {
+                    catches.steps.contains(&target.name)
+                };
+                if covers {
+                    self.edges.push(Edge {
+                        step,
+                        event: failure,
+                        kind: EdgeKind::Fails,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The text listing: the workflow's boundary events, then each step with its connections.
+impl fmt::Display for Topology {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "workflow {}", self.workflow)?;
+        for role in [EventRole::Start, EventRole::Stop, EventRole::External] {
+            let label = match role {
+                EventRole::Start => "start",
+                EventRole::Stop => "stop",
+                _ => "external",
+            };
+            for event in self.events.iter().filter(|e| e.role == role) {
+                writeln!(f, "  {label} {}", event.name)?;
+            }
+        }
+        for (i, step) in self.steps.iter().enumerate() {
+            write!(f, "step {}", step.name)?;
+            let mut notes = Vec::new();
+            if step.num_workers != crate::DEFAULT_NUM_WORKERS {
+                notes.push(format!("{} workers", step.num_workers));
+            }
+            if step.retries {
+                notes.push("retries".to_owned());
+            }
+            if let Taking::Collections { take: Some(n) } = step.takes {
+                notes.push(format!("takes {n}"));
+            }
+            if !notes.is_empty() {
+                write!(f, " ({})", notes.join(", "))?;
+            }
+            writeln!(f)?;
+            let lines = [
+                ("accepts", EdgeKind::Accepts),
+                ("joins", EdgeKind::Joins),
+                ("emits", EdgeKind::Emits),
+                ("fans out", EdgeKind::FansOut),
+                ("sends", EdgeKind::Sends),
+                ("streams", EdgeKind::Streams),
+            ];
+            for (label, kind) in lines {
+                let names = self.names(i, kind);
+                if names.is_empty() {
+                    continue;
+                }
+                let joiner = if step.takes == Taking::EachOf && kind == EdgeKind::Accepts {
+                    " + "
+                } else {
+                    ", "
+                };
+                writeln!(f, "  {label} {}", names.join(joiner))?;
+            }
+            if let Some(targets) = &step.recovers {
+                if targets.is_empty() {
+                    writeln!(f, "  recovers every other step")?;
+                } else {
+                    writeln!(f, "  recovers steps {}", targets.join(", "))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
