@@ -170,6 +170,10 @@ pub use eventflow_core::{
 pub use eventflow_core::{Edge, EdgeKind, EventNode, EventRole, StepNode, Taking, Topology};
 pub use eventflow_macros::{Event, step, workflow};
 
+/// Drawings of workflows and of their runs: Mermaid, Graphviz DOT and self-contained HTML.
+#[cfg(feature = "draw")]
+pub use eventflow_draw as draw;
+
 /// A step parameter or return type that is one of several events: `OneOf![A | B]`.
 ///
 /// Only meaningful in the signature of a `#[step]`, where `#[workflow]` (or `#[step]` on a free

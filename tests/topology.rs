@@ -59,7 +59,11 @@ impl Everything {
     #[step]
     async fn review(&self, ctx: &Context, ev: Draft) -> Result<StopEvent<String>, WaitError> {
         let approval = ctx.wait_for_event::<Approval>().await?;
-        Ok(StopEvent::new(if approval.0 { ev.0 } else { String::new() }))
+        Ok(StopEvent::new(if approval.0 {
+            ev.0
+        } else {
+            String::new()
+        }))
     }
 
     #[step(catch_errors(call, review))]
@@ -80,7 +84,10 @@ fn every_kind_of_connection_is_in_the_topology() {
     let t = Topology::of::<Everything>();
     assert_eq!(t.workflow, "Everything");
     let names: Vec<&str> = t.steps.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["plan", "call", "gather", "draft", "review", "fallback"]);
+    assert_eq!(
+        names,
+        ["plan", "call", "gather", "draft", "review", "fallback"]
+    );
 
     let e = |kind, name: &str| (kind, name.to_string());
     assert_eq!(

@@ -1,0 +1,10 @@
+//! Drawings of eventflow workflows and of their runs: Mermaid (which GitHub renders), Graphviz
+//! DOT, and a self-contained HTML page that works offline.
+//!
+//! Use it through `eventflow::draw`.
+
+mod diagram;
+mod topology;
+
+pub use diagram::{Diagram, Emphasis, Link, LinkKind, Node, NodeKind};
+pub use topology::diagram;
