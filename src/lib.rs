@@ -160,6 +160,10 @@
 
 pub use eventflow_core::retry;
 pub use eventflow_core::{
+    AfterFailure, Endpoint, FanOutActivity, Flow, Happening, RunTrace, StepActivity, TraceOutcome,
+    What,
+};
+pub use eventflow_core::{
     AnyEvent, BoxError, Catches, CheckedWorkflow, CollectSet, Context, DEFAULT_NUM_WORKERS, Emit,
     Event, EventType, FreeStep, Output, ParseRunIdError, RunControl, RunId, RunResult, Runner,
     RunnerBuilder, SendError, Start, StartEvent, State, StateCell, StepDef, StepFailed, StepFn,

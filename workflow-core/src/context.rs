@@ -116,6 +116,7 @@ impl<S> Context<S> {
             event: AnyEvent::new(event),
             target: None,
             lineage: self.lineage,
+            origin: self.step,
         });
     }
 
@@ -141,6 +142,7 @@ impl<S> Context<S> {
             event: AnyEvent::new(event),
             target: Some(target),
             lineage: self.lineage,
+            origin: self.step,
         });
         Ok(())
     }
@@ -150,6 +152,8 @@ impl<S> Context<S> {
     /// Events appear on the stream in the order they were written. If the caller awaited the
     /// handler without streaming, nothing is buffered.
     pub fn write_event_to_stream<E: Event>(&self, event: E) {
+        self.run
+            .record(|r| r.flow(self.step, E::NAME, crate::run::recorder::STREAM));
         if self.run.stream.is_watched() {
             self.run.stream.publish(AnyEvent::new(event));
         }

@@ -18,6 +18,7 @@ use crate::id::RunId;
 use crate::run::envelope::{Envelope, Lineage};
 use crate::run::shared::RunShared;
 use crate::terminal;
+use crate::trace::RunTrace;
 use crate::workflow::Workflow;
 
 /// What awaiting a run of `W` gives.
@@ -137,6 +138,12 @@ impl<W: Workflow> WorkflowHandler<W> {
             drained: false,
             ended: false,
         }
+    }
+
+    /// What the run has done so far, if its runner records runs
+    /// ([`Runner::record_runs`](crate::Runner::record_runs)).
+    pub fn trace(&self) -> Option<RunTrace> {
+        self.run.trace()
     }
 
     /// The run's identifier.
@@ -262,6 +269,7 @@ fn send<S, E: Event>(run: &RunShared<S>, event: E, step: Option<&str>) -> Result
         event: AnyEvent::new(event),
         target,
         lineage: Lineage::default(),
+        origin: crate::run::recorder::OUTSIDE,
     });
     Ok(())
 }
@@ -278,6 +286,12 @@ impl<W: Workflow> RunControl<W> {
     fn new(run: Arc<RunShared<W::State>>) -> Self {
         run.sender_added();
         Self { run }
+    }
+
+    /// What the run has done so far, if its runner records runs
+    /// ([`Runner::record_runs`](crate::Runner::record_runs)).
+    pub fn trace(&self) -> Option<RunTrace> {
+        self.run.trace()
     }
 
     /// The run's identifier.

@@ -30,6 +30,7 @@ mod step;
 mod step_failed;
 mod terminal;
 mod topology;
+mod trace;
 mod verbose;
 mod wait;
 mod workflow;
@@ -50,6 +51,10 @@ pub use step::{
 pub use step_failed::StepFailed;
 pub use terminal::{WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowTimedOut};
 pub use topology::{Edge, EdgeKind, EventNode, EventRole, StepNode, Taking, Topology};
+pub use trace::{
+    AfterFailure, Endpoint, FanOutActivity, Flow, Happening, RunTrace, StepActivity, TraceOutcome,
+    What,
+};
 pub use wait::{WaitError, WaitFor};
 pub use workflow::{CheckedWorkflow, Workflow};
 

@@ -2,7 +2,7 @@
 
 use std::any::TypeId;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{Semaphore, oneshot};
@@ -19,9 +19,10 @@ use crate::id::RunId;
 use crate::retry::RetryPolicy;
 use crate::run::shared::RunShared;
 use crate::run::table::StepTable;
-use crate::run::task::RunTask;
+use crate::run::task::{RunTask, Settings};
 use crate::step::{FreeStep, StepDef, StepFn, StepFuture, StepInput, StepSpec};
 use crate::topology::Topology;
+use crate::trace::RunTrace;
 use crate::verbose::VerbosePrinter;
 use crate::workflow::{CheckedWorkflow, Workflow};
 
@@ -58,6 +59,10 @@ pub struct Runner<W: Workflow> {
     verbose: bool,
     /// Shared by the runner's clones: at most this many of their runs execute at once.
     limit: Option<Arc<Semaphore>>,
+    /// Whether runs are recorded for their traces.
+    record: bool,
+    /// The trace of the last recorded run that finished, shared by the runner's clones.
+    last_run: Arc<Mutex<Option<RunTrace>>>,
 }
 
 /// What every run of a runner shares.
@@ -140,6 +145,8 @@ impl<W: Workflow> Runner<W> {
             timeout: None,
             verbose: false,
             limit: None,
+            record: false,
+            last_run: Arc::default(),
         }
     }
 
@@ -169,6 +176,25 @@ impl<W: Workflow> Runner<W> {
     pub fn verbose(mut self, verbose: bool) -> Self {
         self.verbose = verbose;
         self
+    }
+
+    /// Records what each run does, for its [`RunTrace`]: step executions, event flows, fan-outs,
+    /// failures, waits and a timeline. Off by default; it costs a lock per recorded happening.
+    ///
+    /// Read a run's trace with [`RunControl::trace`](crate::RunControl::trace) while it runs or
+    /// after, or the last finished run's with [`Runner::last_run`].
+    #[must_use]
+    pub fn record_runs(mut self, record: bool) -> Self {
+        self.record = record;
+        self
+    }
+
+    /// The trace of the most recent recorded run to finish, if any.
+    pub fn last_run(&self) -> Option<RunTrace> {
+        self.last_run.lock().map_or_else(
+            |poisoned| poisoned.into_inner().clone(),
+            |last| last.clone(),
+        )
     }
 
     /// The workflow instance.
@@ -235,7 +261,13 @@ impl<W: Workflow> Runner<W> {
         state: W::State,
     ) -> WorkflowHandler<W> {
         let id = RunId::new();
-        let shared = Arc::new(RunShared::new(id, Arc::clone(&self.engine.table), state));
+        let record = self.record.then_some(W::NAME);
+        let shared = Arc::new(RunShared::new(
+            id,
+            Arc::clone(&self.engine.table),
+            state,
+            record,
+        ));
         let (tx, rx) = oneshot::channel();
         let start = AnyEvent::new(W::Start::from_input(input));
         let task = RunTask::new(
@@ -243,9 +275,12 @@ impl<W: Workflow> Runner<W> {
             Arc::clone(&shared),
             tx,
             start,
-            self.timeout,
-            self.verbose,
-            self.limit.clone(),
+            Settings {
+                timeout: self.timeout,
+                verbose: self.verbose,
+                limit: self.limit.clone(),
+                last_run: self.record.then(|| Arc::clone(&self.last_run)),
+            },
         );
         let span =
             tracing::info_span!(target: "eventflow::run", "run", workflow = W::NAME, run_id = %id);
@@ -266,6 +301,8 @@ impl<W: Workflow> Clone for Runner<W> {
             timeout: self.timeout,
             verbose: self.verbose,
             limit: self.limit.clone(),
+            record: self.record,
+            last_run: Arc::clone(&self.last_run),
         }
     }
 }

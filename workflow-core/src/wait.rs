@@ -99,6 +99,7 @@ impl<'a, S: Send + Sync + 'static, E: Event> IntoFuture for WaitFor<'a, S, E> {
                 resolve,
             );
             run.suspend(step);
+            run.record(|r| r.waiting(step, E::NAME));
             let _waiting = Suspended { ctx: self.ctx, id };
             if let Some(request) = self.request {
                 run.stream.publish(request);

@@ -35,4 +35,6 @@ pub(crate) struct Envelope {
     /// `Some` for a targeted send.
     pub(crate) target: Option<u32>,
     pub(crate) lineage: Lineage,
+    /// The sending step, or [`OUTSIDE`](crate::run::recorder::OUTSIDE) for the caller.
+    pub(crate) origin: u32,
 }

@@ -9,10 +9,12 @@ use futures::task::AtomicWaker;
 use crate::collect::{CollectKey, Collector};
 use crate::id::RunId;
 use crate::run::envelope::Envelope;
+use crate::run::recorder::Recorder;
 use crate::run::stream::StreamChannel;
 use crate::run::table::StepTable;
 use crate::run::waiters::Waiters;
 use crate::state::StateCell;
+use crate::trace::RunTrace;
 
 #[derive(Debug, Default)]
 struct Inbox {
@@ -22,6 +24,8 @@ struct Inbox {
 
 #[derive(Debug)]
 pub(crate) struct RunShared<S> {
+    /// The run's trace being written, if the runner records runs.
+    recorder: Option<Mutex<Recorder>>,
     pub(crate) id: RunId,
     pub(crate) table: Arc<StepTable>,
     pub(crate) state: StateCell<S>,
@@ -46,9 +50,13 @@ pub(crate) struct RunShared<S> {
 }
 
 impl<S> RunShared<S> {
-    pub(crate) fn new(id: RunId, table: Arc<StepTable>, state: S) -> Self {
+    /// A run's shared parts; with `record`, the run is recorded for its trace under that
+    /// workflow name.
+    pub(crate) fn new(id: RunId, table: Arc<StepTable>, state: S, record: Option<&str>) -> Self {
         let steps = table.specs.len();
+        let recorder = record.map(|workflow| Mutex::new(Recorder::new(workflow, id, &table)));
         Self {
+            recorder,
             id,
             table,
             state: StateCell::new(state),
@@ -64,6 +72,19 @@ impl<S> RunShared<S> {
             suspended: (0..steps).map(|_| AtomicUsize::new(0)).collect(),
             slots_freed: AtomicBool::new(false),
         }
+    }
+
+    /// Records something in the run's trace, if the run is recorded.
+    #[inline]
+    pub(crate) fn record(&self, f: impl FnOnce(&mut Recorder)) {
+        if let Some(recorder) = &self.recorder {
+            f(&mut lock(recorder));
+        }
+    }
+
+    /// The run's trace so far, if the run is recorded.
+    pub(crate) fn trace(&self) -> Option<RunTrace> {
+        self.recorder.as_ref().map(|r| lock(r).snapshot())
     }
 
     /// Queues an event for the run loop; dropped if the run has ended.

@@ -262,6 +262,7 @@ impl Steps {
     ) {
         let name = engine.table.spec(step).name;
         let event = || work.input.first().map_or("", AnyEvent::name);
+        run.record(|r| r.started(step, event(), work.attempt));
         if self.verbose {
             let event = event();
             if work.attempt > 1 {

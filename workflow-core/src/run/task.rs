@@ -9,7 +9,7 @@ use std::any::TypeId;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 
@@ -22,11 +22,13 @@ use crate::handler::Outcome;
 use crate::retry::Failure;
 use crate::run::envelope::{Envelope, FanOutId, Lineage, Member};
 use crate::run::fan::FanOuts;
+use crate::run::recorder;
 use crate::run::shared::RunShared;
 use crate::run::steps::{Finished, Meta, Steps, Work};
 use crate::runner::Engine;
 use crate::step::{Emit, StepInput, Takes};
 use crate::step_failed::StepFailed;
+use crate::trace::{AfterFailure, RunTrace, TraceOutcome};
 use crate::workflow::Workflow;
 
 /// Loop iterations that made progress before the task yields to the scheduler, so a run that
@@ -52,6 +54,18 @@ pub(crate) struct RunTask<W: Workflow> {
     /// Waiting for a place under the runner's limit on concurrent runs.
     acquiring: Option<Acquire>,
     _permit: Option<OwnedSemaphorePermit>,
+    /// Where the trace goes when the run ends, if runs are recorded.
+    last_run: Option<Arc<Mutex<Option<RunTrace>>>>,
+}
+
+/// How a runner runs each run.
+pub(crate) struct Settings {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) verbose: bool,
+    /// The runner's limit on concurrent runs.
+    pub(crate) limit: Option<Arc<Semaphore>>,
+    /// Where the trace goes when the run ends, if runs are recorded.
+    pub(crate) last_run: Option<Arc<Mutex<Option<RunTrace>>>>,
 }
 
 impl<W: Workflow> RunTask<W> {
@@ -60,10 +74,14 @@ impl<W: Workflow> RunTask<W> {
         shared: Arc<RunShared<W::State>>,
         result: oneshot::Sender<Outcome<W>>,
         start: AnyEvent,
-        timeout: Option<Duration>,
-        verbose: bool,
-        limit: Option<Arc<Semaphore>>,
+        settings: Settings,
     ) -> Self {
+        let Settings {
+            timeout,
+            verbose,
+            limit,
+            last_run,
+        } = settings;
         let steps = Steps::new(engine.calls.len(), verbose);
         Self {
             engine,
@@ -77,6 +95,7 @@ impl<W: Workflow> RunTask<W> {
             start: Some(start),
             acquiring: limit.map(|limit| -> Acquire { Box::pin(limit.acquire_owned()) }),
             _permit: None,
+            last_run,
         }
     }
 
@@ -95,7 +114,12 @@ impl<W: Workflow> RunTask<W> {
             if self.is_done() {
                 break;
             }
-            self.route(envelope.event, envelope.target, envelope.lineage);
+            self.route(
+                envelope.event,
+                envelope.target,
+                envelope.lineage,
+                envelope.origin,
+            );
         }
         // Keep the allocation for the next drain.
         self.batch = batch;
@@ -104,9 +128,11 @@ impl<W: Workflow> RunTask<W> {
 
     /// Delivers `event`, which carries `lineage`, to the steps that take it (or to `target`
     /// only); an event that nobody takes goes to the stream.
-    fn route(&mut self, event: AnyEvent, target: Option<u32>, lineage: Lineage) {
+    fn route(&mut self, event: AnyEvent, target: Option<u32>, lineage: Lineage, origin: u32) {
         let ty = event.event_type_id();
         if ty == self.engine.table.stop {
+            self.shared
+                .record(|r| r.flow(origin, event.name(), recorder::END));
             return self.stop(event);
         }
         if !self.fan.is_open(&lineage) {
@@ -129,6 +155,13 @@ impl<W: Workflow> RunTask<W> {
         };
         let waiting_step = waiting.as_ref().map(|(step, _)| *step);
         let has_target = targets.iter().any(|&step| Some(step) != waiting_step);
+        if let Some(step) = waiting_step {
+            let name = event.name();
+            self.shared.record(|r| {
+                r.flow(origin, name, step);
+                r.resumed(step, name);
+            });
+        }
         if let Some((_, resolve)) = waiting {
             if !has_target {
                 let _ = resolve.send(event);
@@ -138,6 +171,8 @@ impl<W: Workflow> RunTask<W> {
         }
         if !has_target {
             tracing::debug!(target: "eventflow::run", event = event.name(), "no step accepts the event; it goes to the stream");
+            self.shared
+                .record(|r| r.flow(origin, event.name(), recorder::STREAM));
             self.shared.stream.publish(event);
             return;
         }
@@ -147,6 +182,7 @@ impl<W: Workflow> RunTask<W> {
             steps: &mut self.steps,
             fan: &mut self.fan,
             cut: None,
+            origin,
         };
         // In declaration order; the last step gets the event itself, the others a copy.
         let mut previous: Option<u32> = None;
@@ -176,12 +212,19 @@ impl<W: Workflow> RunTask<W> {
     /// Runs the joins of a fan-out with no work left, then gives up the work it held in its
     /// parent, which may in turn be done.
     fn join(&mut self, id: FanOutId) {
+        self.join_ended(id, None);
+    }
+
+    /// [`join`](Self::join), telling whether `id` was cut short.
+    fn join_ended(&mut self, id: FanOutId, mut cut_short: Option<FanOutId>) {
         let mut next = Some(id);
         while let Some(id) = next.take() {
             let Some(mut fan_out) = self.fan.close(id) else {
                 return;
             };
             let table = Arc::clone(&self.engine.table);
+            self.shared
+                .record(|r| r.fan_out_ended(fan_out.step, cut_short.take() == Some(id)));
             let mut joins: Vec<u32> = table.joins(fan_out.step).to_vec();
             for reached in fan_out.joins_reached() {
                 if !joins.contains(&reached) {
@@ -191,6 +234,8 @@ impl<W: Workflow> RunTask<W> {
             for join in joins {
                 let params = table.spec(join).accepts.len();
                 let collections = fan_out.take_collections(join, params);
+                let events = collections.iter().map(Vec::len).sum::<usize>() as u64;
+                self.shared.record(|r| r.joined(join, events));
                 if self.steps.verbose {
                     let sizes: Vec<usize> = collections.iter().map(Vec::len).collect();
                     tracing::info!(target: "eventflow::verbose", "Joining the fan-out of {} in {} ({sizes:?} events)", table.spec(fan_out.step).name, table.spec(join).name);
@@ -214,7 +259,7 @@ impl<W: Workflow> RunTask<W> {
         let fan = &self.fan;
         self.steps.cancel(|lineage| fan.within(lineage, id));
         self.fan.close_nested(id);
-        self.join(id);
+        self.join_ended(id, Some(id));
         self.steps.start_all_queued(&self.engine, &self.shared);
     }
 
@@ -230,6 +275,11 @@ impl<W: Workflow> RunTask<W> {
 
     /// A step execution that ran with `lineage` finished with `emit`.
     fn emitted(&mut self, step: u32, emit: Emit, lineage: Lineage) {
+        self.shared.record(|r| match &emit {
+            Emit::One(event) => r.finished(step, Some(event.name()), None),
+            Emit::Many(events) => r.finished(step, None, Some(events.len() as u64)),
+            _ => r.finished(step, None, None),
+        });
         if self.steps.verbose {
             let name = self.engine.table.spec(step).name;
             match &emit {
@@ -249,6 +299,8 @@ impl<W: Workflow> RunTask<W> {
             && event.event_type_id() == stop
         {
             if let Emit::One(event) = emit {
+                self.shared
+                    .record(|r| r.flow(step, event.name(), recorder::END));
                 self.stop(event);
             }
             return;
@@ -258,7 +310,7 @@ impl<W: Workflow> RunTask<W> {
         self.steps.start_queued(&self.engine, &self.shared, step);
         match emit {
             Emit::One(event) => {
-                self.route(event, None, lineage);
+                self.route(event, None, lineage, step);
                 self.leave(&lineage);
             }
             Emit::Many(events) => {
@@ -269,7 +321,7 @@ impl<W: Workflow> RunTask<W> {
                         member: Some(Member { fan_out: id, index }),
                         ..lineage
                     };
-                    self.route(event, None, member);
+                    self.route(event, None, member, step);
                     if self.is_done() {
                         return;
                     }
@@ -317,6 +369,9 @@ impl<W: Workflow> RunTask<W> {
                 attempt: attempts + 1,
                 first_started: Some(first_started),
             };
+            self.shared.record(|r| {
+                r.failed(step, &error.to_string(), AfterFailure::Retry(delay));
+            });
             self.steps.retry_later(step, work, delay);
             self.steps.start_queued(&self.engine, &self.shared, step);
             return;
@@ -343,8 +398,16 @@ impl<W: Workflow> RunTask<W> {
                 recoveries: lineage.recoveries + 1,
                 ..lineage
             };
+            let handler_name = table.spec(handler).name;
+            self.shared.record(|r| {
+                r.failed(
+                    step,
+                    failure.message(),
+                    AfterFailure::Recover(handler_name.to_owned()),
+                );
+            });
             // The recovery carries the failed execution's work on, in its fan-out.
-            self.route(AnyEvent::new(failure), Some(handler), recovering);
+            self.route(AnyEvent::new(failure), Some(handler), recovering, step);
             self.leave(&lineage);
             return;
         }
@@ -352,6 +415,8 @@ impl<W: Workflow> RunTask<W> {
             tracing::info!(target: "eventflow::verbose", "Step {name} failed: {error}");
         }
         tracing::debug!(target: "eventflow::run", step = name, error = %error, "step failed; the run fails");
+        self.shared
+            .record(|r| r.failed(step, &error.to_string(), AfterFailure::FailRun));
         self.finish(Err(WorkflowError::StepFailed {
             step: name.to_owned(),
             source: error,
@@ -375,6 +440,13 @@ impl<W: Workflow> RunTask<W> {
         let Some(result) = self.result.take() else {
             return;
         };
+        let ended = trace_outcome::<W>(&outcome);
+        self.shared.record(|r| r.ended(ended));
+        if let (Some(last_run), Some(trace)) = (&self.last_run, self.shared.trace())
+            && let Ok(mut last) = last_run.lock()
+        {
+            *last = Some(trace);
+        }
         self.shared.close();
         // Dropping a step's future runs its destructors; one that panics must not keep the
         // caller from its result.
@@ -516,6 +588,8 @@ struct Delivery<'a, W: Workflow> {
     fan: &'a mut FanOuts,
     /// A fan-out whose join took all it needed: the run cuts it short after the delivery.
     cut: Option<FanOutId>,
+    /// Who sent the event being delivered.
+    origin: u32,
 }
 
 impl<W: Workflow> Delivery<'_, W> {
@@ -526,6 +600,8 @@ impl<W: Workflow> Delivery<'_, W> {
             return;
         }
         let spec = self.engine.table.spec(step);
+        let origin = self.origin;
+        self.shared.record(|r| r.flow(origin, event.name(), step));
         let param = || {
             let ty = event.event_type_id();
             spec.accepts
@@ -578,6 +654,21 @@ impl<W: Workflow> Delivery<'_, W> {
     }
 }
 
+/// How a run's outcome reads in its trace.
+fn trace_outcome<W: Workflow>(outcome: &Outcome<W>) -> TraceOutcome {
+    match outcome {
+        Ok(_) => TraceOutcome::Completed,
+        Err(WorkflowError::StepFailed { step, source, .. }) => TraceOutcome::Failed {
+            step: step.clone(),
+            error: source.to_string(),
+        },
+        Err(WorkflowError::Cancelled) => TraceOutcome::Cancelled,
+        Err(WorkflowError::TimedOut { .. }) => TraceOutcome::TimedOut,
+        Err(WorkflowError::Stalled { .. }) => TraceOutcome::Stalled,
+        Err(_) => TraceOutcome::Cancelled,
+    }
+}
+
 fn event_name(table: &crate::run::table::StepTable, ty: TypeId) -> String {
     table
         .specs
@@ -603,7 +694,7 @@ impl<W: Workflow> Future for RunTask<W> {
             if let Some(timeout) = this.timeout {
                 this.deadline = Some(Box::pin(tokio::time::sleep(timeout)));
             }
-            this.route(start, None, Lineage::default());
+            this.route(start, None, Lineage::default(), recorder::OUTSIDE);
         }
         // Once per poll rather than per loop turn: each poll of a timer spends tokio's
         // cooperative budget, which the steps polled in this task also draw on.
