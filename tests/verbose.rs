@@ -1,6 +1,6 @@
-//! Verbose mode is `tracing` events: with a subscriber installed, the lines go there (and
-//! nothing is printed by the run itself). Without one, the run prints them, which the
-//! `quickstart` example test checks.
+//! Verbose mode is a subscriber of the run's step events: it prints them as lines (which the
+//! `quickstart` example test checks) and passes everything on to the program's own subscriber,
+//! which receives the same events with or without verbose mode.
 
 use std::sync::{Arc, Mutex};
 
@@ -9,23 +9,30 @@ use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Metadata, Subscriber};
 
-/// Keeps the message of every `eventflow::verbose` event.
+/// Keeps every `eventflow::step` event as `message step=.. field=..`.
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<String>>>);
 
-struct Message(String);
+#[derive(Default)]
+struct Line(String);
 
-impl Visit for Message {
+impl Visit for Line {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
         if field.name() == "message" {
-            self.0 = format!("{value:?}");
+            self.0.insert_str(0, &format!("{value:?}"));
+        } else {
+            self.0.push_str(&format!(" {}={value:?}", field.name()));
         }
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.push_str(&format!(" {}={value}", field.name()));
     }
 }
 
 impl Subscriber for Capture {
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        metadata.target() == "eventflow::verbose"
+        metadata.target() == "eventflow::step" && metadata.is_event()
     }
     fn new_span(&self, _: &Attributes<'_>) -> Id {
         Id::from_u64(1)
@@ -33,10 +40,10 @@ impl Subscriber for Capture {
     fn record(&self, _: &Id, _: &Record<'_>) {}
     fn record_follows_from(&self, _: &Id, _: &Id) {}
     fn event(&self, event: &tracing::Event<'_>) {
-        let mut message = Message(String::new());
-        event.record(&mut message);
+        let mut line = Line::default();
+        event.record(&mut line);
         if let Ok(mut lines) = self.0.lock() {
-            lines.push(message.0);
+            lines.push(line.0);
         }
     }
     fn enter(&self, _: &Id) {}
@@ -70,7 +77,7 @@ impl Review {
 }
 
 #[tokio::test]
-async fn verbose_lines_name_each_step_and_its_events() {
+async fn the_program_subscriber_gets_the_step_events_with_or_without_verbose_mode() {
     let capture = Capture::default();
     tracing::subscriber::set_global_default(capture.clone()).expect("the only global subscriber");
     let lines = || {
@@ -80,31 +87,29 @@ async fn verbose_lines_name_each_step_and_its_events() {
             .map(|mut l| std::mem::take(&mut *l))
             .unwrap_or_default()
     };
+    let ok = [
+        "started step=write event=StartEvent attempt=1",
+        "returned step=write emitted=Draft",
+        "started step=review event=Draft attempt=1",
+        "returned step=review emitted=StopEvent",
+    ];
 
-    let runner = Runner::new(Review).verbose(true);
-    assert_eq!(runner.run("ok".into()).await.ok().as_deref(), Some("OK"));
+    let verbose = Runner::new(Review).verbose(true);
+    assert_eq!(verbose.run("ok".into()).await.ok().as_deref(), Some("OK"));
+    assert_eq!(lines(), ok);
+
+    assert!(verbose.run("fail".into()).await.is_err());
     assert_eq!(
         lines(),
         [
-            "Running step write with StartEvent",
-            "Step write produced event Draft",
-            "Running step review with Draft",
-            "Step review produced event StopEvent",
+            "started step=write event=StartEvent attempt=1",
+            "returned step=write emitted=Draft",
+            "started step=review event=Draft attempt=1",
+            "failed step=review attempt=1 error=the reviewer is away then=fail",
         ]
     );
 
-    assert!(runner.run("fail".into()).await.is_err());
-    assert_eq!(
-        lines(),
-        [
-            "Running step write with StartEvent",
-            "Step write produced event Draft",
-            "Running step review with Draft",
-            "Step review failed: the reviewer is away",
-        ]
-    );
-
-    // Without verbose mode, nothing is logged at that target.
+    // The same events, whether or not the runner is verbose.
     assert!(Runner::new(Review).run("ok".into()).await.is_ok());
-    assert_eq!(lines(), Vec::<String>::new());
+    assert_eq!(lines(), ok);
 }

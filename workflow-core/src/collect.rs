@@ -83,6 +83,13 @@ pub(crate) struct CollectKey {
     pub(crate) set: TypeId,
 }
 
+/// A complete set, with the spans of the executions that buffered it.
+#[derive(Debug)]
+pub(crate) struct Batch {
+    pub(crate) events: Vec<AnyEvent>,
+    pub(crate) spans: Vec<tracing::Id>,
+}
+
 /// Events received towards one awaited set.
 #[derive(Debug)]
 pub(crate) struct Collector {
@@ -97,6 +104,9 @@ struct Kind {
     event: EventType,
     needed: usize,
     queue: VecDeque<AnyEvent>,
+    /// The spans of the executions that buffered the queued events, while tracing records
+    /// them: the execution that completes a set follows from them all.
+    spans: VecDeque<tracing::Id>,
 }
 
 impl Collector {
@@ -113,6 +123,7 @@ impl Collector {
                         event,
                         needed: 1,
                         queue: VecDeque::new(),
+                        spans: VecDeque::new(),
                     });
                     kinds.len() - 1
                 }
@@ -128,6 +139,7 @@ impl Collector {
                 event,
                 needed: n,
                 queue: VecDeque::new(),
+                spans: VecDeque::new(),
             }],
             slots: Vec::new(),
             step,
@@ -141,17 +153,31 @@ impl Collector {
         }
     }
 
-    /// Adds `event`; returns a complete batch in slot order, `Ok(None)` while incomplete, or
-    /// the event back if its type is not awaited.
-    pub(crate) fn insert(&mut self, event: AnyEvent) -> Result<Option<Vec<AnyEvent>>, AnyEvent> {
+    /// Adds `event`, buffered by the execution whose span is `span`; returns a complete batch
+    /// in slot order, `Ok(None)` while incomplete, or the event back if its type is not
+    /// awaited. A batch comes with the spans that buffered its events.
+    pub(crate) fn insert(
+        &mut self,
+        event: AnyEvent,
+        span: Option<tracing::Id>,
+    ) -> Result<Option<Batch>, AnyEvent> {
         let id = event.event_type_id();
         let Some(kind) = self.kinds.iter_mut().find(|k| k.event.type_id() == id) else {
             return Err(event);
         };
         kind.queue.push_back(event);
+        kind.spans.extend(span);
         if self.kinds.iter().any(|k| k.queue.len() < k.needed) {
             return Ok(None);
         }
+        let spans = self
+            .kinds
+            .iter_mut()
+            .flat_map(|k| {
+                let n = k.needed.min(k.spans.len());
+                k.spans.drain(..n).collect::<Vec<_>>()
+            })
+            .collect();
         let mut taken: Vec<VecDeque<AnyEvent>> = self
             .kinds
             .iter_mut()
@@ -159,14 +185,17 @@ impl Collector {
             .collect();
         if self.slots.is_empty() {
             // A `many` collector: one kind, arrival order.
-            return Ok(taken.pop().map(Vec::from));
+            return Ok(taken.pop().map(|events| Batch {
+                events: Vec::from(events),
+                spans,
+            }));
         }
-        let batch = self
+        let events = self
             .slots
             .iter()
             .filter_map(|&kind| taken[kind].pop_front())
             .collect();
-        Ok(Some(batch))
+        Ok(Some(Batch { events, spans }))
     }
 
     /// Describes an incomplete collection for a stalled run, or `None` if nothing is buffered.
@@ -206,7 +235,10 @@ mod tests {
     }
 
     fn fire<T: CollectSet>(c: &mut Collector, ev: AnyEvent) -> Option<T> {
-        c.insert(ev).ok().flatten().and_then(T::assemble)
+        c.insert(ev, None)
+            .ok()
+            .flatten()
+            .and_then(|b| T::assemble(b.events))
     }
 
     #[test]
@@ -233,7 +265,7 @@ mod tests {
     #[test]
     fn unexpected_types_are_handed_back() {
         let mut c = Collector::new("s", &<[A; 2]>::slots());
-        assert!(c.insert(b(1)).is_err());
+        assert!(c.insert(b(1), None).is_err());
         assert!(fire::<[A; 2]>(&mut c, a(1)).is_none());
         let [x, y] = fire::<[A; 2]>(&mut c, a(2)).expect("complete");
         assert_eq!((x.input, y.input), (1, 2));
@@ -243,13 +275,13 @@ mod tests {
     fn many_collectors_describe_what_is_missing() {
         let mut c = Collector::many("gather", EventType::of::<A>(), 3);
         assert_eq!(c.describe_pending(), None);
-        assert!(matches!(c.insert(a(1)), Ok(None)));
+        assert!(matches!(c.insert(a(1), None), Ok(None)));
         assert_eq!(
             c.describe_pending().as_deref(),
             Some("step `gather` collected 1 of 3 events and still lacks 2 × `StartEvent`")
         );
-        assert!(matches!(c.insert(a(2)), Ok(None)));
-        let batch = c.insert(a(3)).ok().flatten().expect("complete");
-        assert_eq!(batch.len(), 3);
+        assert!(matches!(c.insert(a(2), None), Ok(None)));
+        let batch = c.insert(a(3), None).ok().flatten().expect("complete");
+        assert_eq!(batch.events.len(), 3);
     }
 }

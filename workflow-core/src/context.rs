@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::any_event::AnyEvent;
-use crate::collect::{CollectKey, CollectSet, Collector};
+use crate::collect::{Batch, CollectKey, CollectSet, Collector};
 use crate::error::SendError;
 use crate::event::{Event, EventType};
 use crate::id::RunId;
@@ -53,18 +53,28 @@ pub struct Context<S = ()> {
     /// The lineage of the input this execution runs on, inherited by what it sends.
     lineage: Lineage,
     attempt: u32,
+    /// The execution's span, when tracing records it: events sent through the context link
+    /// back to it.
+    span: Option<tracing::Id>,
     /// A clone made by the step, which may outlive it (moved into a task): the run counts these
     /// as possible senders. The context a step is given is accounted for by the run loop.
     detached: bool,
 }
 
 impl<S> Context<S> {
-    pub(crate) fn new(run: Arc<RunShared<S>>, step: u32, lineage: Lineage, attempt: u32) -> Self {
+    pub(crate) fn new(
+        run: Arc<RunShared<S>>,
+        step: u32,
+        lineage: Lineage,
+        attempt: u32,
+        span: Option<tracing::Id>,
+    ) -> Self {
         Self {
             run,
             step,
             lineage,
             attempt,
+            span,
             detached: false,
         }
     }
@@ -117,6 +127,7 @@ impl<S> Context<S> {
             target: None,
             lineage: self.lineage,
             origin: self.step,
+            origin_span: self.span.clone(),
         });
     }
 
@@ -143,6 +154,7 @@ impl<S> Context<S> {
             target: Some(target),
             lineage: self.lineage,
             origin: self.step,
+            origin_span: self.span.clone(),
         });
         Ok(())
     }
@@ -154,6 +166,7 @@ impl<S> Context<S> {
     pub fn write_event_to_stream<E: Event>(&self, event: E) {
         self.run
             .record(|r| r.flow(self.step, E::NAME, crate::run::recorder::STREAM));
+        tracing::debug!(target: "eventflow::step", event = E::NAME, "streamed");
         if self.run.stream.is_watched() {
             self.run.stream.publish(AnyEvent::new(event));
         }
@@ -207,7 +220,7 @@ impl<S> Context<S> {
             let collector = collectors
                 .entry(key)
                 .or_insert_with(|| Collector::new(self.step_name(), &T::slots()));
-            collector.insert(event.into())
+            collector.insert(event.into(), self.span.clone())
         };
         self.assemble(batch)
     }
@@ -228,10 +241,10 @@ impl<S> Context<S> {
                 .entry(key)
                 .or_insert_with(|| Collector::many(self.step_name(), EventType::of::<E>(), n));
             collector.set_needed(n);
-            collector.insert(event.into())
+            collector.insert(event.into(), self.span.clone())
         };
         let events = match batch {
-            Ok(events) => events?,
+            Ok(batch) => self.follow(batch?),
             Err(event) => {
                 self.not_collected(&event);
                 return None;
@@ -240,9 +253,22 @@ impl<S> Context<S> {
         events.into_iter().map(|e| e.downcast().ok()).collect()
     }
 
-    fn assemble<T: CollectSet>(&self, batch: Result<Option<Vec<AnyEvent>>, AnyEvent>) -> Option<T> {
+    /// The events of a complete set; the execution that completed it follows from every
+    /// execution that buffered a part of it, so a trace shows the fan-in.
+    fn follow(&self, batch: Batch) -> Vec<AnyEvent> {
+        if let Some(own) = &self.span {
+            tracing::dispatcher::get_default(|dispatch| {
+                for span in batch.spans.iter().filter(|span| *span != own) {
+                    dispatch.record_follows_from(own, span);
+                }
+            });
+        }
+        batch.events
+    }
+
+    fn assemble<T: CollectSet>(&self, batch: Result<Option<Batch>, AnyEvent>) -> Option<T> {
         match batch {
-            Ok(events) => T::assemble(events?),
+            Ok(batch) => T::assemble(self.follow(batch?)),
             Err(event) => {
                 self.not_collected(&event);
                 None
@@ -317,6 +343,7 @@ impl<S> Clone for Context<S> {
             step: self.step,
             lineage: self.lineage,
             attempt: self.attempt,
+            span: self.span.clone(),
             detached: true,
         }
     }

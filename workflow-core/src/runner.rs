@@ -169,9 +169,9 @@ impl<W: Workflow> Runner<W> {
 
     /// Prints a line when each step starts and finishes, naming the events involved.
     ///
-    /// The lines are `tracing` events at `INFO` level with target `eventflow::verbose`. If the
-    /// program has installed a global `tracing` subscriber, they go there; otherwise the run
-    /// prints them to standard output itself.
+    /// Verbose mode is a `tracing` subscriber of the run's step events (target
+    /// `eventflow::step`, level `DEBUG`), which turns them into lines on standard output. Any
+    /// subscriber the program installed still receives everything, as without verbose mode.
     #[must_use]
     pub fn verbose(mut self, verbose: bool) -> Self {
         self.verbose = verbose;
@@ -277,7 +277,6 @@ impl<W: Workflow> Runner<W> {
             start,
             Settings {
                 timeout: self.timeout,
-                verbose: self.verbose,
                 limit: self.limit.clone(),
                 last_run: self.record.then(|| Arc::clone(&self.last_run)),
             },
@@ -285,12 +284,18 @@ impl<W: Workflow> Runner<W> {
         let span =
             tracing::info_span!(target: "eventflow::run", "run", workflow = W::NAME, run_id = %id);
         let task = task.instrument(span);
-        if self.verbose && !tracing::dispatcher::has_been_set() {
-            tokio::spawn(task.with_subscriber(VerbosePrinter));
+        if self.verbose {
+            tokio::spawn(task.with_subscriber(VerbosePrinter::new()));
         } else {
             tokio::spawn(task);
         }
         WorkflowHandler::new(shared, rx)
+    }
+}
+
+impl<W: Workflow> From<&Runner<W>> for Topology {
+    fn from(runner: &Runner<W>) -> Self {
+        runner.topology()
     }
 }
 

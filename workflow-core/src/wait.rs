@@ -100,6 +100,7 @@ impl<'a, S: Send + Sync + 'static, E: Event> IntoFuture for WaitFor<'a, S, E> {
             );
             run.suspend(step);
             run.record(|r| r.waiting(step, E::NAME));
+            tracing::debug!(target: "eventflow::step", event = E::NAME, "waiting");
             let _waiting = Suspended { ctx: self.ctx, id };
             if let Some(request) = self.request {
                 run.stream.publish(request);
@@ -109,6 +110,7 @@ impl<'a, S: Send + Sync + 'static, E: Event> IntoFuture for WaitFor<'a, S, E> {
                 Some(waited) => match tokio::time::timeout(waited, resolved).await {
                     Ok(received) => received,
                     Err(_) => {
+                        tracing::debug!(target: "eventflow::step", event = E::NAME, ?waited, "wait timed out");
                         return Err(WaitError::TimedOut {
                             event: E::NAME,
                             waited,
@@ -117,7 +119,10 @@ impl<'a, S: Send + Sync + 'static, E: Event> IntoFuture for WaitFor<'a, S, E> {
                 },
             };
             match received.map(AnyEvent::downcast::<E>) {
-                Ok(Ok(event)) => Ok(event),
+                Ok(Ok(event)) => {
+                    tracing::debug!(target: "eventflow::step", event = E::NAME, "received");
+                    Ok(event)
+                }
                 // The run is ending and clears its waiters; this step is about to be dropped.
                 _ => std::future::pending().await,
             }

@@ -43,7 +43,7 @@ pub enum NodeKind {
     /// An error-recovery step.
     RecoveryStep,
     /// An event type passed between steps.
-    Event,
+    Internal,
     /// The event a run starts with.
     Start,
     /// The event that ends a run.
@@ -94,7 +94,7 @@ pub enum LinkKind {
     /// An event to a step that takes it, or a step to an event it returns.
     Flow,
     /// A step to an event it sends through its context.
-    Send,
+    Sends,
     /// A step to an event it fans out (returns a collection of).
     FanOut,
     /// An event to a step that joins its fan-out.

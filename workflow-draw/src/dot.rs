@@ -87,7 +87,7 @@ pub fn dot(diagram: &Diagram) -> String {
         };
         let style = match link.kind {
             LinkKind::Flow => "solid",
-            LinkKind::Send | LinkKind::Failure => "dashed",
+            LinkKind::Sends | LinkKind::Failure => "dashed",
             LinkKind::Stream => "dotted",
             LinkKind::FanOut | LinkKind::Join => "bold",
         };

@@ -61,7 +61,7 @@ pub fn mermaid(diagram: &Diagram) -> String {
         };
         let arrow = match link.kind {
             LinkKind::Flow => "-->",
-            LinkKind::Send | LinkKind::Stream | LinkKind::Failure => "-.->",
+            LinkKind::Sends | LinkKind::Stream | LinkKind::Failure => "-.->",
             LinkKind::FanOut | LinkKind::Join => "==>",
         };
         let label = link
@@ -85,7 +85,7 @@ pub fn mermaid(diagram: &Diagram) -> String {
     for kind in [
         NodeKind::Step,
         NodeKind::RecoveryStep,
-        NodeKind::Event,
+        NodeKind::Internal,
         NodeKind::Start,
         NodeKind::Stop,
         NodeKind::External,

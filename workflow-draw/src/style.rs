@@ -17,7 +17,7 @@ pub(crate) fn palette(kind: NodeKind) -> Palette {
     let (fill, stroke, text) = match kind {
         NodeKind::Step => ("#eef2ff", "#4f46e5", "#1e1b4b"),
         NodeKind::RecoveryStep => ("#fff7ed", "#c2410c", "#431407"),
-        NodeKind::Event => ("#f8fafc", "#64748b", "#0f172a"),
+        NodeKind::Internal => ("#f8fafc", "#64748b", "#0f172a"),
         NodeKind::Start => ("#dcfce7", "#15803d", "#052e16"),
         NodeKind::Stop => ("#fee2e2", "#b91c1c", "#450a0a"),
         NodeKind::External => ("#ffedd5", "#ea580c", "#431407"),
@@ -32,7 +32,7 @@ pub(crate) fn class(kind: NodeKind) -> &'static str {
     match kind {
         NodeKind::Step => "step",
         NodeKind::RecoveryStep => "recovery",
-        NodeKind::Event => "event",
+        NodeKind::Internal => "event",
         NodeKind::Start => "start",
         NodeKind::Stop => "stop",
         NodeKind::External => "external",
@@ -45,7 +45,7 @@ pub(crate) fn class(kind: NodeKind) -> &'static str {
 pub(crate) fn link_colour(kind: LinkKind) -> &'static str {
     match kind {
         LinkKind::Flow => "#475569",
-        LinkKind::Send => "#7c3aed",
+        LinkKind::Sends => "#7c3aed",
         LinkKind::FanOut | LinkKind::Join => "#0369a1",
         LinkKind::Stream => "#94a3b8",
         LinkKind::Failure => "#dc2626",

@@ -67,7 +67,7 @@ pub fn diagram(topology: &Topology) -> Diagram {
             EventRole::External => NodeKind::External,
             EventRole::Stream => NodeKind::Stream,
             EventRole::Failure => NodeKind::Failure,
-            _ => NodeKind::Event,
+            _ => NodeKind::Internal,
         },
         badges: Vec::new(),
         emphasis: Emphasis::Normal,
@@ -92,7 +92,7 @@ pub fn diagram(topology: &Topology) -> Diagram {
                     (LinkKind::Join, Some(label))
                 }
                 EdgeKind::FansOut => (LinkKind::FanOut, Some("fan-out".to_owned())),
-                EdgeKind::Sends => (LinkKind::Send, Some("sends".to_owned())),
+                EdgeKind::Sends => (LinkKind::Sends, Some("sends".to_owned())),
                 EdgeKind::Streams => (LinkKind::Stream, None),
                 EdgeKind::Fails => (LinkKind::Failure, None),
                 _ => (LinkKind::Flow, None),

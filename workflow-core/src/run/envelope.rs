@@ -37,4 +37,6 @@ pub(crate) struct Envelope {
     pub(crate) lineage: Lineage,
     /// The sending step, or [`OUTSIDE`](crate::run::recorder::OUTSIDE) for the caller.
     pub(crate) origin: u32,
+    /// The sending execution's span, when tracing records it.
+    pub(crate) origin_span: Option<tracing::Id>,
 }

@@ -48,6 +48,8 @@ struct Arrival {
     param: u32,
     member: u32,
     event: AnyEvent,
+    /// The span of the execution that produced the event, when tracing records it.
+    span: Option<tracing::Id>,
 }
 
 impl FanOuts {
@@ -130,6 +132,7 @@ impl FanOuts {
         step: u32,
         param: u32,
         event: AnyEvent,
+        span: Option<tracing::Id>,
     ) -> usize {
         let Some(fan_out) = self.get_mut(member.fan_out) else {
             return 0;
@@ -139,6 +142,7 @@ impl FanOuts {
             param,
             member: member.index,
             event,
+            span,
         });
         match fan_out.counts.iter_mut().find(|(s, _)| *s == step) {
             Some((_, n)) => {
@@ -162,12 +166,13 @@ impl FanOuts {
         params: usize,
         lineage: Lineage,
         event: AnyEvent,
-    ) -> Option<(Lineage, Vec<AnyEvent>)> {
+        span: Option<tracing::Id>,
+    ) -> Option<CompleteSet> {
         let sets = match lineage.member.map(|m| m.fan_out) {
             Some(id) if self.get(id).is_some() => &mut self.get_mut(id)?.sets,
             _ => &mut self.root_sets,
         };
-        sets.add(step, param, params, lineage, event)
+        sets.add(step, param, params, lineage, event, span)
     }
 
     /// Removes a fan-out, handing it back to be joined.
@@ -238,22 +243,29 @@ impl FanOut {
     }
 
     /// Takes the collections for join `step`'s `params` parameters, each in fan-out order
-    /// (events of one branch in arrival order).
-    pub(crate) fn take_collections(&mut self, step: u32, params: usize) -> Vec<Vec<AnyEvent>> {
+    /// (events of one branch in arrival order), with the spans that produced them.
+    pub(crate) fn take_collections(
+        &mut self,
+        step: u32,
+        params: usize,
+    ) -> (Vec<Vec<AnyEvent>>, Vec<tracing::Id>) {
         let mut collections: Vec<Vec<(u32, AnyEvent)>> = (0..params).map(|_| Vec::new()).collect();
+        let mut spans = Vec::new();
         let arrivals = std::mem::take(&mut self.arrivals);
         for arrival in arrivals {
             match collections.get_mut(arrival.param as usize) {
                 Some(collection) if arrival.step == step => {
                     collection.push((arrival.member, arrival.event));
+                    spans.extend(arrival.span);
                 }
                 _ => self.arrivals.push(arrival),
             }
         }
-        collections
+        let collections = collections
             .into_iter()
             .map(|c| in_member_order(c, self.members))
-            .collect()
+            .collect();
+        (collections, spans)
     }
 }
 
@@ -290,8 +302,17 @@ struct Sets(Vec<PartialSet>);
 
 struct PartialSet {
     step: u32,
-    /// The waiting events of each parameter, oldest first.
-    params: Vec<VecDeque<(Lineage, AnyEvent)>>,
+    /// The waiting events of each parameter, oldest first, with their producers' spans.
+    params: Vec<VecDeque<(Lineage, AnyEvent, Option<tracing::Id>)>>,
+}
+
+/// A set of one event per parameter, ready for its step.
+pub(crate) struct CompleteSet {
+    /// The lineage the execution carries on.
+    pub(crate) lineage: Lineage,
+    pub(crate) events: Vec<AnyEvent>,
+    /// The spans that produced the events, when tracing records them.
+    pub(crate) spans: Vec<tracing::Id>,
 }
 
 impl Sets {
@@ -302,7 +323,8 @@ impl Sets {
         params: usize,
         lineage: Lineage,
         event: AnyEvent,
-    ) -> Option<(Lineage, Vec<AnyEvent>)> {
+        span: Option<tracing::Id>,
+    ) -> Option<CompleteSet> {
         let at = match self.0.iter().position(|s| s.step == step) {
             Some(at) => at,
             None => {
@@ -314,7 +336,7 @@ impl Sets {
             }
         };
         let set = &mut self.0[at];
-        set.params.get_mut(param)?.push_back((lineage, event));
+        set.params.get_mut(param)?.push_back((lineage, event, span));
         if set.params.iter().any(VecDeque::is_empty) {
             return None;
         }
@@ -323,8 +345,10 @@ impl Sets {
             member: None,
         };
         let mut events = Vec::with_capacity(params);
+        let mut spans = Vec::new();
         for waiting in &mut set.params {
-            let (lineage, event) = waiting.pop_front()?;
+            let (lineage, event, span) = waiting.pop_front()?;
+            spans.extend(span);
             joined.recoveries = joined.recoveries.max(lineage.recoveries);
             joined.member = match (joined.member, lineage.member) {
                 (Some(a), Some(b)) if b.index < a.index => Some(b),
@@ -333,7 +357,11 @@ impl Sets {
             };
             events.push(event);
         }
-        Some((joined, events))
+        Some(CompleteSet {
+            lineage: joined,
+            events,
+            spans,
+        })
     }
 }
 

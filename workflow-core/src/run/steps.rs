@@ -35,6 +35,8 @@ pub(crate) struct Work {
     pub(crate) attempt: u32,
     /// When the first execution on this input started, for a retry.
     pub(crate) first_started: Option<Instant>,
+    /// The spans of the executions that produced the input, when tracing records them.
+    pub(crate) links: Vec<tracing::Id>,
 }
 
 impl Work {
@@ -44,6 +46,7 @@ impl Work {
             lineage,
             attempt: 1,
             first_started: None,
+            links: Vec::new(),
         }
     }
 }
@@ -56,11 +59,15 @@ pub(crate) struct Meta {
     pub(crate) lineage: Lineage,
     /// When the first execution on this input started.
     pub(crate) first_started: Instant,
+    /// Which of the step's workers runs it, from 0.
+    pub(crate) worker: u32,
 }
 
 /// A step execution that ended, with what is needed to retry or recover it.
 pub(crate) struct Finished {
     pub(crate) meta: Meta,
+    /// The execution's span, when tracing records it.
+    pub(crate) span: Option<tracing::Id>,
     pub(crate) outcome: std::thread::Result<Result<Emit, BoxError>>,
     /// A copy of the input, kept only for steps that may be retried or recovered.
     pub(crate) retained: Option<Box<StepInput>>,
@@ -85,6 +92,7 @@ impl Future for Running {
         };
         Poll::Ready(Finished {
             meta: self.meta,
+            span: self.future.span().id(),
             outcome,
             retained: self.retained.take(),
         })
@@ -137,6 +145,10 @@ impl FinishedQueue {
 #[derive(Default)]
 struct Slot {
     in_flight: usize,
+    /// Worker numbers free for reuse, and how many were ever handed out: traces name the
+    /// worker an execution runs on, and a step has at most `num_workers` busy at once.
+    idle_workers: Vec<u32>,
+    workers: u32,
     /// Inputs waiting for a free worker, oldest first (a retry goes first).
     queue: VecDeque<Work>,
 }
@@ -157,11 +169,10 @@ pub(crate) struct Steps {
     /// The time, read at most once per turn of the run loop: reading the clock for every
     /// step start would be a noticeable part of dispatch.
     clock: Option<Instant>,
-    pub(crate) verbose: bool,
 }
 
 impl Steps {
-    pub(crate) fn new(steps: usize, verbose: bool) -> Self {
+    pub(crate) fn new(steps: usize) -> Self {
         Self {
             slots: (0..steps).map(|_| Slot::default()).collect(),
             running: None,
@@ -170,7 +181,6 @@ impl Steps {
             waker: Waker::noop().clone(),
             in_flight: 0,
             clock: None,
-            verbose,
         }
     }
 
@@ -263,16 +273,20 @@ impl Steps {
         let name = engine.table.spec(step).name;
         let event = || work.input.first().map_or("", AnyEvent::name);
         run.record(|r| r.started(step, event(), work.attempt));
-        if self.verbose {
-            let event = event();
-            if work.attempt > 1 {
-                tracing::info!(target: "eventflow::verbose", "Running step {name} with {event} (attempt {})", work.attempt);
-            } else {
-                tracing::info!(target: "eventflow::verbose", "Running step {name} with {event}");
-            }
+        let slot = &mut self.slots[step as usize];
+        let worker = slot.idle_workers.pop().unwrap_or_else(|| {
+            slot.workers += 1;
+            slot.workers - 1
+        });
+        // Fields are only evaluated when the span or event is enabled.
+        let span = tracing::debug_span!(target: "eventflow::step", "step", step = name, event = event(), attempt = work.attempt, worker);
+        for link in &work.links {
+            // The executions whose events this one takes: a join's span shows every branch.
+            span.follows_from(link.clone());
         }
-        // Fields are only evaluated when the span is enabled.
-        let span = tracing::debug_span!(target: "eventflow::step", "step", step = name, event = event(), attempt = work.attempt);
+        span.in_scope(|| {
+            tracing::debug!(target: "eventflow::step", step = name, event = event(), attempt = work.attempt, "started");
+        });
         let retained = (engine.retries[step as usize].is_some()
             || engine.table.recoverer(step).is_some())
         .then(|| Box::new(work.input.clone()));
@@ -290,8 +304,9 @@ impl Steps {
             attempt: work.attempt,
             lineage: work.lineage,
             first_started,
+            worker,
         };
-        let ctx = Context::new(Arc::clone(run), step, work.lineage, work.attempt);
+        let ctx = Context::new(Arc::clone(run), step, work.lineage, work.attempt, span.id());
         let future = (engine.calls[step as usize])(&engine.workflow, work.input, ctx);
         let mut running = Running {
             meta,
@@ -319,7 +334,9 @@ impl Steps {
                     Poll::Ready(finished) => finished,
                     Poll::Pending => None,
                 })?;
-        self.slots[finished.meta.step as usize].in_flight -= 1;
+        let slot = &mut self.slots[finished.meta.step as usize];
+        slot.in_flight -= 1;
+        slot.idle_workers.push(finished.meta.worker);
         self.in_flight -= 1;
         Some(finished)
     }
@@ -376,7 +393,9 @@ impl Steps {
             let kept = FuturesUnordered::new();
             for execution in running {
                 if doomed(&execution.meta.lineage) {
-                    self.slots[execution.meta.step as usize].in_flight -= 1;
+                    let slot = &mut self.slots[execution.meta.step as usize];
+                    slot.in_flight -= 1;
+                    slot.idle_workers.push(execution.meta.worker);
                     self.in_flight -= 1;
                     dropped.push(execution);
                 } else {
@@ -388,7 +407,9 @@ impl Steps {
         let mut finished = std::mem::take(&mut self.finished);
         while let Some(execution) = finished.pop() {
             if doomed(&execution.meta.lineage) {
-                self.slots[execution.meta.step as usize].in_flight -= 1;
+                let slot = &mut self.slots[execution.meta.step as usize];
+                slot.in_flight -= 1;
+                slot.idle_workers.push(execution.meta.worker);
                 self.in_flight -= 1;
             } else {
                 self.finished.push(execution);
@@ -418,6 +439,8 @@ impl Steps {
         for slot in &mut self.slots {
             slot.queue.clear();
             slot.in_flight = 0;
+            slot.idle_workers.clear();
+            slot.workers = 0;
         }
         self.in_flight = 0;
     }

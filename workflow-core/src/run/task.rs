@@ -61,7 +61,6 @@ pub(crate) struct RunTask<W: Workflow> {
 /// How a runner runs each run.
 pub(crate) struct Settings {
     pub(crate) timeout: Option<Duration>,
-    pub(crate) verbose: bool,
     /// The runner's limit on concurrent runs.
     pub(crate) limit: Option<Arc<Semaphore>>,
     /// Where the trace goes when the run ends, if runs are recorded.
@@ -78,11 +77,10 @@ impl<W: Workflow> RunTask<W> {
     ) -> Self {
         let Settings {
             timeout,
-            verbose,
             limit,
             last_run,
         } = settings;
-        let steps = Steps::new(engine.calls.len(), verbose);
+        let steps = Steps::new(engine.calls.len());
         Self {
             engine,
             shared,
@@ -114,12 +112,11 @@ impl<W: Workflow> RunTask<W> {
             if self.is_done() {
                 break;
             }
-            self.route(
-                envelope.event,
-                envelope.target,
-                envelope.lineage,
-                envelope.origin,
-            );
+            let from = Source {
+                step: envelope.origin,
+                span: envelope.origin_span,
+            };
+            self.route(envelope.event, envelope.target, envelope.lineage, from);
         }
         // Keep the allocation for the next drain.
         self.batch = batch;
@@ -128,7 +125,8 @@ impl<W: Workflow> RunTask<W> {
 
     /// Delivers `event`, which carries `lineage`, to the steps that take it (or to `target`
     /// only); an event that nobody takes goes to the stream.
-    fn route(&mut self, event: AnyEvent, target: Option<u32>, lineage: Lineage, origin: u32) {
+    fn route(&mut self, event: AnyEvent, target: Option<u32>, lineage: Lineage, from: Source) {
+        let origin = from.step;
         let ty = event.event_type_id();
         if ty == self.engine.table.stop {
             self.shared
@@ -182,7 +180,7 @@ impl<W: Workflow> RunTask<W> {
             steps: &mut self.steps,
             fan: &mut self.fan,
             cut: None,
-            origin,
+            from,
         };
         // In declaration order; the last step gets the event itself, the others a copy.
         let mut previous: Option<u32> = None;
@@ -233,20 +231,14 @@ impl<W: Workflow> RunTask<W> {
             }
             for join in joins {
                 let params = table.spec(join).accepts.len();
-                let collections = fan_out.take_collections(join, params);
+                let (collections, spans) = fan_out.take_collections(join, params);
                 let events = collections.iter().map(Vec::len).sum::<usize>() as u64;
                 self.shared.record(|r| r.joined(join, events));
-                if self.steps.verbose {
-                    let sizes: Vec<usize> = collections.iter().map(Vec::len).collect();
-                    tracing::info!(target: "eventflow::verbose", "Joining the fan-out of {} in {} ({sizes:?} events)", table.spec(fan_out.step).name, table.spec(join).name);
-                }
+                tracing::debug!(target: "eventflow::run", step = table.spec(join).name, fan_out = table.spec(fan_out.step).name, events, "joining");
                 self.fan.enter(&fan_out.parent);
-                self.steps.dispatch(
-                    &self.engine,
-                    &self.shared,
-                    join,
-                    Work::new(StepInput::Collections(collections), fan_out.parent),
-                );
+                let mut work = Work::new(StepInput::Collections(collections), fan_out.parent);
+                work.links = spans;
+                self.steps.dispatch(&self.engine, &self.shared, join, work);
             }
             next = self.fan.leave(&fan_out.parent, 1);
         }
@@ -265,35 +257,41 @@ impl<W: Workflow> RunTask<W> {
 
     fn complete(&mut self, finished: Finished) {
         let meta = finished.meta;
+        let name = self.engine.table.spec(meta.step).name;
+        let span = finished.span;
         let error = match finished.outcome {
-            Ok(Ok(emit)) => return self.emitted(meta.step, emit, meta.lineage),
+            Ok(Ok(emit)) => {
+                match &emit {
+                    Emit::One(event) => {
+                        tracing::debug!(target: "eventflow::step", parent: span.clone(), step = name, emitted = event.name(), "returned");
+                    }
+                    Emit::Many(events) => {
+                        tracing::debug!(target: "eventflow::step", parent: span.clone(), step = name, fanned_out = events.len(), "returned");
+                    }
+                    _ => {
+                        tracing::debug!(target: "eventflow::step", parent: span.clone(), step = name, "returned");
+                    }
+                }
+                let from = Source {
+                    step: meta.step,
+                    span,
+                };
+                return self.emitted(emit, meta.lineage, from);
+            }
             Ok(Err(error)) => error,
             Err(panic) => Box::new(StepPanic::from_payload(&*panic)),
         };
-        self.failed(meta, error, finished.retained.as_deref());
+        self.failed(meta, span, error, finished.retained.as_deref());
     }
 
     /// A step execution that ran with `lineage` finished with `emit`.
-    fn emitted(&mut self, step: u32, emit: Emit, lineage: Lineage) {
+    fn emitted(&mut self, emit: Emit, lineage: Lineage, from: Source) {
+        let step = from.step;
         self.shared.record(|r| match &emit {
             Emit::One(event) => r.finished(step, Some(event.name()), None),
             Emit::Many(events) => r.finished(step, None, Some(events.len() as u64)),
             _ => r.finished(step, None, None),
         });
-        if self.steps.verbose {
-            let name = self.engine.table.spec(step).name;
-            match &emit {
-                Emit::One(event) => {
-                    tracing::info!(target: "eventflow::verbose", "Step {name} produced event {}", event.name());
-                }
-                Emit::Many(events) => {
-                    tracing::info!(target: "eventflow::verbose", "Step {name} fanned out {} events", events.len());
-                }
-                _ => {
-                    tracing::info!(target: "eventflow::verbose", "Step {name} produced no event");
-                }
-            }
-        }
         let stop = self.engine.table.stop;
         if let Emit::One(event) = &emit
             && event.event_type_id() == stop
@@ -310,7 +308,7 @@ impl<W: Workflow> RunTask<W> {
         self.steps.start_queued(&self.engine, &self.shared, step);
         match emit {
             Emit::One(event) => {
-                self.route(event, None, lineage, step);
+                self.route(event, None, lineage, from);
                 self.leave(&lineage);
             }
             Emit::Many(events) => {
@@ -321,7 +319,7 @@ impl<W: Workflow> RunTask<W> {
                         member: Some(Member { fan_out: id, index }),
                         ..lineage
                     };
-                    self.route(event, None, member, step);
+                    self.route(event, None, member, from.clone());
                     if self.is_done() {
                         return;
                     }
@@ -335,12 +333,19 @@ impl<W: Workflow> RunTask<W> {
     }
 
     /// A step failed: retry it, hand the failure to its recovery step, or fail the run.
-    fn failed(&mut self, meta: Meta, error: BoxError, retained: Option<&StepInput>) {
+    fn failed(
+        &mut self,
+        meta: Meta,
+        span: Option<tracing::Id>,
+        error: BoxError,
+        retained: Option<&StepInput>,
+    ) {
         let Meta {
             step,
             attempt: attempts,
             lineage,
             first_started,
+            ..
         } = meta;
         let name = self.engine.table.spec(step).name;
         let elapsed = first_started.elapsed();
@@ -359,15 +364,14 @@ impl<W: Workflow> RunTask<W> {
                 })
             });
         if let (Some(delay), Some(input)) = (retry, retained.cloned()) {
-            if self.steps.verbose {
-                tracing::info!(target: "eventflow::verbose", "Step {name} failed (attempt {attempts}): {error}; retrying in {delay:?}");
-            }
-            tracing::debug!(target: "eventflow::run", step = name, attempts, error = %error, ?delay, "step failed; retrying");
+            tracing::debug!(target: "eventflow::step", parent: span.clone(), step = name, attempt = attempts, error = %error, then = "retry", ?delay, "failed");
             let work = Work {
                 input,
                 lineage,
                 attempt: attempts + 1,
                 first_started: Some(first_started),
+                // The retry follows from the attempt that failed.
+                links: span.into_iter().collect(),
             };
             self.shared.record(|r| {
                 r.failed(step, &error.to_string(), AfterFailure::Retry(delay));
@@ -382,9 +386,7 @@ impl<W: Workflow> RunTask<W> {
             lineage.recoveries < budget
         });
         if let Some(handler) = recoverer {
-            if self.steps.verbose {
-                tracing::info!(target: "eventflow::verbose", "Step {name} failed: {error}; recovering in {}", table.spec(handler).name);
-            }
+            tracing::debug!(target: "eventflow::step", parent: span.clone(), step = name, attempt = attempts, error = %error, then = "recover", by = table.spec(handler).name, "failed");
             let input_event = retained
                 .and_then(StepInput::first)
                 .map_or("", AnyEvent::name);
@@ -407,14 +409,12 @@ impl<W: Workflow> RunTask<W> {
                 );
             });
             // The recovery carries the failed execution's work on, in its fan-out.
-            self.route(AnyEvent::new(failure), Some(handler), recovering, step);
+            let from = Source { step, span };
+            self.route(AnyEvent::new(failure), Some(handler), recovering, from);
             self.leave(&lineage);
             return;
         }
-        if self.steps.verbose {
-            tracing::info!(target: "eventflow::verbose", "Step {name} failed: {error}");
-        }
-        tracing::debug!(target: "eventflow::run", step = name, error = %error, "step failed; the run fails");
+        tracing::debug!(target: "eventflow::step", parent: span, step = name, attempt = attempts, error = %error, then = "fail", "failed");
         self.shared
             .record(|r| r.failed(step, &error.to_string(), AfterFailure::FailRun));
         self.finish(Err(WorkflowError::StepFailed {
@@ -580,6 +580,24 @@ impl<W: Workflow> RunTask<W> {
     }
 }
 
+/// Where a routed event comes from.
+#[derive(Debug, Clone)]
+struct Source {
+    /// The step that returned or sent it, or [`recorder::OUTSIDE`].
+    step: u32,
+    /// That execution's span, when tracing records it.
+    span: Option<tracing::Id>,
+}
+
+impl Source {
+    fn outside() -> Self {
+        Self {
+            step: recorder::OUTSIDE,
+            span: None,
+        }
+    }
+}
+
 /// What delivering an event to a step needs of the run, borrowed apart from the rest.
 struct Delivery<'a, W: Workflow> {
     engine: &'a Engine<W>,
@@ -589,7 +607,7 @@ struct Delivery<'a, W: Workflow> {
     /// A fan-out whose join took all it needed: the run cuts it short after the delivery.
     cut: Option<FanOutId>,
     /// Who sent the event being delivered.
-    origin: u32,
+    from: Source,
 }
 
 impl<W: Workflow> Delivery<'_, W> {
@@ -600,7 +618,7 @@ impl<W: Workflow> Delivery<'_, W> {
             return;
         }
         let spec = self.engine.table.spec(step);
-        let origin = self.origin;
+        let origin = self.from.step;
         self.shared.record(|r| r.flow(origin, event.name(), step));
         let param = || {
             let ty = event.event_type_id();
@@ -615,11 +633,14 @@ impl<W: Workflow> Delivery<'_, W> {
                 let params = spec.accepts.len();
                 // A waiting event holds its branch's work until its set is complete.
                 self.fan.enter(&lineage);
-                if let Some((lineage, set)) =
-                    self.fan.add_to_set(step, param, params, lineage, event)
+                let span = self.from.span.clone();
+                if let Some(set) = self
+                    .fan
+                    .add_to_set(step, param, params, lineage, event, span)
                 {
+                    let lineage = set.lineage;
                     self.fan.enter(&lineage);
-                    self.dispatch(step, StepInput::Set(set), lineage);
+                    self.dispatch(step, StepInput::Set(set.events), lineage, set.spans);
                     // The set's events hand their work to the execution, which holds some.
                     self.fan.leave(&lineage, params);
                 }
@@ -633,24 +654,38 @@ impl<W: Workflow> Delivery<'_, W> {
                     if let Some(collection) = collections.get_mut(param) {
                         collection.push(event);
                     }
-                    return self.dispatch(step, StepInput::Collections(collections), lineage);
+                    let links = self.links();
+                    return self.dispatch(
+                        step,
+                        StepInput::Collections(collections),
+                        lineage,
+                        links,
+                    );
                 };
                 let param = u32::try_from(param).unwrap_or(0);
-                let arrived = self.fan.arrive(member, step, param, event);
+                let span = self.from.span.clone();
+                let arrived = self.fan.arrive(member, step, param, event, span);
                 if take.is_some_and(|take| arrived >= take) {
                     self.cut = Some(member.fan_out);
                 }
             }
             Takes::One => {
                 self.fan.enter(&lineage);
-                self.dispatch(step, StepInput::One(event), lineage);
+                let links = self.links();
+                self.dispatch(step, StepInput::One(event), lineage, links);
             }
         }
     }
 
-    fn dispatch(&mut self, step: u32, input: StepInput, lineage: Lineage) {
-        self.steps
-            .dispatch(self.engine, self.shared, step, Work::new(input, lineage));
+    fn dispatch(&mut self, step: u32, input: StepInput, lineage: Lineage, links: Vec<tracing::Id>) {
+        let mut work = Work::new(input, lineage);
+        work.links = links;
+        self.steps.dispatch(self.engine, self.shared, step, work);
+    }
+
+    /// The span the delivered event came from, as links for the execution it starts.
+    fn links(&self) -> Vec<tracing::Id> {
+        self.from.span.iter().cloned().collect()
     }
 }
 
@@ -694,7 +729,7 @@ impl<W: Workflow> Future for RunTask<W> {
             if let Some(timeout) = this.timeout {
                 this.deadline = Some(Box::pin(tokio::time::sleep(timeout)));
             }
-            this.route(start, None, Lineage::default(), recorder::OUTSIDE);
+            this.route(start, None, Lineage::default(), Source::outside());
         }
         // Once per poll rather than per loop turn: each poll of a timer spends tokio's
         // cooperative budget, which the steps polled in this task also draw on.
