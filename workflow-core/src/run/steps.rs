@@ -284,9 +284,7 @@ impl Steps {
             // The executions whose events this one takes: a join's span shows every branch.
             span.follows_from(link.clone());
         }
-        span.in_scope(|| {
-            tracing::debug!(target: "eventflow::step", step = name, event = event(), attempt = work.attempt, "started");
-        });
+        tracing::debug!(target: "eventflow::step", parent: &span, step = name, event = event(), attempt = work.attempt, "started");
         let retained = (engine.retries[step as usize].is_some()
             || engine.table.recoverer(step).is_some())
         .then(|| Box::new(work.input.clone()));
