@@ -159,6 +159,7 @@
 //! `TypeId`s); give them distinct names.
 
 pub use eventflow_core::retry;
+pub use eventflow_core::testing;
 pub use eventflow_core::{
     AfterFailure, Endpoint, FanOutActivity, Flow, Happening, RunTrace, StepActivity, TraceOutcome,
     What,

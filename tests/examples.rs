@@ -5,7 +5,10 @@
 //! and a seed that picks one branch or the other.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use eventflow::testing::assert_topology_snapshot;
+use eventflow::{RunTrace, Topology, TraceOutcome};
 use std::process::{Command, Stdio};
 
 /// Runs `target/<profile>/examples/<name>` and returns its standard output, line by line.
@@ -15,6 +18,11 @@ fn run_example(name: &str, args: &[&str]) -> Vec<String> {
 
 /// [`run_example`], with `input` as the example's standard input.
 fn run_example_with_input(name: &str, args: &[&str], input: &str) -> Vec<String> {
+    run_example_in(name, args, input, &[])
+}
+
+/// [`run_example`], with `input` as standard input and `env` added to the environment.
+fn run_example_in(name: &str, args: &[&str], input: &str, env: &[(&str, &Path)]) -> Vec<String> {
     let exe = std::env::current_exe().unwrap_or_default();
     // The test binary is `<target>/<profile>/deps/examples-<hash>`.
     let profile_dir = exe
@@ -30,6 +38,7 @@ fn run_example_with_input(name: &str, args: &[&str], input: &str) -> Vec<String>
     );
     let mut child = Command::new(&binary)
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -273,4 +282,75 @@ fn source_event(step: &str) -> &'static str {
         "offline_feedback" => "OfflineEvent",
         _ => "TrendingPredictionEvent",
     }
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("eventflow-examples-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> T {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The examples' workflow graphs are snapshots: a change shows in review like code
+/// (`EVENTFLOW_BLESS=1 cargo test --test examples` accepts one).
+#[test]
+fn the_examples_topologies_match_their_snapshots() {
+    let examples = [
+        ("quickstart", "simple_workflow"),
+        ("feedback_monitor", "feedback_monitor_workflow"),
+        ("feedback_monitor_v2", "feedback_monitor_workflow_v2"),
+        ("complex_feedback_monitor", "complex_feedback_monitor"),
+        ("flaky_llm", "assistant"),
+        ("human_review", "writer"),
+        ("parallel_tools", "agent"),
+    ];
+    for (example, workflow) in examples {
+        let dir = scratch(example);
+        // The example stops at its first run, once its runners have written their graphs.
+        run_example_in(
+            example,
+            &["--fast"],
+            "",
+            &[("EVENTFLOW_EXPORT_TOPOLOGY", &dir)],
+        );
+        let topology: Topology = read_json(&dir.join(format!("{workflow}.topology.json")));
+        let snapshot = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/snapshots")
+            .join(format!("{workflow}.topology"));
+        assert_topology_snapshot(&topology, snapshot);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn exported_runs_carry_their_traces() {
+    let dir = scratch("runs");
+    run_example_in(
+        "parallel_tools",
+        &["--fast"],
+        "",
+        &[("EVENTFLOW_EXPORT_RUNS", &dir)],
+    );
+    let traces: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.to_string_lossy().ends_with(".trace.json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(traces.len(), 1, "one run, one trace: {traces:?}");
+    let trace: RunTrace = read_json(&traces[0]);
+    assert_eq!(trace.outcome, TraceOutcome::Completed);
+    assert_eq!(trace.step("call_tool").map(|s| s.started), Some(4));
+    let topology: Topology = read_json(&dir.join("agent.topology.json"));
+    assert_eq!(topology.workflow, trace.workflow);
+    let _ = std::fs::remove_dir_all(&dir);
 }

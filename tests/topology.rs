@@ -247,3 +247,53 @@ fn a_runner_topology_includes_free_steps() -> Result<(), eventflow::ValidationEr
     assert_eq!(Topology::of::<Open>().steps.len(), 1);
     Ok(())
 }
+
+#[test]
+fn file_names_come_from_workflow_names_in_snake_case() {
+    assert_eq!(Topology::of::<Everything>().slug(), "everything");
+    assert_eq!(Topology::of::<CatchAll>().slug(), "catch_all");
+}
+
+mod snapshots {
+    use eventflow::Topology;
+    use eventflow::testing::assert_topology_snapshot;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("eventflow-snapshots-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        dir.join(name)
+    }
+
+    #[test]
+    fn a_matching_snapshot_passes() {
+        let topology = Topology::of::<super::CatchAll>();
+        let path = scratch("match.topology");
+        std::fs::write(&path, topology.to_string()).expect("a scratch file");
+        assert_topology_snapshot(&topology, &path);
+    }
+
+    #[test]
+    fn a_changed_topology_fails_showing_the_difference() {
+        let topology = Topology::of::<super::CatchAll>();
+        let path = scratch("changed.topology");
+        let old = topology.to_string().replace("step b\n", "step c\n");
+        std::fs::write(&path, &old).expect("a scratch file");
+        let failure = std::panic::catch_unwind(|| assert_topology_snapshot(&topology, &path));
+        let message = failure
+            .err()
+            .and_then(|p| p.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        assert!(message.contains("- step c\n+ step b\n"), "{message}");
+        assert!(message.contains("EVENTFLOW_BLESS=1"), "{message}");
+        // The snapshot is left as it was.
+        assert_eq!(std::fs::read_to_string(&path).ok(), Some(old));
+    }
+
+    #[test]
+    fn a_missing_snapshot_fails() {
+        let topology = Topology::of::<super::CatchAll>();
+        let path = scratch("missing.topology");
+        let _ = std::fs::remove_file(&path);
+        assert!(std::panic::catch_unwind(|| assert_topology_snapshot(&topology, &path)).is_err());
+    }
+}

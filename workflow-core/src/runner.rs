@@ -140,14 +140,16 @@ impl<W: Workflow> Runner<W> {
             retries: retries.into_boxed_slice(),
             table: Arc::new(table),
         };
-        Self {
+        let runner = Self {
             engine: Arc::new(engine),
             timeout: None,
             verbose: false,
             limit: None,
             record: false,
             last_run: Arc::default(),
-        }
+        };
+        crate::export::runner_built(|| runner.topology());
+        runner
     }
 
     /// Lets at most `runs` runs of this runner (and its clones) execute at once; further runs
@@ -261,7 +263,9 @@ impl<W: Workflow> Runner<W> {
         state: W::State,
     ) -> WorkflowHandler<W> {
         let id = RunId::new();
-        let record = self.record.then_some(W::NAME);
+        crate::export::run_starting();
+        let recorded = self.record || crate::export::records_runs();
+        let record = recorded.then_some(W::NAME);
         let shared = Arc::new(RunShared::new(
             id,
             Arc::clone(&self.engine.table),
@@ -278,7 +282,7 @@ impl<W: Workflow> Runner<W> {
             Settings {
                 timeout: self.timeout,
                 limit: self.limit.clone(),
-                last_run: self.record.then(|| Arc::clone(&self.last_run)),
+                last_run: recorded.then(|| Arc::clone(&self.last_run)),
             },
         );
         let span =

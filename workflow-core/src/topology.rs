@@ -286,6 +286,12 @@ impl Topology {
         self.edges.iter().filter(move |e| e.step == step)
     }
 
+    /// The workflow's name in snake case, for file names: `ComplexFeedbackMonitor` gives
+    /// `complex_feedback_monitor`.
+    pub fn slug(&self) -> String {
+        slug(&self.workflow)
+    }
+
     /// The index of the step named `name`.
     pub fn step(&self, name: &str) -> Option<usize> {
         self.steps.iter().position(|s| s.name == name)
@@ -437,4 +443,29 @@ impl fmt::Display for Topology {
         }
         Ok(())
     }
+}
+
+/// `ComplexFeedbackMonitor` → `complex_feedback_monitor`.
+pub(crate) fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if previous_lower {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            previous_lower = false;
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+            previous_lower = true;
+        } else {
+            out.push('_');
+            previous_lower = false;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("workflow");
+    }
+    out
 }

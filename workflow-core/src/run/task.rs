@@ -442,10 +442,13 @@ impl<W: Workflow> RunTask<W> {
         };
         let ended = trace_outcome::<W>(&outcome);
         self.shared.record(|r| r.ended(ended));
-        if let (Some(last_run), Some(trace)) = (&self.last_run, self.shared.trace())
-            && let Ok(mut last) = last_run.lock()
-        {
-            *last = Some(trace);
+        if let (Some(last_run), Some(trace)) = (&self.last_run, self.shared.trace()) {
+            if crate::export::records_runs() {
+                crate::export::run_finished(&crate::topology::slug(W::NAME), &trace);
+            }
+            if let Ok(mut last) = last_run.lock() {
+                *last = Some(trace);
+            }
         }
         self.shared.close();
         // Dropping a step's future runs its destructors; one that panics must not keep the
