@@ -195,7 +195,10 @@ async fn runs_steps_events_and_the_links_of_a_join() {
             .collect();
         assert_eq!(runs.len(), 1);
         let (run, run_span) = runs[0];
-        assert_eq!(run_span.fields.get("workflow").map(String::as_str), Some("Traced"));
+        assert_eq!(
+            run_span.fields.get("workflow").map(String::as_str),
+            Some("Traced")
+        );
         assert!(run_span.fields.contains_key("run_id"));
 
         // Every step execution is a child of the run, with its step, event, attempt and worker.
@@ -296,11 +299,7 @@ impl Vote {
     }
 
     #[step]
-    async fn decide(
-        &self,
-        ctx: &Context,
-        ev: OneOf![Online | Offline],
-    ) -> Option<StopEvent<u32>> {
+    async fn decide(&self, ctx: &Context, ev: OneOf![Online | Offline]) -> Option<StopEvent<u32>> {
         let (a, b, c) = ctx.collect_events::<(Online, Offline, Online)>(ev)?;
         Some(StopEvent::new(a.0 + b.0 + c.0))
     }
