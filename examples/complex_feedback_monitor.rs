@@ -5,7 +5,10 @@
 //! different times; `trading_decision` runs for each answer but only decides once
 //! `collect_events` holds all three.
 //!
-//! `cargo run --example complex_feedback_monitor -- [--seed N] [--fast]`
+//! `cargo run --example complex_feedback_monitor -- [--seed N] [--fast] [--draw DIR]`
+//!
+//! With `--draw DIR`, the example also writes every possible flow of the workflow (Mermaid,
+//! DOT and HTML) to `DIR` before it runs, and the run it made after.
 
 mod support;
 
@@ -155,7 +158,7 @@ impl ComplexFeedbackMonitor {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), WorkflowError> {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = Options::from_args();
     let workflow = ComplexFeedbackMonitor {
         manager: InventoryManager,
@@ -163,8 +166,17 @@ async fn main() -> Result<(), WorkflowError> {
     };
     let feedback_monitor = Runner::new(workflow)
         .timeout(Duration::from_secs(20))
-        .verbose(true);
+        .verbose(true)
+        .record_runs(options.draw.is_some());
+    if let Some(dir) = &options.draw {
+        let files = eventflow::draw::all_possible_flows(&feedback_monitor, dir)?;
+        eprintln!("drew {}", files.html.display());
+    }
     let result = feedback_monitor.run("Apple".to_string()).await?;
     println!("{result}");
+    if let Some(dir) = &options.draw {
+        let files = eventflow::draw::most_recent_execution(&feedback_monitor, dir)?;
+        eprintln!("drew {}", files.html.display());
+    }
     Ok(())
 }

@@ -126,10 +126,23 @@
 //! [`WorkflowTimedOut`], [`WorkflowStalled`]). Match them by downcasting:
 //! `event.downcast_ref::<Progress>()`. The stream always ends.
 //!
+//! # Seeing a workflow
+//!
+//! [`Topology::of`] (or [`Runner::topology`]) is a workflow's graph as data, and
+//! [`draw`] draws it (and recorded runs, see [`Runner::record_runs`]) as Mermaid, Graphviz DOT
+//! and a self-contained HTML page. [`testing::assert_topology_snapshot`] turns a graph change
+//! into a failing test until the snapshot is updated.
+//!
+//! Every run is described to `tracing`: a span per run (target `eventflow::run`), a child span
+//! per step execution (`eventflow::step`, at `DEBUG`) with the step, its input event, attempt
+//! and worker, events for what it returns, streams and waits for, and spans for events in
+//! flight (`eventflow::event`) that the executions taking them follow from, so a trace shows
+//! joins as a graph. The `opentelemetry` feature exports all of it (`eventflow::telemetry`).
+//!
 //! # Verbose mode
 //!
-//! [`Runner::verbose`] logs a line as each step starts and finishes, as `tracing` events with
-//! target `eventflow::verbose`, printed directly when the program has no subscriber:
+//! [`Runner::verbose`] prints a line as each step starts and finishes. It is a `tracing`
+//! subscriber of the step events above, in front of the program's own:
 //!
 //! ```text
 //! Running step start with StartEvent
@@ -178,6 +191,9 @@ pub use eventflow_macros::{Event, step, workflow};
 /// Drawings of workflows and of their runs: Mermaid, Graphviz DOT and self-contained HTML.
 #[cfg(feature = "draw")]
 pub use eventflow_draw as draw;
+
+#[cfg(feature = "opentelemetry")]
+pub mod telemetry;
 
 /// A step parameter or return type that is one of several events: `OneOf![A | B]`.
 ///

@@ -151,11 +151,11 @@ fn count(lines: &[String], line: &str) -> usize {
 fn complex_feedback_monitor_votes_over_three_concurrent_sources() {
     for (seed, vote, action) in [
         (
-            "1",
+            "3",
             "{'Good': 2, 'Bad': 1}",
             "Will place an order for Apple",
         ),
-        ("2", "{'Bad': 2, 'Good': 1}", "Will clear out Apple"),
+        ("1", "{'Bad': 2, 'Good': 1}", "Will clear out Apple"),
     ] {
         let lines = run_example("complex_feedback_monitor", &["--seed", seed, "--fast"]);
         // The three sources all start before any of them answers.
@@ -352,5 +352,46 @@ fn exported_runs_carry_their_traces() {
     assert_eq!(trace.step("call_tool").map(|s| s.started), Some(4));
     let topology: Topology = read_json(&dir.join("agent.topology.json"));
     assert_eq!(topology.workflow, trace.workflow);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn complex_feedback_monitor_draws_its_flows_and_its_run() {
+    let dir = scratch("draw");
+    let draw = dir.to_string_lossy().into_owned();
+    run_example(
+        "complex_feedback_monitor",
+        &["--seed", "1", "--fast", "--draw", &draw],
+    );
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let mermaid = read("complex_feedback_monitor.mmd");
+    assert!(
+        mermaid.contains("step_start -.->|\"sends\"| event_onlineevent"),
+        "{mermaid}"
+    );
+    let dot = read("complex_feedback_monitor.dot");
+    assert!(
+        dot.contains("\"step-trade\" -> \"event-stopevent\""),
+        "{dot}"
+    );
+    let html = read("complex_feedback_monitor.html");
+    for step in [
+        "start",
+        "online_feedback",
+        "offline_feedback",
+        "trending_predict",
+        "trading_decision",
+        "trade",
+    ] {
+        assert!(html.contains(&format!("id=\"step-{step}\"")), "{step}");
+    }
+    // The run: the decision ran once per answer, the trade once.
+    let run = read("complex_feedback_monitor-run.mmd");
+    assert!(run.contains("trading_decision<br/>#5 · ran 3×"), "{run}");
+    assert!(run.contains("completed"), "{run}");
+    assert!(read("complex_feedback_monitor-run.html").contains("id=\"step-trade\""));
+    assert!(read("complex_feedback_monitor-run.dot").starts_with("digraph"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -221,42 +221,70 @@ async fn runs_steps_events_and_the_links_of_a_join() {
             .collect();
         assert_eq!(attempts.iter().filter(|a| **a == "2").count(), 1);
 
-        // The retry follows from the attempt that failed.
+        // Events in flight are spans under the execution that produced them, and the
+        // executions that take them follow from them.
+        let produced_by = |link: u64| r.spans.get(&link).and_then(|s| s.parent);
+
+        // The retry follows from the failure of the attempt before it.
         let retry = work
             .iter()
             .find(|(_, s)| s.fields.get("attempt").map(String::as_str) == Some("2"))
             .map(|(_, s)| s.follows.clone())
             .unwrap_or_default();
         assert_eq!(retry.len(), 1);
+        assert_eq!(
+            r.spans.get(&retry[0]).map(|s| s.name.as_str()),
+            Some("failure")
+        );
+        let failed_attempt = produced_by(retry[0]).expect("the failure's execution");
+        let errored = r
+            .events
+            .iter()
+            .find(|e| e.message == "errored")
+            .expect("the error is an event of its execution");
+        assert_eq!(errored.span, Some(failed_attempt));
         let failed = r
             .events
             .iter()
             .find(|e| e.message == "failed")
-            .expect("the failure is an event");
-        assert_eq!(failed.span, Some(retry[0]));
+            .expect("the decision is an event of the run");
+        assert_eq!(failed.span, Some(run));
         assert_eq!(failed.fields.get("then").map(String::as_str), Some("retry"));
 
-        // The join follows from the three executions whose `Done` it took, not from the
-        // failed attempt.
+        // The join follows from the three `Done` events, each under the execution that
+        // returned it: every branch, not the failed attempt.
         let gather = step_spans(r, "gather");
         assert_eq!(gather.len(), 1);
-        let mut follows = gather[0].1.follows.clone();
-        follows.sort_unstable();
+        let mut producers: Vec<u64> = gather[0]
+            .1
+            .follows
+            .iter()
+            .filter_map(|link| {
+                assert_eq!(r.spans.get(link).map(|s| s.name.as_str()), Some("event"));
+                produced_by(*link)
+            })
+            .collect();
+        producers.sort_unstable();
         let mut succeeded: Vec<u64> = work
             .iter()
-            .filter(|(id, _)| *id != retry[0])
             .map(|(id, _)| *id)
+            .filter(|id| *id != failed_attempt)
             .collect();
         succeeded.sort_unstable();
-        assert_eq!(follows, succeeded);
+        assert_eq!(producers, succeeded);
 
-        // Each work execution followed from the split that fanned it out.
+        // Each work execution followed from the fan-out of the split.
         let split = step_spans(r, "split")[0].0;
         let first_attempts = work
             .iter()
             .filter(|(_, s)| s.fields.get("attempt").map(String::as_str) == Some("1"));
         for (_, span) in first_attempts {
-            assert_eq!(span.follows, [split]);
+            assert_eq!(span.follows.len(), 1);
+            assert_eq!(
+                r.spans.get(&span.follows[0]).map(|s| s.name.as_str()),
+                Some("fan-out")
+            );
+            assert_eq!(produced_by(span.follows[0]), Some(split));
         }
 
         // What steps did, as events in their spans.
@@ -313,12 +341,13 @@ async fn the_step_that_completes_a_collection_follows_from_the_ones_that_buffere
     let checked = capture.with(|r| {
         let decide = step_spans(r, "decide");
         assert_eq!(decide.len(), 3);
-        let last = decide[2].1;
-        let mut follows = last.follows.clone();
-        follows.sort_unstable();
-        let split = step_spans(r, "start")[0].0;
-        // Its own input's producer, and the two executions that buffered the rest.
-        assert_eq!(follows, [split, decide[0].0, decide[1].0]);
+        let parent_of = |link: &u64| r.spans.get(link).and_then(|s| s.parent);
+        let start = step_spans(r, "start")[0].0;
+        // The execution that completes the set follows from its own input (sent by `start`)
+        // and from the events the two executions before it buffered.
+        let mut sources: Vec<u64> = decide[2].1.follows.iter().filter_map(parent_of).collect();
+        sources.sort_unstable();
+        assert_eq!(sources, [start, decide[0].0, decide[1].0]);
     });
     assert!(checked.is_some());
 }

@@ -105,7 +105,7 @@ async fn the_program_subscriber_gets_the_step_events_with_or_without_verbose_mod
             "started step=write event=StartEvent attempt=1",
             "returned step=write emitted=Draft",
             "started step=review event=Draft attempt=1",
-            "failed step=review attempt=1 error=the reviewer is away then=fail",
+            "errored step=review attempt=1 error=the reviewer is away",
         ]
     );
 

@@ -17,29 +17,37 @@ static FAST: AtomicBool = AtomicBool::new(false);
 /// Command-line options of the examples.
 pub(crate) struct Options {
     pub(crate) seed: Option<u64>,
+    /// `--draw DIR`: where to write drawings of the workflow and of its run.
+    pub(crate) draw: Option<std::path::PathBuf>,
 }
 
 impl Options {
     /// Reads `--seed N` and `--fast`.
     pub(crate) fn from_args() -> Self {
         let mut seed = None;
+        let mut draw = None;
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--fast" => FAST.store(true, Ordering::Relaxed),
                 "--seed" => seed = args.next().and_then(|s| s.parse().ok()),
+                "--draw" => draw = args.next().map(std::path::PathBuf::from),
                 other => {
-                    eprintln!("ignoring unknown argument {other:?} (expected --seed N, --fast)");
+                    eprintln!(
+                        "ignoring unknown argument {other:?} (expected --seed N, --fast, --draw DIR)"
+                    );
                 }
             }
         }
-        Self { seed }
+        Self { seed, draw }
     }
 }
 
-/// `asyncio.sleep`, unless the example runs with `--fast`.
+/// `asyncio.sleep`; with `--fast`, only a yield, so that concurrent steps still interleave.
 pub(crate) async fn sleep(seconds: f64) {
-    if !FAST.load(Ordering::Relaxed) {
+    if FAST.load(Ordering::Relaxed) {
+        tokio::task::yield_now().await;
+    } else {
         tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
     }
 }

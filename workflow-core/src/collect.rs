@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 
 use crate::any_event::AnyEvent;
 use crate::event::{Event, EventType};
+use crate::run::link::Link;
 
 /// A set of events that [`Context::collect_events`](crate::Context::collect_events) waits for:
 /// a tuple of event types, or an array of one event type.
@@ -83,11 +84,11 @@ pub(crate) struct CollectKey {
     pub(crate) set: TypeId,
 }
 
-/// A complete set, with the spans of the executions that buffered it.
+/// A complete set, with the spans standing for its events.
 #[derive(Debug)]
 pub(crate) struct Batch {
     pub(crate) events: Vec<AnyEvent>,
-    pub(crate) spans: Vec<tracing::Id>,
+    pub(crate) links: Vec<Link>,
 }
 
 /// Events received towards one awaited set.
@@ -104,9 +105,9 @@ struct Kind {
     event: EventType,
     needed: usize,
     queue: VecDeque<AnyEvent>,
-    /// The spans of the executions that buffered the queued events, while tracing records
-    /// them: the execution that completes a set follows from them all.
-    spans: VecDeque<tracing::Id>,
+    /// The spans standing for the queued events, while tracing records them: the execution
+    /// that completes a set follows from them all.
+    links: VecDeque<Link>,
 }
 
 impl Collector {
@@ -123,7 +124,7 @@ impl Collector {
                         event,
                         needed: 1,
                         queue: VecDeque::new(),
-                        spans: VecDeque::new(),
+                        links: VecDeque::new(),
                     });
                     kinds.len() - 1
                 }
@@ -139,7 +140,7 @@ impl Collector {
                 event,
                 needed: n,
                 queue: VecDeque::new(),
-                spans: VecDeque::new(),
+                links: VecDeque::new(),
             }],
             slots: Vec::new(),
             step,
@@ -153,29 +154,36 @@ impl Collector {
         }
     }
 
-    /// Adds `event`, buffered by the execution whose span is `span`; returns a complete batch
+    /// Adds `event`, which `link` makes a span for if it waits; returns a complete batch
     /// in slot order, `Ok(None)` while incomplete, or the event back if its type is not
-    /// awaited. A batch comes with the spans that buffered its events.
+    /// awaited. A batch comes with the links of its events.
     pub(crate) fn insert(
         &mut self,
         event: AnyEvent,
-        span: Option<tracing::Id>,
+        link: impl FnOnce() -> Link,
     ) -> Result<Option<Batch>, AnyEvent> {
         let id = event.event_type_id();
         let Some(kind) = self.kinds.iter_mut().find(|k| k.event.type_id() == id) else {
             return Err(event);
         };
         kind.queue.push_back(event);
-        kind.spans.extend(span);
         if self.kinds.iter().any(|k| k.queue.len() < k.needed) {
+            // The execution that completes the set takes this event from its buffer: it
+            // follows from the span that stands for the event while it waits there.
+            let link = link();
+            if link.is_some()
+                && let Some(kind) = self.kinds.iter_mut().find(|k| k.event.type_id() == id)
+            {
+                kind.links.push_back(link);
+            }
             return Ok(None);
         }
-        let spans = self
+        let links = self
             .kinds
             .iter_mut()
             .flat_map(|k| {
-                let n = k.needed.min(k.spans.len());
-                k.spans.drain(..n).collect::<Vec<_>>()
+                let n = k.needed.min(k.links.len());
+                k.links.drain(..n).collect::<Vec<_>>()
             })
             .collect();
         let mut taken: Vec<VecDeque<AnyEvent>> = self
@@ -187,7 +195,7 @@ impl Collector {
             // A `many` collector: one kind, arrival order.
             return Ok(taken.pop().map(|events| Batch {
                 events: Vec::from(events),
-                spans,
+                links,
             }));
         }
         let events = self
@@ -195,7 +203,7 @@ impl Collector {
             .iter()
             .filter_map(|&kind| taken[kind].pop_front())
             .collect();
-        Ok(Some(Batch { events, spans }))
+        Ok(Some(Batch { events, links }))
     }
 
     /// Describes an incomplete collection for a stalled run, or `None` if nothing is buffered.
@@ -235,7 +243,7 @@ mod tests {
     }
 
     fn fire<T: CollectSet>(c: &mut Collector, ev: AnyEvent) -> Option<T> {
-        c.insert(ev, None)
+        c.insert(ev, Link::none)
             .ok()
             .flatten()
             .and_then(|b| T::assemble(b.events))
@@ -265,7 +273,7 @@ mod tests {
     #[test]
     fn unexpected_types_are_handed_back() {
         let mut c = Collector::new("s", &<[A; 2]>::slots());
-        assert!(c.insert(b(1), None).is_err());
+        assert!(c.insert(b(1), Link::none).is_err());
         assert!(fire::<[A; 2]>(&mut c, a(1)).is_none());
         let [x, y] = fire::<[A; 2]>(&mut c, a(2)).expect("complete");
         assert_eq!((x.input, y.input), (1, 2));
@@ -275,13 +283,13 @@ mod tests {
     fn many_collectors_describe_what_is_missing() {
         let mut c = Collector::many("gather", EventType::of::<A>(), 3);
         assert_eq!(c.describe_pending(), None);
-        assert!(matches!(c.insert(a(1), None), Ok(None)));
+        assert!(matches!(c.insert(a(1), Link::none), Ok(None)));
         assert_eq!(
             c.describe_pending().as_deref(),
             Some("step `gather` collected 1 of 3 events and still lacks 2 × `StartEvent`")
         );
-        assert!(matches!(c.insert(a(2), None), Ok(None)));
-        let batch = c.insert(a(3), None).ok().flatten().expect("complete");
+        assert!(matches!(c.insert(a(2), Link::none), Ok(None)));
+        let batch = c.insert(a(3), Link::none).ok().flatten().expect("complete");
         assert_eq!(batch.events.len(), 3);
     }
 }

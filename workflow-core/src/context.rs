@@ -10,6 +10,7 @@ use crate::error::SendError;
 use crate::event::{Event, EventType};
 use crate::id::RunId;
 use crate::run::envelope::{Envelope, Lineage};
+use crate::run::link::Link;
 use crate::run::shared::{RunShared, lock};
 use crate::state::StateCell;
 use crate::wait::WaitFor;
@@ -127,7 +128,7 @@ impl<S> Context<S> {
             target: None,
             lineage: self.lineage,
             origin: self.step,
-            origin_span: self.span.clone(),
+            link: Link::event(E::NAME),
         });
     }
 
@@ -154,7 +155,7 @@ impl<S> Context<S> {
             target: Some(target),
             lineage: self.lineage,
             origin: self.step,
-            origin_span: self.span.clone(),
+            link: Link::event(E::NAME),
         });
         Ok(())
     }
@@ -220,7 +221,7 @@ impl<S> Context<S> {
             let collector = collectors
                 .entry(key)
                 .or_insert_with(|| Collector::new(self.step_name(), &T::slots()));
-            collector.insert(event.into(), self.span.clone())
+            collector.insert(event.into(), || self.buffered())
         };
         self.assemble(batch)
     }
@@ -241,7 +242,7 @@ impl<S> Context<S> {
                 .entry(key)
                 .or_insert_with(|| Collector::many(self.step_name(), EventType::of::<E>(), n));
             collector.set_needed(n);
-            collector.insert(event.into(), self.span.clone())
+            collector.insert(event.into(), || self.buffered())
         };
         let events = match batch {
             Ok(batch) => self.follow(batch?),
@@ -253,13 +254,23 @@ impl<S> Context<S> {
         events.into_iter().map(|e| e.downcast().ok()).collect()
     }
 
+    /// A span standing for an event this execution buffers, which the execution that
+    /// completes the set follows from.
+    fn buffered(&self) -> Link {
+        if self.span.is_some() {
+            Link::event("buffered")
+        } else {
+            Link::none()
+        }
+    }
+
     /// The events of a complete set; the execution that completed it follows from every
     /// execution that buffered a part of it, so a trace shows the fan-in.
     fn follow(&self, batch: Batch) -> Vec<AnyEvent> {
         if let Some(own) = &self.span {
             tracing::dispatcher::get_default(|dispatch| {
-                for span in batch.spans.iter().filter(|span| *span != own) {
-                    dispatch.record_follows_from(own, span);
+                for link in batch.links.iter().filter_map(Link::id) {
+                    dispatch.record_follows_from(own, &link);
                 }
             });
         }

@@ -270,7 +270,7 @@ fn send<S, E: Event>(run: &RunShared<S>, event: E, step: Option<&str>) -> Result
         target,
         lineage: Lineage::default(),
         origin: crate::run::recorder::OUTSIDE,
-        origin_span: None,
+        link: crate::run::link::Link::none(),
     });
     Ok(())
 }

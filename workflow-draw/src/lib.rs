@@ -5,11 +5,18 @@
 
 mod diagram;
 mod dot;
+mod files;
+mod html;
+mod layout;
 mod mermaid;
+mod run;
 mod style;
 mod topology;
 
 pub use diagram::{Diagram, Emphasis, Link, LinkKind, Node, NodeKind};
 pub use dot::dot;
+pub use files::{Drawings, all_possible_flows, execution, most_recent_execution, write_drawings};
+pub use html::html;
 pub use mermaid::mermaid;
+pub use run::run_diagram;
 pub use topology::diagram;

@@ -1,6 +1,7 @@
 //! What travels with an event through a run, besides the event itself.
 
 use crate::any_event::AnyEvent;
+use crate::run::link::Link;
 
 /// The history of an event that rules spanning several steps need. Events a step emits or
 /// sends inherit the lineage of the input it ran on.
@@ -37,6 +38,6 @@ pub(crate) struct Envelope {
     pub(crate) lineage: Lineage,
     /// The sending step, or [`OUTSIDE`](crate::run::recorder::OUTSIDE) for the caller.
     pub(crate) origin: u32,
-    /// The sending execution's span, when tracing records it.
-    pub(crate) origin_span: Option<tracing::Id>,
+    /// The event's place in the trace.
+    pub(crate) link: Link,
 }

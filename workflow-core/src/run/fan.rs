@@ -10,6 +10,7 @@ use std::collections::VecDeque;
 
 use crate::any_event::AnyEvent;
 use crate::run::envelope::{FanOutId, Lineage, Member};
+use crate::run::link::Link;
 
 /// The fan-outs in flight in one run, owned by its run loop.
 #[derive(Default)]
@@ -48,8 +49,8 @@ struct Arrival {
     param: u32,
     member: u32,
     event: AnyEvent,
-    /// The span of the execution that produced the event, when tracing records it.
-    span: Option<tracing::Id>,
+    /// The event's place in the trace.
+    link: Link,
 }
 
 impl FanOuts {
@@ -132,7 +133,7 @@ impl FanOuts {
         step: u32,
         param: u32,
         event: AnyEvent,
-        span: Option<tracing::Id>,
+        link: Link,
     ) -> usize {
         let Some(fan_out) = self.get_mut(member.fan_out) else {
             return 0;
@@ -142,7 +143,7 @@ impl FanOuts {
             param,
             member: member.index,
             event,
-            span,
+            link,
         });
         match fan_out.counts.iter_mut().find(|(s, _)| *s == step) {
             Some((_, n)) => {
@@ -166,13 +167,13 @@ impl FanOuts {
         params: usize,
         lineage: Lineage,
         event: AnyEvent,
-        span: Option<tracing::Id>,
+        link: Link,
     ) -> Option<CompleteSet> {
         let sets = match lineage.member.map(|m| m.fan_out) {
             Some(id) if self.get(id).is_some() => &mut self.get_mut(id)?.sets,
             _ => &mut self.root_sets,
         };
-        sets.add(step, param, params, lineage, event, span)
+        sets.add(step, param, params, lineage, event, link)
     }
 
     /// Removes a fan-out, handing it back to be joined.
@@ -243,20 +244,22 @@ impl FanOut {
     }
 
     /// Takes the collections for join `step`'s `params` parameters, each in fan-out order
-    /// (events of one branch in arrival order), with the spans that produced them.
+    /// (events of one branch in arrival order), with the events' links.
     pub(crate) fn take_collections(
         &mut self,
         step: u32,
         params: usize,
-    ) -> (Vec<Vec<AnyEvent>>, Vec<tracing::Id>) {
+    ) -> (Vec<Vec<AnyEvent>>, Vec<Link>) {
         let mut collections: Vec<Vec<(u32, AnyEvent)>> = (0..params).map(|_| Vec::new()).collect();
-        let mut spans = Vec::new();
+        let mut links = Vec::new();
         let arrivals = std::mem::take(&mut self.arrivals);
         for arrival in arrivals {
             match collections.get_mut(arrival.param as usize) {
                 Some(collection) if arrival.step == step => {
                     collection.push((arrival.member, arrival.event));
-                    spans.extend(arrival.span);
+                    if arrival.link.is_some() {
+                        links.push(arrival.link);
+                    }
                 }
                 _ => self.arrivals.push(arrival),
             }
@@ -265,7 +268,7 @@ impl FanOut {
             .into_iter()
             .map(|c| in_member_order(c, self.members))
             .collect();
-        (collections, spans)
+        (collections, links)
     }
 }
 
@@ -302,8 +305,8 @@ struct Sets(Vec<PartialSet>);
 
 struct PartialSet {
     step: u32,
-    /// The waiting events of each parameter, oldest first, with their producers' spans.
-    params: Vec<VecDeque<(Lineage, AnyEvent, Option<tracing::Id>)>>,
+    /// The waiting events of each parameter, oldest first, with their links.
+    params: Vec<VecDeque<(Lineage, AnyEvent, Link)>>,
 }
 
 /// A set of one event per parameter, ready for its step.
@@ -311,8 +314,8 @@ pub(crate) struct CompleteSet {
     /// The lineage the execution carries on.
     pub(crate) lineage: Lineage,
     pub(crate) events: Vec<AnyEvent>,
-    /// The spans that produced the events, when tracing records them.
-    pub(crate) spans: Vec<tracing::Id>,
+    /// The events' places in the trace.
+    pub(crate) links: Vec<Link>,
 }
 
 impl Sets {
@@ -323,7 +326,7 @@ impl Sets {
         params: usize,
         lineage: Lineage,
         event: AnyEvent,
-        span: Option<tracing::Id>,
+        link: Link,
     ) -> Option<CompleteSet> {
         let at = match self.0.iter().position(|s| s.step == step) {
             Some(at) => at,
@@ -336,7 +339,7 @@ impl Sets {
             }
         };
         let set = &mut self.0[at];
-        set.params.get_mut(param)?.push_back((lineage, event, span));
+        set.params.get_mut(param)?.push_back((lineage, event, link));
         if set.params.iter().any(VecDeque::is_empty) {
             return None;
         }
@@ -345,10 +348,12 @@ impl Sets {
             member: None,
         };
         let mut events = Vec::with_capacity(params);
-        let mut spans = Vec::new();
+        let mut links = Vec::new();
         for waiting in &mut set.params {
-            let (lineage, event, span) = waiting.pop_front()?;
-            spans.extend(span);
+            let (lineage, event, link) = waiting.pop_front()?;
+            if link.is_some() {
+                links.push(link);
+            }
             joined.recoveries = joined.recoveries.max(lineage.recoveries);
             joined.member = match (joined.member, lineage.member) {
                 (Some(a), Some(b)) if b.index < a.index => Some(b),
@@ -360,7 +365,7 @@ impl Sets {
         Some(CompleteSet {
             lineage: joined,
             events,
-            spans,
+            links,
         })
     }
 }

@@ -21,6 +21,7 @@ use crate::any_event::AnyEvent;
 use crate::context::Context;
 use crate::error::BoxError;
 use crate::run::envelope::Lineage;
+use crate::run::link::Link;
 use crate::run::shared::RunShared;
 use crate::runner::Engine;
 use crate::step::{Emit, StepFuture, StepInput};
@@ -35,8 +36,8 @@ pub(crate) struct Work {
     pub(crate) attempt: u32,
     /// When the first execution on this input started, for a retry.
     pub(crate) first_started: Option<Instant>,
-    /// The spans of the executions that produced the input, when tracing records them.
-    pub(crate) links: Vec<tracing::Id>,
+    /// The input's places in the trace: the execution follows from them.
+    pub(crate) links: Vec<Link>,
 }
 
 impl Work {
@@ -55,6 +56,7 @@ impl Work {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Meta {
     pub(crate) step: u32,
+    pub(crate) name: &'static str,
     pub(crate) attempt: u32,
     pub(crate) lineage: Lineage,
     /// When the first execution on this input started.
@@ -66,8 +68,8 @@ pub(crate) struct Meta {
 /// A step execution that ended, with what is needed to retry or recover it.
 pub(crate) struct Finished {
     pub(crate) meta: Meta,
-    /// The execution's span, when tracing records it.
-    pub(crate) span: Option<tracing::Id>,
+    /// What it produced (an event, a fan-out, a failure), as a place in the trace.
+    pub(crate) link: Link,
     pub(crate) outcome: std::thread::Result<Result<Emit, BoxError>>,
     /// A copy of the input, kept only for steps that may be retried or recovered.
     pub(crate) retained: Option<Box<StepInput>>,
@@ -90,12 +92,44 @@ impl Future for Running {
             Ok(Poll::Ready(result)) => Ok(result),
             Err(panic) => Err(panic),
         };
+        let link = self.finished(&outcome);
         Poll::Ready(Finished {
             meta: self.meta,
-            span: self.future.span().id(),
+            link,
             outcome,
             retained: self.retained.take(),
         })
+    }
+}
+
+impl Running {
+    /// Tells the trace how the execution ended, from inside its span, and opens the span that
+    /// stands for what it produced.
+    fn finished(&self, outcome: &std::thread::Result<Result<Emit, BoxError>>) -> Link {
+        let _in_step = self.future.span().enter();
+        let step = self.meta.name;
+        match outcome {
+            Ok(Ok(Emit::One(event))) => {
+                tracing::debug!(target: "eventflow::step", step, emitted = event.name(), "returned");
+                Link::event(event.name())
+            }
+            Ok(Ok(Emit::Many(events))) => {
+                tracing::debug!(target: "eventflow::step", step, fanned_out = events.len(), "returned");
+                Link::fan_out(events.first().map_or("", AnyEvent::name), events.len())
+            }
+            Ok(Ok(_)) => {
+                tracing::debug!(target: "eventflow::step", step, "returned");
+                Link::none()
+            }
+            Ok(Err(error)) => {
+                tracing::debug!(target: "eventflow::step", step, attempt = self.meta.attempt, error = %error, "errored");
+                Link::failure()
+            }
+            Err(_) => {
+                tracing::debug!(target: "eventflow::step", step, attempt = self.meta.attempt, "panicked");
+                Link::failure()
+            }
+        }
     }
 }
 
@@ -280,9 +314,9 @@ impl Steps {
         });
         // Fields are only evaluated when the span or event is enabled.
         let span = tracing::debug_span!(target: "eventflow::step", "step", step = name, event = event(), attempt = work.attempt, worker);
-        for link in &work.links {
-            // The executions whose events this one takes: a join's span shows every branch.
-            span.follows_from(link.clone());
+        for link in work.links.iter().filter_map(Link::id) {
+            // The events this execution takes: a join's span shows every branch.
+            span.follows_from(link);
         }
         tracing::debug!(target: "eventflow::step", parent: &span, step = name, event = event(), attempt = work.attempt, "started");
         let retained = (engine.retries[step as usize].is_some()
@@ -299,6 +333,7 @@ impl Steps {
         };
         let meta = Meta {
             step,
+            name,
             attempt: work.attempt,
             lineage: work.lineage,
             first_started,

@@ -22,6 +22,7 @@ use crate::handler::Outcome;
 use crate::retry::Failure;
 use crate::run::envelope::{Envelope, FanOutId, Lineage, Member};
 use crate::run::fan::FanOuts;
+use crate::run::link::Link;
 use crate::run::recorder;
 use crate::run::shared::RunShared;
 use crate::run::steps::{Finished, Meta, Steps, Work};
@@ -114,7 +115,7 @@ impl<W: Workflow> RunTask<W> {
             }
             let from = Source {
                 step: envelope.origin,
-                span: envelope.origin_span,
+                link: envelope.link,
             };
             self.route(envelope.event, envelope.target, envelope.lineage, from);
         }
@@ -231,13 +232,13 @@ impl<W: Workflow> RunTask<W> {
             }
             for join in joins {
                 let params = table.spec(join).accepts.len();
-                let (collections, spans) = fan_out.take_collections(join, params);
+                let (collections, links) = fan_out.take_collections(join, params);
                 let events = collections.iter().map(Vec::len).sum::<usize>() as u64;
                 self.shared.record(|r| r.joined(join, events));
                 tracing::debug!(target: "eventflow::run", step = table.spec(join).name, fan_out = table.spec(fan_out.step).name, events, "joining");
                 self.fan.enter(&fan_out.parent);
                 let mut work = Work::new(StepInput::Collections(collections), fan_out.parent);
-                work.links = spans;
+                work.links = links;
                 self.steps.dispatch(&self.engine, &self.shared, join, work);
             }
             next = self.fan.leave(&fan_out.parent, 1);
@@ -257,31 +258,18 @@ impl<W: Workflow> RunTask<W> {
 
     fn complete(&mut self, finished: Finished) {
         let meta = finished.meta;
-        let name = self.engine.table.spec(meta.step).name;
-        let span = finished.span;
         let error = match finished.outcome {
             Ok(Ok(emit)) => {
-                match &emit {
-                    Emit::One(event) => {
-                        tracing::debug!(target: "eventflow::step", parent: span.clone(), step = name, emitted = event.name(), "returned");
-                    }
-                    Emit::Many(events) => {
-                        tracing::debug!(target: "eventflow::step", parent: span.clone(), step = name, fanned_out = events.len(), "returned");
-                    }
-                    _ => {
-                        tracing::debug!(target: "eventflow::step", parent: span.clone(), step = name, "returned");
-                    }
-                }
                 let from = Source {
                     step: meta.step,
-                    span,
+                    link: finished.link,
                 };
                 return self.emitted(emit, meta.lineage, from);
             }
             Ok(Err(error)) => error,
             Err(panic) => Box::new(StepPanic::from_payload(&*panic)),
         };
-        self.failed(meta, span, error, finished.retained.as_deref());
+        self.failed(meta, finished.link, error, finished.retained.as_deref());
     }
 
     /// A step execution that ran with `lineage` finished with `emit`.
@@ -333,13 +321,7 @@ impl<W: Workflow> RunTask<W> {
     }
 
     /// A step failed: retry it, hand the failure to its recovery step, or fail the run.
-    fn failed(
-        &mut self,
-        meta: Meta,
-        span: Option<tracing::Id>,
-        error: BoxError,
-        retained: Option<&StepInput>,
-    ) {
+    fn failed(&mut self, meta: Meta, link: Link, error: BoxError, retained: Option<&StepInput>) {
         let Meta {
             step,
             attempt: attempts,
@@ -364,14 +346,14 @@ impl<W: Workflow> RunTask<W> {
                 })
             });
         if let (Some(delay), Some(input)) = (retry, retained.cloned()) {
-            tracing::debug!(target: "eventflow::step", parent: span.clone(), step = name, attempt = attempts, error = %error, then = "retry", ?delay, "failed");
+            tracing::debug!(target: "eventflow::run", step = name, attempt = attempts, error = %error, then = "retry", ?delay, "failed");
             let work = Work {
                 input,
                 lineage,
                 attempt: attempts + 1,
                 first_started: Some(first_started),
                 // The retry follows from the attempt that failed.
-                links: span.into_iter().collect(),
+                links: vec![link],
             };
             self.shared.record(|r| {
                 r.failed(step, &error.to_string(), AfterFailure::Retry(delay));
@@ -386,7 +368,7 @@ impl<W: Workflow> RunTask<W> {
             lineage.recoveries < budget
         });
         if let Some(handler) = recoverer {
-            tracing::debug!(target: "eventflow::step", parent: span.clone(), step = name, attempt = attempts, error = %error, then = "recover", by = table.spec(handler).name, "failed");
+            tracing::debug!(target: "eventflow::run", step = name, attempt = attempts, error = %error, then = "recover", by = table.spec(handler).name, "failed");
             let input_event = retained
                 .and_then(StepInput::first)
                 .map_or("", AnyEvent::name);
@@ -409,12 +391,12 @@ impl<W: Workflow> RunTask<W> {
                 );
             });
             // The recovery carries the failed execution's work on, in its fan-out.
-            let from = Source { step, span };
+            let from = Source { step, link };
             self.route(AnyEvent::new(failure), Some(handler), recovering, from);
             self.leave(&lineage);
             return;
         }
-        tracing::debug!(target: "eventflow::step", parent: span, step = name, attempt = attempts, error = %error, then = "fail", "failed");
+        tracing::debug!(target: "eventflow::run", step = name, attempt = attempts, error = %error, then = "fail", "failed");
         self.shared
             .record(|r| r.failed(step, &error.to_string(), AfterFailure::FailRun));
         self.finish(Err(WorkflowError::StepFailed {
@@ -588,15 +570,15 @@ impl<W: Workflow> RunTask<W> {
 struct Source {
     /// The step that returned or sent it, or [`recorder::OUTSIDE`].
     step: u32,
-    /// That execution's span, when tracing records it.
-    span: Option<tracing::Id>,
+    /// The event's place in the trace.
+    link: Link,
 }
 
 impl Source {
     fn outside() -> Self {
         Self {
             step: recorder::OUTSIDE,
-            span: None,
+            link: Link::none(),
         }
     }
 }
@@ -636,14 +618,14 @@ impl<W: Workflow> Delivery<'_, W> {
                 let params = spec.accepts.len();
                 // A waiting event holds its branch's work until its set is complete.
                 self.fan.enter(&lineage);
-                let span = self.from.span.clone();
+                let link = self.from.link.clone();
                 if let Some(set) = self
                     .fan
-                    .add_to_set(step, param, params, lineage, event, span)
+                    .add_to_set(step, param, params, lineage, event, link)
                 {
                     let lineage = set.lineage;
                     self.fan.enter(&lineage);
-                    self.dispatch(step, StepInput::Set(set.events), lineage, set.spans);
+                    self.dispatch(step, StepInput::Set(set.events), lineage, set.links);
                     // The set's events hand their work to the execution, which holds some.
                     self.fan.leave(&lineage, params);
                 }
@@ -666,8 +648,8 @@ impl<W: Workflow> Delivery<'_, W> {
                     );
                 };
                 let param = u32::try_from(param).unwrap_or(0);
-                let span = self.from.span.clone();
-                let arrived = self.fan.arrive(member, step, param, event, span);
+                let link = self.from.link.clone();
+                let arrived = self.fan.arrive(member, step, param, event, link);
                 if take.is_some_and(|take| arrived >= take) {
                     self.cut = Some(member.fan_out);
                 }
@@ -680,15 +662,19 @@ impl<W: Workflow> Delivery<'_, W> {
         }
     }
 
-    fn dispatch(&mut self, step: u32, input: StepInput, lineage: Lineage, links: Vec<tracing::Id>) {
+    fn dispatch(&mut self, step: u32, input: StepInput, lineage: Lineage, links: Vec<Link>) {
         let mut work = Work::new(input, lineage);
         work.links = links;
         self.steps.dispatch(self.engine, self.shared, step, work);
     }
 
-    /// The span the delivered event came from, as links for the execution it starts.
-    fn links(&self) -> Vec<tracing::Id> {
-        self.from.span.iter().cloned().collect()
+    /// The delivered event's place in the trace, for the execution it starts.
+    fn links(&self) -> Vec<Link> {
+        if self.from.link.is_some() {
+            vec![self.from.link.clone()]
+        } else {
+            Vec::new()
+        }
     }
 }
 

@@ -1,0 +1,349 @@
+//! The HTML page in a real browser: its script runs, every node is drawn, and a screenshot of
+//! each sample lands in `target/drawings/` to look at.
+//!
+//! Needs Chromium at /usr/bin/chromium: `bash scripts/setup-browser.sh`, then
+//! `cargo test -p eventflow-draw --test browser -- --include-ignored`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use eventflow::Topology;
+use eventflow::draw::{Diagram, diagram, html};
+use eventflow::prelude::*;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+// --- a loop -------------------------------------------------------------------------------
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct GetFeedbackEvent(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct OrderEvent(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct ClearEvent(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct LoopEvent(String);
+
+/// `begin` asks for feedback, which orders or clears, and both loop back to `begin`.
+struct FeedbackMonitor;
+
+#[workflow]
+impl FeedbackMonitor {
+    #[step]
+    async fn begin(
+        &self,
+        ev: OneOf![StartEvent<String> | LoopEvent],
+    ) -> OneOf![GetFeedbackEvent | StopEvent<String>] {
+        match ev {
+            FeedbackMonitorBeginInput::StartEvent(ev) => GetFeedbackEvent(ev.input).into(),
+            FeedbackMonitorBeginInput::LoopEvent(ev) => StopEvent::new(ev.0).into(),
+        }
+    }
+
+    #[step]
+    async fn get_feedback(&self, ev: GetFeedbackEvent) -> OneOf![OrderEvent | ClearEvent] {
+        if ev.0.is_empty() {
+            ClearEvent(ev.0).into()
+        } else {
+            OrderEvent(ev.0).into()
+        }
+    }
+
+    #[step]
+    async fn order(&self, ev: OrderEvent) -> LoopEvent {
+        LoopEvent(ev.0)
+    }
+
+    #[step]
+    async fn clear(&self, ev: ClearEvent) -> LoopEvent {
+        LoopEvent(ev.0)
+    }
+}
+
+// --- concurrent branches, collected -------------------------------------------------------
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct OnlineEvent(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct OfflineEvent(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct TrendingPredictionEvent(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct OnlineFeedbackEvent(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct OfflineFeedbackEvent(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct PredictionResultEvent(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct TradeEvent(String);
+
+/// `start` sends one event to each of three sources, which run at the same time; the decision
+/// collects all three answers.
+struct ComplexFeedbackMonitor;
+
+#[workflow]
+impl ComplexFeedbackMonitor {
+    #[step(sends(OnlineEvent, OfflineEvent, TrendingPredictionEvent))]
+    async fn start(&self, ctx: &Context, ev: StartEvent<String>) {
+        ctx.send_event(OnlineEvent(ev.input.clone()));
+        ctx.send_event(OfflineEvent(ev.input.clone()));
+        ctx.send_event(TrendingPredictionEvent(ev.input));
+    }
+
+    #[step]
+    async fn online_feedback(&self, ev: OnlineEvent) -> OnlineFeedbackEvent {
+        OnlineFeedbackEvent(ev.0)
+    }
+
+    #[step]
+    async fn offline_feedback(&self, ev: OfflineEvent) -> OfflineFeedbackEvent {
+        OfflineFeedbackEvent(ev.0)
+    }
+
+    #[step]
+    async fn trending_predict(&self, ev: TrendingPredictionEvent) -> PredictionResultEvent {
+        PredictionResultEvent(ev.0)
+    }
+
+    #[step]
+    async fn trading_decision(
+        &self,
+        ctx: &Context,
+        ev: OneOf![OnlineFeedbackEvent | OfflineFeedbackEvent | PredictionResultEvent],
+    ) -> Option<TradeEvent> {
+        let (online, offline, prediction) = ctx.collect_events::<(
+            OnlineFeedbackEvent,
+            OfflineFeedbackEvent,
+            PredictionResultEvent,
+        )>(ev)?;
+        Some(TradeEvent(online.0 + &offline.0 + &prediction.0))
+    }
+
+    #[step]
+    async fn trade(&self, ev: TradeEvent) -> StopEvent<String> {
+        StopEvent::new(ev.0)
+    }
+}
+
+// --- a fan-out, a join and a recovery step ------------------------------------------------
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Call(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Found(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Note(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Progress(u32);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Question(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Draft(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Approval(bool);
+
+#[derive(Debug)]
+struct Down;
+
+impl std::fmt::Display for Down {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("down")
+    }
+}
+
+impl std::error::Error for Down {}
+
+/// Plans calls, makes them in parallel, joins the first two answers, drafts and has a human
+/// approve; a failing call or review falls back.
+struct Research;
+
+#[workflow(external(Approval))]
+impl Research {
+    #[step(sends(Note))]
+    async fn plan(&self, ctx: &Context, ev: StartEvent<String>) -> Vec<Call> {
+        ctx.send_event(Note(ev.input.clone()));
+        vec![Call(ev.input)]
+    }
+
+    #[step(num_workers = 8, retry = RetryPolicy::immediate().max_attempts(2), stream_only(Progress))]
+    async fn call(&self, ctx: &Context, ev: Call) -> Result<Found, Down> {
+        ctx.write_event_to_stream(Progress(1));
+        Ok(Found(ev.0))
+    }
+
+    #[step(take = 2)]
+    async fn gather(&self, found: Vec<Found>) -> Question {
+        Question(found.into_iter().map(|f| f.0).collect())
+    }
+
+    #[step]
+    async fn draft(&self, question: Question, note: Note) -> Draft {
+        Draft(question.0 + &note.0)
+    }
+
+    #[step]
+    async fn review(&self, ctx: &Context, ev: Draft) -> Result<StopEvent<String>, WaitError> {
+        let approval = ctx.wait_for_event::<Approval>().await?;
+        Ok(StopEvent::new(if approval.0 {
+            ev.0
+        } else {
+            String::new()
+        }))
+    }
+
+    #[step(catch_errors(call, review))]
+    async fn fallback(&self, _failed: StepFailed) -> StopEvent<String> {
+        StopEvent::new("sorry".into())
+    }
+}
+
+// --- the check ----------------------------------------------------------------------------
+
+/// A directory of its own under the system's temporary directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> std::io::Result<Self> {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let unique = format!(
+            "eventflow-browser-{name}-{}-{}-{nanos}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(unique);
+        std::fs::create_dir_all(&path)?;
+        Ok(Self(path))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs headless Chromium on `page` with a fresh profile, plus `args`; returns its output.
+fn chromium(page: &Path, args: &[&str]) -> std::process::Output {
+    let profile = TempDir::new("profile").expect("a temporary profile directory");
+    let output = Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=2000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.0.display()))
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("Chromium runs (bash scripts/setup-browser.sh)");
+    assert!(
+        output.status.success(),
+        "Chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// Where screenshots go: `target/drawings/` of the workspace.
+fn drawings_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
+        PathBuf::from,
+    );
+    target.join("drawings")
+}
+
+/// Opens the page of `d` in Chromium, checks that its script ran and every node is drawn, and
+/// takes a screenshot named `name`, which lands with a copy of the page in `target/drawings/`.
+fn check(name: &str, d: &Diagram) {
+    let dir = TempDir::new(name).expect("a temporary directory");
+    let page = dir.0.join(format!("{name}.html"));
+    std::fs::write(&page, html(d)).expect("the page is written");
+
+    let dom = String::from_utf8_lossy(&chromium(&page, &["--dump-dom"]).stdout).into_owned();
+    let body = dom
+        .find("<body")
+        .and_then(|at| dom[at..].find('>').map(|end| &dom[at..at + end]));
+    assert!(
+        body.is_some_and(|b| b.contains(r#"data-eventflow="ready""#)),
+        "{name}: the page's script did not finish: {body:?}"
+    );
+    for node in &d.nodes {
+        assert!(
+            dom.contains(&format!(r#"<g id="{}""#, node.id)),
+            "{name}: no drawing of {}",
+            node.id
+        );
+    }
+
+    let shots = drawings_dir();
+    std::fs::create_dir_all(&shots).expect("target/drawings is created");
+    std::fs::copy(&page, shots.join(format!("{name}.html"))).expect("the page is copied");
+    let png = shots.join(format!("{name}.png"));
+    let _ = std::fs::remove_file(&png);
+    chromium(
+        &page,
+        &[
+            &format!("--screenshot={}", png.display()),
+            "--window-size=1400,1000",
+            "--hide-scrollbars",
+        ],
+    );
+    let size = std::fs::metadata(&png).map_or(0, |m| m.len());
+    assert!(size > 10_000, "{name}: the screenshot is missing or blank");
+}
+
+#[test]
+#[ignore = "needs Chromium: bash scripts/setup-browser.sh"]
+fn a_loop_is_drawn_and_the_page_comes_alive() {
+    check(
+        "feedback_monitor",
+        &diagram(&Topology::of::<FeedbackMonitor>()),
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium: bash scripts/setup-browser.sh"]
+fn concurrent_branches_are_drawn_and_the_page_comes_alive() {
+    check(
+        "complex_feedback_monitor",
+        &diagram(&Topology::of::<ComplexFeedbackMonitor>()),
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium: bash scripts/setup-browser.sh"]
+fn a_fan_out_join_and_recovery_are_drawn_and_the_page_comes_alive() {
+    let mut d = diagram(&Topology::of::<Research>());
+    d.subtitle = Some("A run: the review failed and the fallback answered".into());
+    d.notes = (1..=40)
+        .map(|i| format!("{:>5} ms  step `call` finished branch {i}", i * 7))
+        .collect();
+    check("research", &d);
+}
