@@ -178,14 +178,17 @@ pub use eventflow_core::{
     What,
 };
 pub use eventflow_core::{
-    AnyEvent, BoxError, Catches, CheckedWorkflow, CollectSet, Context, DEFAULT_NUM_WORKERS, Emit,
-    Event, EventType, FreeStep, Output, ParseRunIdError, RunControl, RunId, RunResult, Runner,
-    RunnerBuilder, SendError, Start, StartEvent, State, StateCell, StepDef, StepFailed, StepFn,
-    StepFuture, StepInput, StepPanic, StepSpec, Stop, StopEvent, Takes, ValidationError, WaitError,
-    WaitFor, Workflow, WorkflowCancelled, WorkflowError, WorkflowFailed, WorkflowHandler,
-    WorkflowStalled, WorkflowTimedOut,
+    AnyEvent, BoxError, Catches, CheckedWorkflow, ChildEvent, ChildFuture, ChildRun, ChildWorkflow,
+    CollectSet, Context, DEFAULT_NUM_WORKERS, Emit, Event, EventType, FreeStep, Output,
+    ParseRunIdError, RunControl, RunId, RunResult, Runner, RunnerBuilder, SendError, Start,
+    StartEvent, State, StateCell, StepDef, StepFailed, StepFn, StepFuture, StepInput, StepPanic,
+    StepSpec, Stop, StopEvent, Takes, ValidationError, WaitError, WaitFor, Workflow,
+    WorkflowCancelled, WorkflowError, WorkflowFailed, WorkflowHandler, WorkflowStalled,
+    WorkflowTimedOut,
 };
-pub use eventflow_core::{Edge, EdgeKind, EventNode, EventRole, StepNode, Taking, Topology};
+pub use eventflow_core::{
+    ChildTopology, Edge, EdgeKind, EventNode, EventRole, StepNode, Taking, Topology,
+};
 pub use eventflow_macros::{Event, step, workflow};
 
 /// Drawings of workflows and of their runs: Mermaid, Graphviz DOT and self-contained HTML.

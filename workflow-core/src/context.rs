@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::any_event::AnyEvent;
+use crate::child::ChildRun;
 use crate::collect::{Batch, CollectKey, CollectSet, Collector};
 use crate::error::SendError;
 use crate::event::{Event, EventType};
@@ -12,8 +13,10 @@ use crate::id::RunId;
 use crate::run::envelope::{Envelope, Lineage};
 use crate::run::link::Link;
 use crate::run::shared::{RunShared, lock};
+use crate::runner::Runner;
 use crate::state::StateCell;
 use crate::wait::WaitFor;
+use crate::workflow::Workflow;
 
 /// The handle a step gets on its run: send events, write to the caller's stream, fan in, and
 /// reach the run's state.
@@ -82,6 +85,24 @@ impl<S> Context<S> {
 
     pub(crate) fn run(&self) -> &RunShared<S> {
         &self.run
+    }
+
+    pub(crate) fn shared(&self) -> &Arc<RunShared<S>> {
+        &self.run
+    }
+
+    /// Warns when the step runs a child it did not declare: drawings of the parent miss it.
+    pub(crate) fn check_child(&self, child: &'static str) {
+        let spec = self.run.table.spec(self.step);
+        if !spec.children.iter().any(|c| c.name == child) {
+            tracing::warn!(
+                target: "eventflow::run",
+                step = spec.name,
+                child,
+                "step `{}` runs workflow `{child}` without declaring it; add `#[step(runs({child}))]` so the parent's topology includes it",
+                spec.name
+            );
+        }
     }
 
     pub(crate) fn step(&self) -> u32 {
@@ -341,6 +362,55 @@ impl<S> Context<S> {
     /// ```
     pub fn wait_for_event<E: Event>(&self) -> WaitFor<'_, S, E> {
         WaitFor::new(self)
+    }
+
+    /// Runs `runner`'s workflow as a child of this step: `.run(input).await` gives its result.
+    ///
+    /// The child is typed by its start and stop events, has its own state and routing, and
+    /// runs inside this step, so it never outlives the parent's run. Its stream is forwarded
+    /// to the parent's, each event wrapped in a [`ChildEvent`](crate::ChildEvent) that says
+    /// where it came from (unless [`quiet`](crate::ChildRun::quiet)); its stop event stays
+    /// with the step. Declare the child on the step, `#[step(runs(Child))]`.
+    ///
+    /// ```
+    /// use eventflow::prelude::*;
+    ///
+    /// struct Double;
+    ///
+    /// #[workflow]
+    /// impl Double {
+    ///     #[step]
+    ///     async fn double(&self, ev: StartEvent<u32>) -> StopEvent<u32> {
+    ///         StopEvent::new(ev.input * 2)
+    ///     }
+    /// }
+    ///
+    /// struct Quadruple {
+    ///     double: Runner<Double>,
+    /// }
+    ///
+    /// #[workflow]
+    /// impl Quadruple {
+    ///     #[step(runs(Double))]
+    ///     async fn twice(&self, ctx: &Context, ev: StartEvent<u32>) -> Result<StopEvent<u32>, WorkflowError> {
+    ///         let once = ctx.child(&self.double).run(ev.input).await?;
+    ///         let twice = ctx.child(&self.double).run(once).await?;
+    ///         Ok(StopEvent::new(twice))
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), WorkflowError> {
+    /// let runner = Runner::new(Quadruple { double: Runner::new(Double) });
+    /// assert_eq!(runner.run(5).await?, 20);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn child<'a, W: Workflow>(&'a self, runner: &'a Runner<W>) -> ChildRun<'a, S, W>
+    where
+        S: Send + Sync + 'static,
+    {
+        ChildRun::new(self, runner)
     }
 }
 

@@ -195,6 +195,29 @@ impl<W: Workflow> WorkflowHandler<W> {
     }
 }
 
+impl<W: Workflow> WorkflowHandler<W> {
+    /// The events the run publishes, without the last one, which comes from its outcome:
+    /// what a parent forwards from a child run. `None` once the run has ended and all are read.
+    pub(crate) fn poll_published(&mut self, cx: &mut TaskContext<'_>) -> Poll<Option<AnyEvent>> {
+        if let Some(event) = self.events.pop_front() {
+            return Poll::Ready(Some(event));
+        }
+        if self.drained {
+            return Poll::Ready(None);
+        }
+        if ready!(self.run.stream.poll_take(&mut self.events, cx)) {
+            return Poll::Ready(self.events.pop_front());
+        }
+        self.drained = true;
+        Poll::Ready(None)
+    }
+
+    /// Stops buffering the run's events: nobody will read them.
+    pub(crate) fn unwatch(&self) {
+        self.run.stream.unwatch();
+    }
+}
+
 impl<W: Workflow> Stream for WorkflowHandler<W> {
     type Item = AnyEvent;
 

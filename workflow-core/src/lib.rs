@@ -15,6 +15,7 @@
 //! both the stream of those events and the future of the result.
 
 mod any_event;
+mod child;
 mod collect;
 mod context;
 mod error;
@@ -38,6 +39,7 @@ mod wait;
 mod workflow;
 
 pub use any_event::AnyEvent;
+pub use child::{ChildEvent, ChildFuture, ChildRun, ChildWorkflow};
 pub use collect::CollectSet;
 pub use context::Context;
 pub use error::{BoxError, SendError, StepPanic, ValidationError, WorkflowError};
@@ -52,7 +54,9 @@ pub use step::{
 };
 pub use step_failed::StepFailed;
 pub use terminal::{WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowTimedOut};
-pub use topology::{Edge, EdgeKind, EventNode, EventRole, StepNode, Taking, Topology};
+pub use topology::{
+    ChildTopology, Edge, EdgeKind, EventNode, EventRole, StepNode, Taking, Topology,
+};
 pub use trace::{
     AfterFailure, Endpoint, FanOutActivity, Flow, Happening, RunTrace, StepActivity, TraceOutcome,
     What,
@@ -81,9 +85,9 @@ pub mod __private {
 
     pub use crate::retry::RetryPolicy;
     pub use crate::{
-        AnyEvent, BoxError, Catches, CheckedWorkflow, Context, DEFAULT_NUM_WORKERS, Emit, Event,
-        EventType, FreeStep, Start, StartEvent, State, StepDef, StepFuture, StepInput, StepSpec,
-        Stop, StopEvent, Takes, Workflow,
+        AnyEvent, BoxError, Catches, CheckedWorkflow, ChildWorkflow, Context, DEFAULT_NUM_WORKERS,
+        Emit, Event, EventType, FreeStep, Start, StartEvent, State, StepDef, StepFuture, StepInput,
+        StepSpec, Stop, StopEvent, Takes, Workflow,
     };
 
     use std::future::Future;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::{Semaphore, oneshot};
 use tracing::Instrument;
+use tracing::instrument::Instrumented;
 use tracing::instrument::WithSubscriber;
 
 use crate::any_event::AnyEvent;
@@ -262,6 +263,22 @@ impl<W: Workflow> Runner<W> {
         input: <W::Start as Start>::Input,
         state: W::State,
     ) -> WorkflowHandler<W> {
+        let (task, handler) = self.prepare(W::Start::from_input(input), state);
+        if self.verbose {
+            tokio::spawn(task.with_subscriber(VerbosePrinter::new()));
+        } else {
+            tokio::spawn(task);
+        }
+        handler
+    }
+
+    /// A run from `start`, ready to be polled: its task (under the run's span, a child of the
+    /// current span) and its handler.
+    pub(crate) fn prepare(
+        &self,
+        start: W::Start,
+        state: W::State,
+    ) -> (Instrumented<RunTask<W>>, WorkflowHandler<W>) {
         let id = RunId::new();
         crate::export::run_starting();
         let recorded = self.record || crate::export::records_runs();
@@ -273,7 +290,7 @@ impl<W: Workflow> Runner<W> {
             record,
         ));
         let (tx, rx) = oneshot::channel();
-        let start = AnyEvent::new(W::Start::from_input(input));
+        let start = AnyEvent::new(start);
         let task = RunTask::new(
             Arc::clone(&self.engine),
             Arc::clone(&shared),
@@ -287,13 +304,12 @@ impl<W: Workflow> Runner<W> {
         );
         let span =
             tracing::info_span!(target: "eventflow::run", "run", workflow = W::NAME, run_id = %id);
-        let task = task.instrument(span);
-        if self.verbose {
-            tokio::spawn(task.with_subscriber(VerbosePrinter::new()));
-        } else {
-            tokio::spawn(task);
-        }
-        WorkflowHandler::new(shared, rx)
+        (task.instrument(span), WorkflowHandler::new(shared, rx))
+    }
+
+    /// Whether the runner prints its runs' steps.
+    pub(crate) fn is_verbose(&self) -> bool {
+        self.verbose
     }
 }
 

@@ -6,6 +6,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::any_event::AnyEvent;
+use crate::child::ChildWorkflow;
 use crate::context::Context;
 use crate::error::BoxError;
 use crate::event::EventType;
@@ -60,6 +61,8 @@ pub struct StepSpec {
     pub fans_out: bool,
     /// How the step takes the events in [`accepts`](Self::accepts).
     pub takes: Takes,
+    /// The workflows the step runs as children (`#[step(runs(..))]`).
+    pub children: &'static [ChildWorkflow],
 }
 
 /// How a step takes its events.
@@ -113,6 +116,7 @@ impl StepSpec {
             catches: None,
             fans_out: false,
             takes: Takes::One,
+            children: &[],
         }
     }
 }

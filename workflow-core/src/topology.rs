@@ -67,6 +67,21 @@ pub struct Topology {
     pub events: Vec<EventNode>,
     /// How steps and events connect.
     pub edges: Vec<Edge>,
+    /// The workflows steps run as children (`#[step(runs(..))]`), in step order.
+    pub children: Vec<ChildTopology>,
+}
+
+/// A workflow a step of a [`Topology`] runs as its child.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ChildTopology {
+    /// The step that runs it, an index into [`Topology::steps`].
+    pub step: usize,
+    /// The child's name.
+    pub workflow: String,
+    /// The child's own topology; `None` where the child is the workflow itself or one of its
+    /// ancestors (a recursive workflow), which would otherwise never end.
+    pub topology: Option<Topology>,
 }
 
 /// A step of a [`Topology`].
@@ -273,11 +288,13 @@ impl Topology {
             }
         }
         graph.recoveries(specs);
+        let children = children(workflow, specs);
         Self {
             workflow: workflow.to_owned(),
             steps,
             events: graph.events,
             edges: graph.edges,
+            children,
         }
     }
 
@@ -303,6 +320,32 @@ impl Topology {
             .map(|e| self.events[e.event].name.as_str())
             .collect()
     }
+}
+
+thread_local! {
+    /// The workflows whose topologies are being built, outermost first.
+    static BUILDING: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The topologies of the children the steps declare, except those already being built.
+fn children(workflow: &str, specs: &[&StepSpec]) -> Vec<ChildTopology> {
+    BUILDING.with(|building| building.borrow_mut().push(workflow.to_owned()));
+    let children = specs
+        .iter()
+        .enumerate()
+        .flat_map(|(step, spec)| spec.children.iter().map(move |child| (step, child)))
+        .map(|(step, child)| {
+            let recursive =
+                BUILDING.with(|building| building.borrow().iter().any(|w| w == child.name));
+            ChildTopology {
+                step,
+                workflow: child.name.to_owned(),
+                topology: (!recursive).then(|| (child.topology)()),
+            }
+        })
+        .collect();
+    BUILDING.with(|building| building.borrow_mut().pop());
+    children
 }
 
 /// Collects events (each type once) and edges (each once).
@@ -432,6 +475,9 @@ impl fmt::Display for Topology {
                     ", "
                 };
                 writeln!(f, "  {label} {}", names.join(joiner))?;
+            }
+            for child in self.children.iter().filter(|c| c.step == i) {
+                writeln!(f, "  runs {}", child.workflow)?;
             }
             if let Some(targets) = &step.recovers {
                 if targets.is_empty() {

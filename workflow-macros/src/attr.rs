@@ -10,8 +10,8 @@ use syn::{Expr, Ident, LitInt, LitStr, Path, Token, Type};
 use crate::errors::Errors;
 
 const WORKFLOW_ARGS: &str = "`start`, `stop`, `state`, `external`, `open`, `name`, `crate`";
-const STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`";
-const FREE_STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `crate`";
+const STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`";
+const FREE_STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `crate`";
 const CHECKS: &str = "`dead_end`, `unreachable`";
 
 /// `#[workflow(...)]`.
@@ -43,6 +43,8 @@ pub(crate) struct StepArgs {
     pub(crate) max_recoveries: Option<LitInt>,
     /// `take = n`: a join runs once `n` events of its fan-out have arrived.
     pub(crate) take: Option<LitInt>,
+    /// `runs(A, B)`: workflows the step runs as children.
+    pub(crate) runs: Vec<Type>,
     pub(crate) krate: Option<Path>,
 }
 
@@ -96,6 +98,8 @@ impl StepArgs {
                 args.sends.extend(parse_types(&meta)?);
             } else if meta.path.is_ident("stream_only") {
                 args.stream_only.extend(parse_types(&meta)?);
+            } else if meta.path.is_ident("runs") {
+                args.runs.extend(parse_types(&meta)?);
             } else if meta.path.is_ident("retry") {
                 set_once(&mut args.retry, meta.value()?.parse()?, &meta, errors);
             } else if meta.path.is_ident("catch_errors") {

@@ -297,6 +297,14 @@ fn spec(step: &Step) -> TokenStream {
     if step.output.many {
         fields.push(quote!(fans_out: true));
     }
+    if !step.args.runs.is_empty() {
+        let children = step
+            .args
+            .runs
+            .iter()
+            .map(|ty| quote_spanned!(ty.span()=> __ef::ChildWorkflow::of::<#ty>()));
+        fields.push(quote!(children: &[#(#children),*]));
+    }
     match &step.input {
         Input::One(_) => {}
         Input::EachOf(_) => fields.push(quote!(takes: __ef::Takes::EachOf)),
