@@ -179,12 +179,12 @@ pub use eventflow_core::{
 };
 pub use eventflow_core::{
     AnyEvent, BoxError, Catches, CheckedWorkflow, ChildEvent, ChildFuture, ChildRun, ChildWorkflow,
-    CollectSet, Context, DEFAULT_NUM_WORKERS, Emit, Event, EventType, FreeStep, Output,
-    ParseRunIdError, RunControl, RunId, RunResult, Runner, RunnerBuilder, SendError, Start,
-    StartEvent, State, StateCell, StepDef, StepFailed, StepFn, StepFuture, StepInput, StepPanic,
-    StepSpec, Stop, StopEvent, Takes, ValidationError, WaitError, WaitFor, Workflow,
-    WorkflowCancelled, WorkflowError, WorkflowFailed, WorkflowHandler, WorkflowStalled,
-    WorkflowTimedOut,
+    CollectSet, Context, Crossing, DEFAULT_NUM_WORKERS, Emit, Event, EventType, FreeStep, Host,
+    HostBuilder, HostTopology, NotInHost, Output, ParseRunIdError, RunControl, RunId, RunResult,
+    Runner, RunnerBuilder, SendError, Start, StartEvent, State, StateCell, StepDef, StepFailed,
+    StepFn, StepFuture, StepInput, StepPanic, StepSpec, Stop, StopEvent, Takes, ValidationError,
+    WaitError, WaitFor, Workflow, WorkflowCancelled, WorkflowError, WorkflowFailed,
+    WorkflowHandler, WorkflowStalled, WorkflowTimedOut,
 };
 pub use eventflow_core::{
     ChildTopology, Edge, EdgeKind, EventNode, EventRole, StepNode, Taking, Topology,
@@ -197,6 +197,48 @@ pub use eventflow_draw as draw;
 
 #[cfg(feature = "opentelemetry")]
 pub mod telemetry;
+
+/// A [`Host`] of the named workflows, each run by its runner; checks at compile time that
+/// every event crossing between them has a sender and a receiver.
+///
+/// `host![A => runner_a, B => runner_b]` gives `Result<Host, ValidationError>` (the same rules
+/// checked again when built, where they always pass). A broken host does not compile:
+///
+/// ```compile_fail
+/// use eventflow::prelude::*;
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct Order(String);
+///
+/// struct Shop;
+///
+/// #[workflow(publishes(Order))]
+/// impl Shop {
+///     #[step(sends(Order))]
+///     async fn order(&self, ctx: &Context, ev: StartEvent<String>) -> StopEvent {
+///         ctx.send_event(Order(ev.input));
+///         StopEvent::new(())
+///     }
+/// }
+///
+/// // error: workflow `Shop` publishes `Order`, but no other workflow of the host starts from
+/// // it or subscribes to it
+/// let host = eventflow::host![Shop => Runner::new(Shop)];
+/// ```
+#[macro_export]
+macro_rules! host {
+    ($($workflow:ty => $runner:expr),+ $(,)?) => {{
+        const _: () = {
+            let check = $crate::__private::check_host(&[
+                $($crate::__private::HostInterface::of::<$workflow>()),+
+            ]);
+            if let ::core::option::Option::Some(error) = check.error() {
+                ::core::panic!("{}", error);
+            }
+        };
+        $crate::Host::builder()$(.workflow::<$workflow>($runner))+.build()
+    }};
+}
 
 /// A step parameter or return type that is one of several events: `OneOf![A | B]`.
 ///

@@ -214,7 +214,9 @@ impl<'a, S: Send + Sync + 'static, W: Workflow> ChildRun<'a, S, W> {
     /// error-recovery step then see like any other failure.
     pub fn run(self, input: <W::Start as Start>::Input) -> ChildFuture<W, S> {
         let state = self.state.unwrap_or_default();
-        let (task, handler) = self.runner.prepare(W::Start::from_input(input), state);
+        let (task, handler) = self
+            .runner
+            .prepare(W::Start::from_input(input), state, None);
         let task: Pin<Box<dyn Future<Output = ()> + Send>> = if self.runner.is_verbose() {
             Box::pin(task.with_subscriber(VerbosePrinter::new()))
         } else {

@@ -139,7 +139,7 @@ impl<S> Context<S> {
     pub fn send_event<E: Event>(&self, event: E) {
         let ty = TypeId::of::<E>();
         let table = &self.run.table;
-        if table.route(ty).is_empty() && ty != table.stop {
+        if table.route(ty).is_empty() && ty != table.stop && !table.publishes(ty) {
             // Nobody accepts it: it goes to the stream now, in order with what the step writes.
             self.write_event_to_stream(event);
             return;

@@ -6,12 +6,15 @@
 //!
 //! `EVENTFLOW_EXPORT_RUNS=<dir>`: every run is recorded, and when it finishes its trace goes to
 //! `<dir>/<workflow>-<run id>.trace.json`, next to the workflow's topology.
+//!
+//! In both, a host the program builds writes its topology to `<dir>/host.topology.json`.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde::Serialize;
 
+use crate::host::HostTopology;
 use crate::topology::Topology;
 use crate::trace::RunTrace;
 
@@ -39,6 +42,18 @@ pub(crate) fn runner_built(topology: impl FnOnce() -> Topology) {
     let name = format!("{}.topology.json", topology.slug());
     for dir in [&settings.topology, &settings.runs].into_iter().flatten() {
         write(dir, &name, &topology);
+    }
+}
+
+/// A host was built: writes its topology if asked to, as `host.topology.json`.
+pub(crate) fn host_built(topology: impl FnOnce() -> HostTopology) {
+    let settings = settings();
+    if settings.topology.is_none() && settings.runs.is_none() {
+        return;
+    }
+    let topology = topology();
+    for dir in [&settings.topology, &settings.runs].into_iter().flatten() {
+        write(dir, "host.topology.json", &topology);
     }
 }
 

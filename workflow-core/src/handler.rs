@@ -212,6 +212,11 @@ impl<W: Workflow> WorkflowHandler<W> {
         Poll::Ready(None)
     }
 
+    /// The run's shared parts.
+    pub(crate) fn shared(&self) -> &Arc<RunShared<W::State>> {
+        &self.run
+    }
+
     /// Stops buffering the run's events: nobody will read them.
     pub(crate) fn unwatch(&self) {
         self.run.stream.unwatch();

@@ -23,6 +23,7 @@ mod event;
 mod export;
 mod graph;
 mod handler;
+mod host;
 mod id;
 pub mod retry;
 mod run;
@@ -45,6 +46,7 @@ pub use context::Context;
 pub use error::{BoxError, SendError, StepPanic, ValidationError, WorkflowError};
 pub use event::{Event, EventType, Start, StartEvent, Stop, StopEvent};
 pub use handler::{Output, RunControl, RunResult, WorkflowHandler};
+pub use host::{Crossing, Host, HostBuilder, HostTopology, NotInHost};
 pub use id::{ParseRunIdError, RunId};
 pub use runner::{Runner, RunnerBuilder};
 pub use state::{State, StateCell};
@@ -227,6 +229,8 @@ pub mod __private {
     {
         Box::pin(future)
     }
+
+    pub use crate::host::{HostCheck, HostInterface, check_host};
 
     /// Fails to compile, on `E`, unless `E` is an event.
     pub const fn assert_event<E: Event>() {}

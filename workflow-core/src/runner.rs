@@ -2,7 +2,7 @@
 
 use std::any::TypeId;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use tokio::sync::{Semaphore, oneshot};
@@ -16,6 +16,7 @@ use crate::error::ValidationError;
 use crate::event::{EventType, Start};
 use crate::graph;
 use crate::handler::WorkflowHandler;
+use crate::host::hub::{HostLink, Hub};
 use crate::id::RunId;
 use crate::retry::RetryPolicy;
 use crate::run::shared::RunShared;
@@ -134,6 +135,7 @@ impl<W: Workflow> Runner<W> {
             specs.into_boxed_slice(),
             TypeId::of::<W::Stop>(),
             !W::EXTERNAL.is_empty(),
+            (W::PUBLISHES, W::SUBSCRIBES),
         );
         let engine = Engine {
             workflow,
@@ -263,7 +265,7 @@ impl<W: Workflow> Runner<W> {
         input: <W::Start as Start>::Input,
         state: W::State,
     ) -> WorkflowHandler<W> {
-        let (task, handler) = self.prepare(W::Start::from_input(input), state);
+        let (task, handler) = self.prepare(W::Start::from_input(input), state, None);
         if self.verbose {
             tokio::spawn(task.with_subscriber(VerbosePrinter::new()));
         } else {
@@ -278,8 +280,15 @@ impl<W: Workflow> Runner<W> {
         &self,
         start: W::Start,
         state: W::State,
+        host: Option<(Weak<Hub>, usize, Option<RunId>)>,
     ) -> (Instrumented<RunTask<W>>, WorkflowHandler<W>) {
         let id = RunId::new();
+        // A run started by the caller opens a conversation of its own.
+        let host = host.map(|(hub, member, conversation)| HostLink {
+            hub,
+            member,
+            conversation: conversation.unwrap_or(id),
+        });
         crate::export::run_starting();
         let recorded = self.record || crate::export::records_runs();
         let record = recorded.then_some(W::NAME);
@@ -288,6 +297,7 @@ impl<W: Workflow> Runner<W> {
             Arc::clone(&self.engine.table),
             state,
             record,
+            host,
         ));
         let (tx, rx) = oneshot::channel();
         let start = AnyEvent::new(start);
@@ -419,13 +429,7 @@ impl<W: Workflow> RunnerBuilder<W> {
     /// stop event, duplicate names.
     pub fn build(self) -> Result<Runner<W>, ValidationError> {
         let specs: Vec<&StepSpec> = self.steps.iter().map(|s| s.spec).collect();
-        graph::validate(
-            W::NAME,
-            EventType::of::<W::Start>(),
-            EventType::of::<W::Stop>(),
-            W::EXTERNAL,
-            &specs,
-        )?;
+        graph::validate(W::NAME, &graph::Edges::of::<W>(), &specs)?;
         Ok(Runner::assemble(self.workflow, self.steps))
     }
 }

@@ -1,6 +1,5 @@
 //! [`WaitFor`]: a step waiting for an event, typically a person's answer.
 
-use std::any::TypeId;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
@@ -11,7 +10,7 @@ use tokio::sync::oneshot;
 
 use crate::any_event::AnyEvent;
 use crate::context::Context;
-use crate::event::Event;
+use crate::event::{Event, EventType};
 
 /// Which events of the awaited type satisfy a wait.
 type Filter<E> = Box<dyn Fn(&E) -> bool + Send + Sync>;
@@ -93,7 +92,7 @@ impl<'a, S: Send + Sync + 'static, E: Event> IntoFuture for WaitFor<'a, S, E> {
             let step = self.ctx.step();
             let id = run.waiters.register(
                 step,
-                TypeId::of::<E>(),
+                EventType::of::<E>(),
                 matches,
                 self.timeout.is_some(),
                 resolve,

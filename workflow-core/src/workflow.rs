@@ -68,6 +68,12 @@ pub trait Workflow: Send + Sync + Sized + 'static {
     const STEPS: &'static [StepDef<Self>];
     /// The event types that may arrive from outside a run, through its handler.
     const EXTERNAL: &'static [EventType] = &[];
+    /// The event types the workflow hands to other workflows of its [`Host`](crate::Host)
+    /// (`#[workflow(publishes(..))]`).
+    const PUBLISHES: &'static [EventType] = &[];
+    /// The event types the workflow takes from other workflows of its host, in the runs of the
+    /// same conversation (`#[workflow(subscribes(..))]`).
+    const SUBSCRIBES: &'static [EventType] = &[];
 }
 
 /// A workflow whose event graph `#[workflow]` checked at compile time, so that

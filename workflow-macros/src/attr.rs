@@ -9,7 +9,8 @@ use syn::{Expr, Ident, LitInt, LitStr, Path, Token, Type};
 
 use crate::errors::Errors;
 
-const WORKFLOW_ARGS: &str = "`start`, `stop`, `state`, `external`, `open`, `name`, `crate`";
+const WORKFLOW_ARGS: &str =
+    "`start`, `stop`, `state`, `external`, `publishes`, `subscribes`, `open`, `name`, `crate`";
 const STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`";
 const FREE_STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `crate`";
 const CHECKS: &str = "`dead_end`, `unreachable`";
@@ -23,6 +24,10 @@ pub(crate) struct WorkflowArgs {
     pub(crate) state: Option<Type>,
     /// Events that arrive from outside a run (`external(A, B)`).
     pub(crate) external: Vec<Type>,
+    /// Events handed to other workflows of a host (`publishes(A)`).
+    pub(crate) publishes: Vec<Type>,
+    /// Events taken from other workflows of a host (`subscribes(A)`).
+    pub(crate) subscribes: Vec<Type>,
     pub(crate) open: Option<Span>,
     pub(crate) krate: Option<Path>,
 }
@@ -68,6 +73,10 @@ impl WorkflowArgs {
                 set_once(&mut args.state, meta.value()?.parse()?, &meta, errors);
             } else if meta.path.is_ident("external") {
                 args.external.extend(parse_types(&meta)?);
+            } else if meta.path.is_ident("publishes") {
+                args.publishes.extend(parse_types(&meta)?);
+            } else if meta.path.is_ident("subscribes") {
+                args.subscribes.extend(parse_types(&meta)?);
             } else if meta.path.is_ident("open") {
                 set_once(&mut args.open, meta.path.span(), &meta, errors);
             } else if meta.path.is_ident("crate") {

@@ -22,6 +22,8 @@ pub(crate) struct WorkflowParts<'a> {
     pub(crate) stop: Option<&'a Type>,
     pub(crate) state: Option<&'a Type>,
     pub(crate) external: &'a [Type],
+    pub(crate) publishes: &'a [Type],
+    pub(crate) subscribes: &'a [Type],
     pub(crate) checked: bool,
     pub(crate) krate: &'a TokenStream,
 }
@@ -43,10 +45,16 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
     let state = parts
         .state
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
-    let external = (!parts.external.is_empty()).then(|| {
-        let types = event_types(parts.external.iter().collect());
-        quote!(const EXTERNAL: &'static [__ef::EventType] = #types;)
-    });
+    let list = |name: &str, types: &[Type]| {
+        (!types.is_empty()).then(|| {
+            let name = Ident::new(name, Span::call_site());
+            let types = event_types(types.iter().collect());
+            quote!(const #name: &'static [__ef::EventType] = #types;)
+        })
+    };
+    let external = list("EXTERNAL", parts.external);
+    let publishes = list("PUBLISHES", parts.publishes);
+    let subscribes = list("SUBSCRIBES", parts.subscribes);
     let steps = steps.iter().map(step_def);
     let unions = unions.iter().map(|u| union::expand(u, krate));
     // A generic workflow is a workflow for the instantiations that can be shared across runs.
@@ -89,6 +97,8 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
                 const NAME: &'static str = #name;
                 const STEPS: &'static [__ef::StepDef<Self>] = &[#(#steps),*];
                 #external
+                #publishes
+                #subscribes
             }
 
             #checked

@@ -113,12 +113,20 @@ fn boundary<'a>(
     found
 }
 
+/// What a workflow exchanges with the world beyond its steps.
+pub(crate) struct Edges<'a> {
+    /// From the caller, or from other workflows of a host.
+    pub(crate) external: Vec<&'a Type>,
+    /// To other workflows of a host.
+    pub(crate) published: &'a [Type],
+}
+
 /// Checks the graph of `steps` and reports every problem at the token it is about.
 pub(crate) fn check(
     steps: &[Step],
     start: &Boundary,
     stop: &Boundary,
-    external: &[Type],
+    edges: &Edges<'_>,
     errors: &Errors,
 ) {
     let mut events: Vec<String> = Vec::new();
@@ -156,7 +164,8 @@ pub(crate) fn check(
             collects: matches!(step.input, Input::Collections(_)),
         })
         .collect();
-    let external = external.iter().map(|t| id(key(t))).collect();
+    let external = edges.external.iter().map(|t| id(key(t))).collect();
+    let published = edges.published.iter().map(|t| id(key(t))).collect();
     let step_failed = Some(id("StepFailed".to_owned()));
     let graph = Graph {
         steps: nodes,
@@ -164,10 +173,14 @@ pub(crate) fn check(
         start: Some(start_id),
         stop: Some(stop_id),
         external,
+        published,
         step_failed,
     };
     for problem in rules::check(&graph) {
-        let span = span_of(&problem, steps, start, stop);
+        let span = match problem {
+            Problem::PublishedNeverProduced { at, .. } => edges.published[at].span(),
+            _ => span_of(&problem, steps, start, stop),
+        };
         errors.at(span, rules::describe(&graph, &problem));
     }
 }

@@ -81,7 +81,11 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
     let stop = graph::stop(args.stop.as_ref(), &steps, open, &item.self_ty, &errors);
     // With a broken signature the graph is incomplete and would only show follow-on problems.
     if let (Some(start), Some(stop), None, true) = (&start, &stop, args.open, errors.is_empty()) {
-        graph::check(&steps, start, stop, &args.external, &errors);
+        let edges = graph::Edges {
+            external: args.external.iter().chain(&args.subscribes).collect(),
+            published: &args.publishes,
+        };
+        graph::check(&steps, start, stop, &edges, &errors);
     }
 
     let name = args.name.as_ref().map_or_else(
@@ -96,6 +100,8 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
         stop: stop.as_ref().map(|b| &b.ty),
         state: args.state.as_ref(),
         external: &args.external,
+        publishes: &args.publishes,
+        subscribes: &args.subscribes,
         checked: args.open.is_none(),
         krate: &krate,
     };

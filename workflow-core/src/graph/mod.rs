@@ -14,15 +14,35 @@ use crate::event::EventType;
 use crate::step::StepSpec;
 use crate::step_failed::StepFailed;
 
+/// What a workflow exchanges with the world beyond its steps.
+pub(crate) struct Edges<'a> {
+    pub(crate) start: EventType,
+    pub(crate) stop: EventType,
+    /// From the caller, and from other workflows of a host.
+    pub(crate) external: Vec<EventType>,
+    /// To other workflows of a host.
+    pub(crate) published: &'a [EventType],
+}
+
+impl Edges<'_> {
+    /// The edges workflow `W` declares.
+    pub(crate) fn of<W: crate::Workflow>() -> Edges<'static> {
+        Edges {
+            start: EventType::of::<W::Start>(),
+            stop: EventType::of::<W::Stop>(),
+            external: W::EXTERNAL.iter().chain(W::SUBSCRIBES).copied().collect(),
+            published: W::PUBLISHES,
+        }
+    }
+}
+
 /// Checks the graph made of `steps` with the rules `#[workflow]` applies at compile time.
 pub(crate) fn validate(
     workflow: &'static str,
-    start: EventType,
-    stop: EventType,
-    external: &[EventType],
+    edges: &Edges<'_>,
     steps: &[&StepSpec],
 ) -> Result<(), ValidationError> {
-    let graph = graph(Some(start), Some(stop), external, steps);
+    let graph = graph(Some(edges), steps);
     let problems = rules::check(&graph);
     if problems.is_empty() {
         return Ok(());
@@ -36,7 +56,7 @@ pub(crate) fn validate(
 
 /// For each step that fans out, the steps that join its fan-outs (empty for the others).
 pub(crate) fn fan_out_joins(steps: &[&StepSpec]) -> Box<[Box<[u32]>]> {
-    let graph = graph(None, None, &[], steps);
+    let graph = graph(None, steps);
     steps
         .iter()
         .enumerate()
@@ -52,16 +72,16 @@ pub(crate) fn fan_out_joins(steps: &[&StepSpec]) -> Box<[Box<[u32]>]> {
         .collect()
 }
 
-fn graph(
-    start: Option<EventType>,
-    stop: Option<EventType>,
-    external: &[EventType],
-    steps: &[&StepSpec],
-) -> rules::Graph {
+fn graph(edges: Option<&Edges<'_>>, steps: &[&StepSpec]) -> rules::Graph {
     let mut events = Interner::default();
-    let start = start.map(|e| events.id(e));
-    let stop = stop.map(|e| events.id(e));
-    let external = external.iter().map(|&e| events.id(e)).collect();
+    let start = edges.map(|e| events.id(e.start));
+    let stop = edges.map(|e| events.id(e.stop));
+    let external = edges
+        .map(|e| e.external.iter().map(|&x| events.id(x)).collect())
+        .unwrap_or_default();
+    let published = edges
+        .map(|e| e.published.iter().map(|&x| events.id(x)).collect())
+        .unwrap_or_default();
     let nodes = steps
         .iter()
         .map(|spec| rules::Node {
@@ -86,6 +106,7 @@ fn graph(
         start,
         stop,
         external,
+        published,
         step_failed,
     }
 }
@@ -125,6 +146,7 @@ mod tests {
             start: Some(0),
             stop: Some(1),
             external: vec![],
+            published: vec![],
             step_failed: None,
         }
     }

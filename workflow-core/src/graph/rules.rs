@@ -24,8 +24,11 @@ pub(crate) struct Graph {
     pub(crate) start: Option<usize>,
     /// The stop event, if known; `None` skips the rules that need it.
     pub(crate) stop: Option<usize>,
-    /// Events that arrive from outside the run.
+    /// Events that arrive from outside the run: from its caller, or from other workflows of
+    /// its host.
     pub(crate) external: Vec<usize>,
+    /// Events the workflow hands to other workflows of its host.
+    pub(crate) published: Vec<usize>,
     /// The event an error-recovery step takes, which the runtime produces.
     pub(crate) step_failed: Option<usize>,
 }
@@ -106,13 +109,18 @@ pub(crate) enum Problem {
         step: usize,
         site: Site,
     },
+    /// The workflow publishes an event that no step emits or sends; `at` is its position in
+    /// the published list.
+    PublishedNeverProduced { event: usize, at: usize },
 }
 
 impl Problem {
     /// The step the problem is about, if any.
     pub(crate) fn step(&self) -> Option<usize> {
         match *self {
-            Self::NoStartConsumer | Self::NoStopProducer => None,
+            Self::NoStartConsumer | Self::NoStopProducer | Self::PublishedNeverProduced { .. } => {
+                None
+            }
             Self::DuplicateName { step, .. }
             | Self::AcceptsStop { step, .. }
             | Self::NeverProduced { step, .. }
@@ -162,6 +170,11 @@ pub(crate) fn check(g: &Graph) -> Vec<Problem> {
     let unproduced = never_produced(g, &produced, &mut problems);
     let unconsumed = never_consumed(g, &accepted, &mut problems);
     joins_without_fan_out(g, &unproduced, &mut problems);
+    for (at, &event) in g.published.iter().enumerate() {
+        if !produced.contains(&event) {
+            problems.push(Problem::PublishedNeverProduced { event, at });
+        }
+    }
 
     let reached = if start_ok {
         reachable(g, &unproduced)
@@ -308,6 +321,7 @@ fn never_consumed(
             if accepted.contains(&event)
                 || Some(event) == g.stop
                 || node.stream_only.contains(&event)
+                || g.published.contains(&event)
             {
                 continue;
             }
@@ -354,6 +368,8 @@ fn reachable(g: &Graph, unproduced: &HashSet<usize>) -> Vec<bool> {
 fn leads_to_stop(g: &Graph, unconsumed: &HashSet<usize>) -> Vec<bool> {
     let mut good: HashSet<usize> = unconsumed.clone();
     good.extend(g.stop);
+    // A branch may end by handing its event to another workflow.
+    good.extend(g.published.iter().copied());
     if !g.external.is_empty() {
         good.extend(g.steps.iter().flat_map(|n| n.stream_only.iter().copied()));
     }
@@ -565,6 +581,10 @@ pub(crate) fn describe(g: &Graph, problem: &Problem) -> String {
         Problem::RecovererWithoutFailure { step: i } => format!(
             "error-recovery step `{}` must take the failure it recovers: `ev: StepFailed`",
             step(i)
+        ),
+        Problem::PublishedNeverProduced { event: e, .. } => format!(
+            "the workflow publishes `{}`, but no step emits or sends it",
+            event(e)
         ),
         Problem::JoinWithoutFanOut {
             event: e, step: i, ..

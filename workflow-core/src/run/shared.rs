@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use futures::task::AtomicWaker;
 
 use crate::collect::{CollectKey, Collector};
+use crate::host::hub::{self, HostLink};
 use crate::id::RunId;
 use crate::run::envelope::Envelope;
 use crate::run::recorder::Recorder;
@@ -26,6 +27,10 @@ struct Inbox {
 pub(crate) struct RunShared<S> {
     /// The run's trace being written, if the runner records runs.
     recorder: Option<Mutex<Recorder>>,
+    /// The host the run belongs to, if any.
+    pub(crate) host: Option<HostLink>,
+    /// The run has told its host it ended.
+    host_told: AtomicBool,
     pub(crate) id: RunId,
     pub(crate) table: Arc<StepTable>,
     pub(crate) state: StateCell<S>,
@@ -52,11 +57,19 @@ pub(crate) struct RunShared<S> {
 impl<S> RunShared<S> {
     /// A run's shared parts; with `record`, the run is recorded for its trace under that
     /// workflow name.
-    pub(crate) fn new(id: RunId, table: Arc<StepTable>, state: S, record: Option<&str>) -> Self {
+    pub(crate) fn new(
+        id: RunId,
+        table: Arc<StepTable>,
+        state: S,
+        record: Option<&str>,
+        host: Option<HostLink>,
+    ) -> Self {
         let steps = table.specs.len();
         let recorder = record.map(|workflow| Mutex::new(Recorder::new(workflow, id, &table)));
         Self {
             recorder,
+            host,
+            host_told: AtomicBool::new(false),
             id,
             table,
             state: StateCell::new(state),
@@ -148,6 +161,11 @@ impl<S> RunShared<S> {
         }
         self.waiters.clear();
         self.stream.close();
+        if let Some(host) = &self.host
+            && !self.host_told.swap(true, Ordering::AcqRel)
+        {
+            host.ended(self.id);
+        }
     }
 
     /// An execution of `step` started waiting: its worker slot is free for queued events.
@@ -214,8 +232,14 @@ impl<S> RunShared<S> {
             return false;
         }
         let outside = self.table.external && self.senders.load(Ordering::Acquire) > 0;
+        // Other runs of the conversation may still publish what this one subscribes to.
+        let host = self.table.subscribes
+            && self
+                .host
+                .as_ref()
+                .is_some_and(|host| host.others_live(self.id));
         // Checked after the count: a context's last send happened before its drop.
-        !outside && self.inbox_is_empty()
+        !outside && !host && self.inbox_is_empty()
     }
 
     /// Descriptions of collections still waiting for events.
@@ -234,4 +258,18 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // These locks guard plain bookkeeping that no user code runs under; a poisoned one still
     // holds consistent data.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl<S: Send + Sync> hub::Inbox for RunShared<S> {
+    fn deliver(&self, envelope: Envelope) -> bool {
+        if self.is_closed() {
+            return false;
+        }
+        RunShared::deliver(self, envelope);
+        true
+    }
+
+    fn nudge(&self) {
+        self.waker.wake();
+    }
 }

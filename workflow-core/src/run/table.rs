@@ -4,6 +4,7 @@ use std::any::TypeId;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::event::EventType;
 use crate::step::StepSpec;
 
 /// Step descriptions and routes, built once per [`Runner`](crate::Runner) and shared by its runs.
@@ -14,6 +15,10 @@ pub(crate) struct StepTable {
     pub(crate) stop: TypeId,
     /// The workflow accepts events from outside the run.
     pub(crate) external: bool,
+    /// The workflow takes events from other workflows of a host.
+    pub(crate) subscribes: bool,
+    /// The event types the workflow hands to other workflows of a host.
+    publishes: Box<[TypeId]>,
     /// For each step, the error-recovery step that handles its failures.
     recoverers: Box<[Option<u32>]>,
     /// For each step that fans out, the steps that join its fan-outs.
@@ -21,7 +26,13 @@ pub(crate) struct StepTable {
 }
 
 impl StepTable {
-    pub(crate) fn new(specs: Box<[&'static StepSpec]>, stop: TypeId, external: bool) -> Self {
+    pub(crate) fn new(
+        specs: Box<[&'static StepSpec]>,
+        stop: TypeId,
+        external: bool,
+        host: (&[EventType], &[EventType]),
+    ) -> Self {
+        let (publishes, subscribes) = host;
         let mut routes: HashMap<TypeId, Vec<u32>> = HashMap::new();
         for (i, spec) in specs.iter().enumerate() {
             let step = u32::try_from(i).unwrap_or(u32::MAX);
@@ -43,6 +54,8 @@ impl StepTable {
             routes,
             stop,
             external,
+            subscribes: !subscribes.is_empty(),
+            publishes: publishes.iter().map(EventType::type_id).collect(),
             recoverers,
             joins,
         }
@@ -51,6 +64,12 @@ impl StepTable {
     /// The error-recovery step for failures of `step`, if any.
     pub(crate) fn recoverer(&self, step: u32) -> Option<u32> {
         self.recoverers.get(step as usize).copied().flatten()
+    }
+
+    /// Whether the workflow hands events of type `ty` to other workflows of a host.
+    #[inline]
+    pub(crate) fn publishes(&self, ty: TypeId) -> bool {
+        !self.publishes.is_empty() && self.publishes.contains(&ty)
     }
 
     /// The steps that join the fan-outs of `step`.

@@ -5,7 +5,6 @@
 //! cross-thread handoff, and no step execution can outlive its run. Steps of one run run
 //! concurrently; runs run in parallel.
 
-use std::any::TypeId;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -140,6 +139,14 @@ impl<W: Workflow> RunTask<W> {
             tracing::debug!(target: "eventflow::run", event = event.name(), "event from a fan-out that has ended; dropped");
             return;
         }
+        // Handed to the other workflows of the host; it also goes to any step here that
+        // takes it, but not to the stream.
+        let published = target.is_none()
+            && self.engine.table.publishes(ty)
+            && self.shared.host.as_ref().is_some_and(|host| {
+                host.publish(&event, &from.link);
+                true
+            });
         // A step waiting inside its execution for this event gets it first, and then does not
         // also receive it as a new execution.
         let waiting = if target.is_none() {
@@ -169,6 +176,9 @@ impl<W: Workflow> RunTask<W> {
             let _ = resolve.send(event.clone());
         }
         if !has_target {
+            if published {
+                return;
+            }
             tracing::debug!(target: "eventflow::run", event = event.name(), "no step accepts the event; it goes to the stream");
             self.shared
                 .record(|r| r.flow(origin, event.name(), recorder::STREAM));
@@ -422,6 +432,10 @@ impl<W: Workflow> RunTask<W> {
         let Some(result) = self.result.take() else {
             return;
         };
+        if let (Some(host), Err(error)) = (&self.shared.host, &outcome) {
+            // Nobody holds the handler of a run its host started: say how it ended.
+            tracing::warn!(target: "eventflow::host", workflow = W::NAME, run_id = %self.shared.id, conversation = %host.conversation, %error, "run failed");
+        }
         let ended = trace_outcome::<W>(&outcome);
         self.shared.record(|r| r.ended(ended));
         if let (Some(last_run), Some(trace)) = (&self.last_run, self.shared.trace()) {
@@ -486,11 +500,7 @@ impl<W: Workflow> RunTask<W> {
                 names(false).join(", ")
             ));
         }
-        pending.extend(
-            self.shared
-                .waiters
-                .describe(|step| table.spec(step).name, |ty| event_name(&table, ty)),
-        );
+        pending.extend(self.shared.waiters.describe(|step| table.spec(step).name));
         self.finish(Err(WorkflowError::Stalled { pending }));
     }
 
@@ -691,15 +701,6 @@ fn trace_outcome<W: Workflow>(outcome: &Outcome<W>) -> TraceOutcome {
         Err(WorkflowError::Stalled { .. }) => TraceOutcome::Stalled,
         Err(_) => TraceOutcome::Cancelled,
     }
-}
-
-fn event_name(table: &crate::run::table::StepTable, ty: TypeId) -> String {
-    table
-        .specs
-        .iter()
-        .flat_map(|s| s.accepts.iter())
-        .find(|e| e.type_id() == ty)
-        .map_or_else(|| "an event".to_owned(), |e| e.name().to_owned())
 }
 
 impl<W: Workflow> Future for RunTask<W> {

@@ -1,12 +1,12 @@
 //! Steps waiting inside their execution for an event: `ctx.wait_for_event`.
 
-use std::any::TypeId;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::sync::oneshot;
 
 use crate::any_event::AnyEvent;
+use crate::event::EventType;
 use crate::run::shared::lock;
 
 type Matcher = Box<dyn Fn(&AnyEvent) -> bool + Send + Sync>;
@@ -14,7 +14,7 @@ type Matcher = Box<dyn Fn(&AnyEvent) -> bool + Send + Sync>;
 struct Waiter {
     id: u64,
     step: u32,
-    event: TypeId,
+    event: EventType,
     matches: Matcher,
     /// Whether the wait ends by itself (it has a timeout).
     bounded: bool,
@@ -40,7 +40,7 @@ impl Waiters {
     pub(crate) fn register(
         &self,
         step: u32,
-        event: TypeId,
+        event: EventType,
         matches: Matcher,
         bounded: bool,
         resolve: oneshot::Sender<AnyEvent>,
@@ -96,7 +96,7 @@ impl Waiters {
         let pos = list
             .waiters
             .iter()
-            .position(|w| w.event == ty && (w.matches)(event))?;
+            .position(|w| w.event.type_id() == ty && (w.matches)(event))?;
         let waiter = list.waiters.remove(pos);
         self.forget(&waiter);
         Some((waiter.step, waiter.resolve))
@@ -115,11 +115,7 @@ impl Waiters {
     }
 
     /// What each waiter waits for, for a stalled run's error.
-    pub(crate) fn describe(
-        &self,
-        step_name: impl Fn(u32) -> &'static str,
-        event_name: impl Fn(TypeId) -> String,
-    ) -> Vec<String> {
+    pub(crate) fn describe(&self, step_name: impl Fn(u32) -> &'static str) -> Vec<String> {
         lock(&self.list)
             .waiters
             .iter()
@@ -127,7 +123,7 @@ impl Waiters {
                 format!(
                     "step `{}` waits for `{}`",
                     step_name(w.step),
-                    event_name(w.event)
+                    w.event.name()
                 )
             })
             .collect()
