@@ -15,72 +15,16 @@ mod support;
 use std::time::Duration;
 
 use eventflow::prelude::*;
+use support::complex::{
+    OfflineEvent, OfflineFeedbackEvent, OnlineEvent, OnlineFeedbackEvent, PredictionResultEvent,
+    Sources, TradeEvent, TrendingPredictionEvent, decide,
+};
 use support::feedback::Monitor;
-use support::{Dice, InventoryManager, Options};
-
-#[derive(Debug, Clone, Serialize, Deserialize, Event)]
-struct OnlineEvent {
-    payload: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Event)]
-struct OnlineFeedbackEvent {
-    payload: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Event)]
-struct OfflineEvent {
-    payload: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Event)]
-struct OfflineFeedbackEvent {
-    payload: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Event)]
-struct TrendingPredictionEvent {
-    payload: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Event)]
-struct PredictionResultEvent {
-    payload: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Event)]
-struct TradeEvent {
-    payload: String,
-}
+use support::{InventoryManager, Options};
 
 struct ComplexFeedbackMonitor {
     manager: InventoryManager,
-    dice: Dice,
-}
-
-impl ComplexFeedbackMonitor {
-    /// One source's opinion, after the time it takes to form it.
-    async fn judge(&self) -> String {
-        support::sleep(self.dice.randint(1, 3) as f64).await;
-        if self.dice.random() < 0.3 {
-            "Bad"
-        } else {
-            "Good"
-        }
-        .to_string()
-    }
-}
-
-/// Counts votes in the order they first appear, like Python's `Counter`.
-fn count(votes: &[&str]) -> Vec<(String, usize)> {
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for vote in votes {
-        match counts.iter_mut().find(|(label, _)| label == vote) {
-            Some((_, n)) => *n += 1,
-            None => counts.push(((*vote).to_string(), 1)),
-        }
-    }
-    counts
+    sources: Sources,
 }
 
 #[workflow(state = Monitor)]
@@ -100,21 +44,21 @@ impl ComplexFeedbackMonitor {
     #[step]
     async fn online_feedback(&self, _ev: OnlineEvent) -> OnlineFeedbackEvent {
         OnlineFeedbackEvent {
-            payload: self.judge().await,
+            payload: self.sources.judge().await,
         }
     }
 
     #[step]
     async fn offline_feedback(&self, _ev: OfflineEvent) -> OfflineFeedbackEvent {
         OfflineFeedbackEvent {
-            payload: self.judge().await,
+            payload: self.sources.judge().await,
         }
     }
 
     #[step]
     async fn trending_predict(&self, _ev: TrendingPredictionEvent) -> PredictionResultEvent {
         PredictionResultEvent {
-            payload: self.judge().await,
+            payload: self.sources.judge().await,
         }
     }
 
@@ -124,30 +68,18 @@ impl ComplexFeedbackMonitor {
         ctx: &Context<Monitor>,
         ev: OneOf![OnlineFeedbackEvent | OfflineFeedbackEvent | PredictionResultEvent],
     ) -> Option<TradeEvent> {
-        let (online, offline, prediction) = ctx.collect_events::<(
+        let collected = ctx.collect_events::<(
             OnlineFeedbackEvent,
             OfflineFeedbackEvent,
             PredictionResultEvent,
         )>(ev)?;
-        let voting = count(&[&online.payload, &offline.payload, &prediction.payload]);
-        let shown: Vec<String> = voting
-            .iter()
-            .map(|(label, n)| format!("'{label}': {n}"))
-            .collect();
-        println!("{{{}}}", shown.join(", "));
-        // The first label with the most votes, as Python's `max` picks it.
-        let best = voting.iter().map(|(_, n)| *n).max().unwrap_or(0);
-        let feedback = voting
-            .into_iter()
-            .find(|(_, n)| *n == best)
-            .map(|(label, _)| label)?;
-        Some(TradeEvent { payload: feedback })
+        decide(collected)
     }
 
     #[step]
     async fn trade(&self, ctx: &Context<Monitor>, ev: TradeEvent) -> StopEvent<String> {
         let sku = ctx.state().get().sku;
-        // The article matched `'Goode'`, so a good vote never placed an order.
+        // The article's `'Goode'` is a typo that would never place an order; `Good` is meant.
         match ev.payload.as_str() {
             "Good" => self.manager.place_order(&sku).await,
             "Bad" => self.manager.clear_out(&sku).await,
@@ -162,7 +94,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = Options::from_args();
     let workflow = ComplexFeedbackMonitor {
         manager: InventoryManager,
-        dice: Dice::new(options.seed),
+        sources: Sources::new(options.seed),
     };
     let feedback_monitor = Runner::new(workflow)
         .timeout(Duration::from_secs(20))

@@ -103,6 +103,80 @@
 //!   edited atomically through [`Context::state`], and readable by the caller before and after
 //!   the run ([`Runner::run_with_state`], [`RunControl::state`]).
 //!
+//! # Composition
+//!
+//! Workflows compose in two ways, both declared by types and both checked.
+//!
+//! - **A child workflow** is a workflow a step runs as part of its own work:
+//!   `ctx.child(&self.orders).run(input).await` gives the child's typed result. The parent
+//!   holds the child's [`Runner`] like any other field, built with the parent, and declares it
+//!   with `#[step(runs(OrderStation))]` so the topology shows it. The child has its own state
+//!   and routing; its stream is forwarded into the parent's as [`ChildEvent`]s tagged with its
+//!   path (`parent/child/grandchild`), but its stop event never ends the parent's stream.
+//!   Cancelling or timing out the parent ends the child with it, and a failing child is a
+//!   failure of the step that ran it, retried and recovered like any other.
+//! - **Workflows in a [`Host`]** talk by events without knowing each other. A workflow lists
+//!   what it hands out with `#[workflow(publishes(TradeEventV2))]` and what it takes from the
+//!   others with `subscribes(..)`. When a step sends a published event, the host delivers it:
+//!   - it **starts a run** of every other workflow whose start event it is (a workflow with
+//!     `#[workflow(start = TradeEventV2)]`), and
+//!   - it **reaches the live runs** of every other workflow that subscribes to it, **in the same
+//!     conversation**.
+//!
+//!   A conversation is what a call to [`Host::run`] starts: that run, the runs its published
+//!   events start, the runs those start, and so on. So a request published by one run and the
+//!   reply published by the run it started find each other without ids in the events; two
+//!   conversations never see each other's events. A subscriber takes the reply with
+//!   [`Context::wait_for_event`] (with a predicate if it waits for several). A run waiting for
+//!   a reply that no live run of its conversation can publish any more fails as stalled.
+//!
+//!   [`host!`] builds a host and checks at compile time that every published event is taken by
+//!   another workflow of the host and every subscribed one published by another;
+//!   [`Host::builder`] checks the same when a host is assembled at run time.
+//!   [`Host::topology`] gives the workflows and the events crossing between them as data.
+//!
+//! ```
+//! use eventflow::prelude::*;
+//!
+//! #[derive(Clone, Serialize, Deserialize, Event)]
+//! struct TradeEventV2 {
+//!     feedback: String,
+//! }
+//!
+//! struct FeedbackMonitor;
+//!
+//! #[workflow(publishes(TradeEventV2))]
+//! impl FeedbackMonitor {
+//!     #[step(sends(TradeEventV2))]
+//!     async fn feedback(&self, ctx: &Context, ev: StartEvent<String>) -> StopEvent<String> {
+//!         ctx.send_event(TradeEventV2 { feedback: ev.input });
+//!         StopEvent::new("We are done for the day.".into())
+//!     }
+//! }
+//!
+//! struct OrderStation;
+//!
+//! #[workflow(start = TradeEventV2)]
+//! impl OrderStation {
+//!     #[step]
+//!     async fn trade(&self, ev: TradeEventV2) -> StopEvent<String> {
+//!         StopEvent::new(format!("ordered after {} feedback", ev.feedback))
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let host = eventflow::host![
+//!     FeedbackMonitor => Runner::new(FeedbackMonitor),
+//!     OrderStation => Runner::new(OrderStation),
+//! ]
+//! .expect("checked at compile time");
+//! let done = host.run::<FeedbackMonitor>("Good".into()).expect("in the host").await;
+//! assert_eq!(done.ok().as_deref(), Some("We are done for the day."));
+//! host.idle().await; // the order station's run, started by the trade, has finished
+//! # }
+//! ```
+//!
 //! # Why `OneOf![A | B]`
 //!
 //! A step that takes "an `A` or a `B`" needs a Rust type. The options were a generic

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use eventflow::prelude::*;
-use eventflow::{Host, NotInHost, Topology};
+use eventflow::{Host, NotInHost, Topology, TraceOutcome};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
 struct TradeEventV2 {
@@ -146,23 +146,25 @@ struct Warehouse;
 
 #[workflow(start = Order, publishes(Shipped))]
 impl Warehouse {
-    #[step]
-    async fn ship(&self, ev: Order) -> OneOf![Shipped | StopEvent] {
+    #[step(sends(Shipped))]
+    async fn ship(&self, ctx: &Context, ev: Order) -> StopEvent {
         tokio::time::sleep(Duration::from_millis(ev.delay_ms)).await;
-        if ev.sku == "lost" {
-            return StopEvent::new(()).into();
+        if ev.sku != "lost" {
+            ctx.send_event(Shipped {
+                sku: ev.sku,
+                by: "warehouse".into(),
+            });
         }
-        Shipped {
-            sku: ev.sku,
-            by: "warehouse".into(),
-        }
-        .into()
+        StopEvent::new(())
     }
 }
 
 fn shop() -> Host {
-    eventflow::host![Shop => Runner::new(Shop), Warehouse => Runner::new(Warehouse)]
-        .expect("a valid host")
+    eventflow::host![
+        Shop => Runner::new(Shop),
+        Warehouse => Runner::new(Warehouse).record_runs(true),
+    ]
+    .expect("a valid host")
 }
 
 #[tokio::test(start_paused = true)]
@@ -178,6 +180,12 @@ async fn replies_go_back_to_the_run_of_their_own_conversation() {
     assert_eq!(fast.await.ok().as_deref(), Some("fast by warehouse"));
     assert_eq!(middle.await.ok().as_deref(), Some("middle by warehouse"));
     host.idle().await;
+    // The warehouse's runs ended with their own stop event, not stalled after replying.
+    let last = host
+        .runner::<Warehouse>()
+        .and_then(Runner::last_run)
+        .map(|t| t.outcome);
+    assert_eq!(last, Some(TraceOutcome::Completed));
 }
 
 #[tokio::test(start_paused = true)]

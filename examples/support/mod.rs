@@ -99,6 +99,8 @@ pub(crate) fn clock() -> String {
     format!("{:02}:{:02}:{:02}", day / 3600, day % 3600 / 60, day % 60)
 }
 
+pub(crate) mod complex;
+
 /// The events of the article's feedback monitor, which all carry a `payload` like its
 /// `BaseEvent`.
 pub(crate) mod feedback {

@@ -13,7 +13,7 @@ use tracing::instrument::WithSubscriber;
 use crate::any_event::AnyEvent;
 use crate::context::Context;
 use crate::error::ValidationError;
-use crate::event::{EventType, Start};
+use crate::event::Start;
 use crate::graph;
 use crate::handler::WorkflowHandler;
 use crate::host::hub::{HostLink, Hub};
@@ -234,14 +234,7 @@ impl<W: Workflow> Runner<W> {
     pub fn topology(&self) -> Topology {
         let specs: Vec<&StepSpec> = self.engine.table.specs.to_vec();
         let retries: Vec<bool> = self.engine.retries.iter().map(Option::is_some).collect();
-        Topology::build(
-            W::NAME,
-            EventType::of::<W::Start>(),
-            EventType::of::<W::Stop>(),
-            W::EXTERNAL,
-            &specs,
-            &retries,
-        )
+        Topology::build::<W>(&specs, &retries)
     }
 
     /// Starts a run with `input` and fresh state, and returns its handler.

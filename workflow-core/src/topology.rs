@@ -145,6 +145,10 @@ pub enum EventRole {
     Stream,
     /// A step's failure, handed to an error-recovery step.
     Failure,
+    /// Handed to the other workflows of a host (`#[workflow(publishes(..))]`).
+    Published,
+    /// Taken from the other workflows of a host (`#[workflow(subscribes(..))]`).
+    Subscribed,
     /// Between steps.
     Internal,
 }
@@ -197,27 +201,16 @@ impl Topology {
     pub fn of<W: Workflow>() -> Self {
         let specs: Vec<&StepSpec> = W::STEPS.iter().map(|s| &s.spec).collect();
         let retries: Vec<bool> = W::STEPS.iter().map(|s| s.retry.is_some()).collect();
-        Self::build(
-            W::NAME,
-            EventType::of::<W::Start>(),
-            EventType::of::<W::Stop>(),
-            W::EXTERNAL,
-            &specs,
-            &retries,
-        )
+        Self::build::<W>(&specs, &retries)
     }
 
-    /// The topology of steps described by `specs`, `retries[i]` telling whether step `i`
-    /// has a retry policy.
-    pub(crate) fn build(
-        workflow: &str,
-        start: EventType,
-        stop: EventType,
-        external: &[EventType],
-        specs: &[&StepSpec],
-        retries: &[bool],
-    ) -> Self {
+    /// The topology of `W` with the steps described by `specs` (its own and those added to
+    /// its runner), `retries[i]` telling whether step `i` has a retry policy.
+    pub(crate) fn build<W: Workflow>(specs: &[&StepSpec], retries: &[bool]) -> Self {
+        let workflow = W::NAME;
+        let stop = EventType::of::<W::Stop>();
         let mut graph = Builder::default();
+        let start = EventType::of::<W::Start>();
         graph.event(start, EventRole::Start);
         for spec in specs {
             for &ty in spec.accepts.iter().chain(spec.emits).chain(spec.sends) {
@@ -229,8 +222,14 @@ impl Topology {
                 graph.event(ty, EventRole::Stream);
             }
         }
-        for &ty in external {
+        for &ty in W::EXTERNAL {
             graph.event(ty, EventRole::External);
+        }
+        for &ty in W::SUBSCRIBES {
+            graph.event(ty, EventRole::Subscribed);
+        }
+        for &ty in W::PUBLISHES {
+            graph.event(ty, EventRole::Published);
         }
         graph.event(stop, EventRole::Stop);
 
@@ -430,10 +429,19 @@ impl Builder {
 impl fmt::Display for Topology {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "workflow {}", self.workflow)?;
-        for role in [EventRole::Start, EventRole::Stop, EventRole::External] {
+        let roles = [
+            EventRole::Start,
+            EventRole::Stop,
+            EventRole::External,
+            EventRole::Published,
+            EventRole::Subscribed,
+        ];
+        for role in roles {
             let label = match role {
                 EventRole::Start => "start",
                 EventRole::Stop => "stop",
+                EventRole::Published => "publishes",
+                EventRole::Subscribed => "subscribes",
                 _ => "external",
             };
             for event in self.events.iter().filter(|e| e.role == role) {

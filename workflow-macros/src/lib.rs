@@ -157,6 +157,8 @@ use proc_macro::TokenStream;
 /// - `take = n`: a join runs with the first `n` events of its fan-out;
 /// - `allow(dead_end)`: the step need not lead to the stop event; `allow(unreachable)`: it need
 ///   not be reachable from the start event;
+/// - `runs(W, ..)`: the child workflows the step runs with `ctx.child(&runner).run(input)`,
+///   so that they appear in the topology under the step;
 /// - `name = "..."`: the step's name in the graph, logs and errors (default: the method's name).
 ///
 /// # `OneOf!`
@@ -179,6 +181,11 @@ use proc_macro::TokenStream;
 /// - `external(A, B)`: events the caller sends into a run with `handler.send_event`, such as
 ///   a human's answer: they count as produced, and a step that asks the caller something
 ///   (writes a `stream_only` event) may end its branch there;
+/// - `publishes(A, B)`: events the workflow hands to the other workflows of a `Host`: they
+///   count as taken (a step that sends one may end its branch there), must be sent or emitted
+///   by some step, and leave the run instead of reaching its stream;
+/// - `subscribes(A, B)`: events the workflow takes from the other workflows of a `Host`
+///   (with `ctx.wait_for_event` or by a step accepting them): they count as produced;
 /// - `open`: steps written as free functions are added with `Runner::builder(..).step(..)`,
 ///   so the event graph is checked when the runner is built instead of at compile time;
 /// - `name = "..."`: the workflow's name (default: the type's name);
@@ -193,6 +200,7 @@ use proc_macro::TokenStream;
 /// - a step emits or sends an event that no step accepts (unless `stream_only`);
 /// - a step is unreachable from the start event, or has no path to the stop event;
 /// - a step accepts the stop event;
+/// - the workflow publishes an event that no step emits or sends;
 /// - two steps have the same name;
 /// - a step takes `Vec<E>` but no fan-out leads to `E`;
 /// - a step mixes single events and collections, names one type twice, or uses `take`

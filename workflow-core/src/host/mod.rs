@@ -40,6 +40,11 @@ pub use check::{HostCheck, Interface as HostInterface, check_host};
 /// not delivered back to the workflow that published it. An event published when no run of
 /// its subscribers is live in the conversation is dropped, with a warning.
 ///
+/// Each run still ends with its own stop event: a workflow that answers sends its reply and
+/// returns its stop event. A run started by a published event begins with the default state,
+/// and nobody awaits it, so the host logs how it ended if it failed (target
+/// `eventflow::host`); [`Runner::record_runs`] keeps its trace.
+///
 /// [`host!`](macro@crate::host) builds a host from named workflow types and rejects an event
 /// that crosses workflows with no receiver, or a subscription with no publisher, at compile
 /// time; [`Host::builder`] checks the same rules when the host is built.
@@ -72,9 +77,11 @@ pub use check::{HostCheck, Interface as HostInterface, check_host};
 ///
 /// #[workflow(start = Order, publishes(Shipped))]
 /// impl Warehouse {
-///     #[step]
-///     async fn ship(&self, ev: Order) -> OneOf![Shipped | StopEvent] {
-///         Shipped(ev.0).into()
+///     // The reply goes out first; then the warehouse's own run ends.
+///     #[step(sends(Shipped))]
+///     async fn ship(&self, ctx: &Context, ev: Order) -> StopEvent {
+///         ctx.send_event(Shipped(ev.0));
+///         StopEvent::new(())
 ///     }
 /// }
 ///

@@ -432,8 +432,11 @@ impl<W: Workflow> RunTask<W> {
         let Some(result) = self.result.take() else {
             return;
         };
-        if let (Some(host), Err(error)) = (&self.shared.host, &outcome) {
-            // Nobody holds the handler of a run its host started: say how it ended.
+        if let (Some(host), Err(error)) = (&self.shared.host, &outcome)
+            && host.conversation != self.shared.id
+        {
+            // Nobody holds the handler of a run its host started (every run but the one
+            // that opened the conversation): say how it ended.
             tracing::warn!(target: "eventflow::host", workflow = W::NAME, run_id = %self.shared.id, conversation = %host.conversation, %error, "run failed");
         }
         let ended = trace_outcome::<W>(&outcome);
