@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use eventflow::testing::assert_topology_snapshot;
-use eventflow::{RunTrace, Topology, TraceOutcome};
+use eventflow::{HostTopology, RunTrace, Topology, TraceOutcome};
 use std::process::{Command, Stdio};
 
 /// Runs `target/<profile>/examples/<name>` and returns its standard output, line by line.
@@ -195,6 +195,93 @@ fn complex_feedback_monitor_votes_over_three_concurrent_sources() {
 }
 
 #[test]
+fn complex_feedback_monitor_v2_places_the_trade_through_its_child() {
+    for (seed, vote, action) in [
+        (
+            "3",
+            "{'Good': 2, 'Bad': 1}",
+            "Will place an order for Apple",
+        ),
+        ("1", "{'Bad': 2, 'Good': 1}", "Will clear out Apple"),
+    ] {
+        let lines = run_example("complex_feedback_monitor_v2", &["--seed", seed, "--fast"]);
+        // Only the child is verbose; it runs inside the monitor's trade step, before the
+        // monitor's own result.
+        assert_eq!(
+            lines,
+            [
+                vote,
+                "Running step trade with TradeEventV2",
+                "We are now in a new workflow named OrderStation",
+                action,
+                "Step trade produced event StopEvent",
+                "We are done for the day.",
+            ]
+        );
+    }
+}
+
+#[test]
+fn complex_feedback_monitor_v3_hands_the_trade_to_the_order_station_in_its_host() {
+    for (seed, vote, action) in [
+        (
+            "3",
+            "{'Good': 2, 'Bad': 1}",
+            "Will place an order for Apple",
+        ),
+        ("1", "{'Bad': 2, 'Good': 1}", "Will clear out Apple"),
+    ] {
+        let mut lines = run_example("complex_feedback_monitor_v3", &["--seed", seed, "--fast"]);
+        // The monitor is done once it has sent the trade; the order station's run, started
+        // by it, may print before or after that, but in its own order.
+        let done = lines.iter().position(|l| l == "We are done for the day.");
+        assert!(done.is_some(), "{lines:?}");
+        if let Some(done) = done {
+            lines.remove(done);
+        }
+        assert_eq!(
+            lines,
+            [
+                vote,
+                "Running step trade with TradeEventV2",
+                "We are now in a new workflow named OrderStation",
+                action,
+                "Step trade produced event StopEvent",
+            ]
+        );
+    }
+}
+
+#[test]
+fn the_application_answers_each_request_from_its_own_conversation() {
+    let lines = run_example("application", &[]);
+    assert_eq!(lines.len(), 6, "{lines:?}");
+    // Orders are numbered in the order the station took them, which the requests race for.
+    let numbered: Vec<(&str, &str)> = lines[..3]
+        .iter()
+        .map(|l| {
+            l.split_once(": order #")
+                .map_or((l.as_str(), ""), |(sku, n)| (sku, n))
+        })
+        .collect();
+    assert_eq!(numbered[0].0, "Apple", "{lines:?}");
+    assert_eq!(lines[1], "Durian: stock cleared out");
+    assert_eq!(numbered[2].0, "Fig", "{lines:?}");
+    let mut numbers = [numbered[0].1, numbered[2].1];
+    numbers.sort_unstable();
+    assert_eq!(numbers, ["1 placed", "2 placed"]);
+    // The notifier, another team's workflow, took every trade too.
+    assert_eq!(
+        lines[3..],
+        [
+            "notified: Bad feedback on Durian",
+            "notified: Good feedback on Apple",
+            "notified: Good feedback on Fig",
+        ]
+    );
+}
+
+#[test]
 fn flaky_llm_answers_once_a_retry_succeeds() {
     assert_eq!(
         run_example("flaky_llm", &["--failures", "2", "--fast"]),
@@ -301,17 +388,48 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> T {
 /// (`EVENTFLOW_BLESS=1 cargo test --test examples` accepts one).
 #[test]
 fn the_examples_topologies_match_their_snapshots() {
+    // (example, workflow file it exports, snapshot): two examples have an `OrderStation`.
     let examples = [
-        ("quickstart", "simple_workflow"),
-        ("feedback_monitor", "feedback_monitor_workflow"),
-        ("feedback_monitor_v2", "feedback_monitor_workflow_v2"),
-        ("complex_feedback_monitor", "complex_feedback_monitor"),
-        ("flaky_llm", "assistant"),
-        ("human_review", "writer"),
-        ("parallel_tools", "agent"),
+        ("quickstart", "simple_workflow", "simple_workflow"),
+        (
+            "feedback_monitor",
+            "feedback_monitor_workflow",
+            "feedback_monitor_workflow",
+        ),
+        (
+            "feedback_monitor_v2",
+            "feedback_monitor_workflow_v2",
+            "feedback_monitor_workflow_v2",
+        ),
+        (
+            "complex_feedback_monitor",
+            "complex_feedback_monitor",
+            "complex_feedback_monitor",
+        ),
+        (
+            "complex_feedback_monitor_v2",
+            "complex_feedback_monitor_v2",
+            "complex_feedback_monitor_v2",
+        ),
+        (
+            "complex_feedback_monitor_v3",
+            "complex_feedback_monitor_v3",
+            "complex_feedback_monitor_v3",
+        ),
+        (
+            "complex_feedback_monitor_v3",
+            "order_station",
+            "order_station",
+        ),
+        ("application", "application", "application"),
+        ("application", "order_station", "application_order_station"),
+        ("application", "notifier", "application_notifier"),
+        ("flaky_llm", "assistant", "assistant"),
+        ("human_review", "writer", "writer"),
+        ("parallel_tools", "agent", "agent"),
     ];
-    for (example, workflow) in examples {
-        let dir = scratch(example);
+    for (example, workflow, snapshot) in examples {
+        let dir = scratch(&format!("{example}-{workflow}"));
         // The example stops at its first run, once its runners have written their graphs.
         run_example_in(
             example,
@@ -322,10 +440,31 @@ fn the_examples_topologies_match_their_snapshots() {
         let topology: Topology = read_json(&dir.join(format!("{workflow}.topology.json")));
         let snapshot = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("examples/snapshots")
-            .join(format!("{workflow}.topology"));
+            .join(format!("{snapshot}.topology"));
         assert_topology_snapshot(&topology, snapshot);
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+#[test]
+fn a_host_exports_the_events_crossing_between_its_workflows() {
+    let dir = scratch("host");
+    run_example_in(
+        "complex_feedback_monitor_v3",
+        &["--fast"],
+        "",
+        &[("EVENTFLOW_EXPORT_TOPOLOGY", &dir)],
+    );
+    let host: HostTopology = read_json(&dir.join("host.topology.json"));
+    let names: Vec<&str> = host.workflows.iter().map(|w| w.workflow.as_str()).collect();
+    assert_eq!(names, ["ComplexFeedbackMonitorV3", "OrderStation"]);
+    let crossings: Vec<(usize, &str, usize, bool)> = host
+        .crossings
+        .iter()
+        .map(|c| (c.from, c.event.as_str(), c.to, c.starts))
+        .collect();
+    assert_eq!(crossings, [(0, "TradeEventV2", 1, true)]);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -287,3 +287,88 @@ fn the_host_topology_shows_the_events_between_workflows() {
         .expect("the reply");
     assert_eq!((reply.from, reply.to, reply.starts), (1, 0, false));
 }
+
+// --- correlation under random timing ---------------------------------------------------------
+
+async fn conversations(host: &Host, orders: &[(u64, bool)]) -> Vec<Result<String, String>> {
+    let runs: Vec<_> = orders
+        .iter()
+        .enumerate()
+        .map(|(i, &(delay_ms, lost))| {
+            let sku = if lost {
+                "lost".to_string()
+            } else {
+                format!("sku{i}")
+            };
+            host.run::<Shop>((sku, delay_ms)).map_err(|e| e.to_string())
+        })
+        .collect();
+    let mut results = Vec::new();
+    for run in runs {
+        results.push(match run {
+            Ok(handler) => handler.await.map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        });
+    }
+    results
+}
+
+fn expected(orders: &[(u64, bool)]) -> Vec<Result<String, String>> {
+    orders
+        .iter()
+        .enumerate()
+        .map(|(i, &(_, lost))| {
+            if lost {
+                Err(WorkflowError::Stalled {
+                    pending: vec!["step `order` waits for `Shipped`".into()],
+                }
+                .to_string())
+            } else {
+                Ok(format!("sku{i} by warehouse"))
+            }
+        })
+        .collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// However the replies interleave, each conversation gets its own reply, and one whose
+    /// reply never comes stalls without holding up the others.
+    #[test]
+    fn every_conversation_gets_its_own_reply(
+        orders in proptest::collection::vec((0_u64..50, proptest::bool::weighted(0.2)), 1..12)
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+        let results = runtime.block_on(async {
+            let host = shop();
+            let results = conversations(&host, &orders).await;
+            host.idle().await;
+            (results, host.live_runs())
+        });
+        proptest::prop_assert_eq!(results, (expected(&orders), 0));
+    }
+
+    /// The same on a multi-threaded runtime, where runs of one conversation really race.
+    #[test]
+    fn every_conversation_gets_its_own_reply_across_threads(
+        orders in proptest::collection::vec((0_u64..3, proptest::bool::weighted(0.2)), 1..12)
+    ) {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_time()
+            .build()
+            .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+        let results = runtime.block_on(async {
+            let host = shop();
+            let results = conversations(&host, &orders).await;
+            host.idle().await;
+            (results, host.live_runs())
+        });
+        proptest::prop_assert_eq!(results, (expected(&orders), 0));
+    }
+}
