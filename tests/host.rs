@@ -372,3 +372,40 @@ proptest::proptest! {
         proptest::prop_assert_eq!(results, (expected(&orders), 0));
     }
 }
+
+// --- a subscribed event taken by a step's signature ----------------------------------------
+
+/// Orders, and takes the reply in a step of its own rather than waiting inside `order`.
+struct Counter;
+
+#[workflow(publishes(Order), subscribes(Shipped))]
+impl Counter {
+    #[step(sends(Order))]
+    async fn order(&self, ctx: &Context, ev: StartEvent<String>) {
+        ctx.send_event(Order {
+            sku: ev.input,
+            delay_ms: 0,
+        });
+    }
+
+    #[step]
+    async fn shipped(&self, ev: Shipped) -> StopEvent<String> {
+        StopEvent::new(format!("{} shipped", ev.sku))
+    }
+}
+
+#[tokio::test]
+async fn a_step_accepting_a_subscribed_event_runs_on_the_reply() {
+    let host = eventflow::host![
+        Counter => Runner::new(Counter),
+        Warehouse => Runner::new(Warehouse),
+    ]
+    .expect("a valid host");
+    let result = host
+        .run::<Counter>("tea".into())
+        .expect("in the host")
+        .await;
+    assert_eq!(result.ok().as_deref(), Some("tea shipped"));
+    host.idle().await;
+    assert_eq!(host.live_runs(), 0);
+}

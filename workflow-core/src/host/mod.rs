@@ -43,7 +43,9 @@ pub use check::{HostCheck, Interface as HostInterface, check_host};
 /// Each run still ends with its own stop event: a workflow that answers sends its reply and
 /// returns its stop event. A run started by a published event begins with the default state,
 /// and nobody awaits it, so the host logs how it ended if it failed (target
-/// `eventflow::host`); [`Runner::record_runs`] keeps its trace.
+/// `eventflow::host`); [`Runner::record_runs`] keeps its trace. Such a run is independent of
+/// the run whose event started it: it keeps going if that run ends or is cancelled, within its
+/// own runner's timeout.
 ///
 /// [`host!`](macro@crate::host) builds a host from named workflow types and rejects an event
 /// that crosses workflows with no receiver, or a subscription with no publisher, at compile
