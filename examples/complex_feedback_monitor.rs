@@ -1,4 +1,4 @@
-//! The article's `ComplexFeedbackMonitor`: three sources judge the feedback at the same time,
+//! `ComplexFeedbackMonitor`: three sources judge the feedback at the same time,
 //! and a vote over all three decides the trade.
 //!
 //! `start` sends one event to each source; the sources run concurrently and answer at
@@ -79,7 +79,6 @@ impl ComplexFeedbackMonitor {
     #[step]
     async fn trade(&self, ctx: &Context<Monitor>, ev: TradeEvent) -> StopEvent<String> {
         let sku = ctx.state().get().sku;
-        // The article's `'Goode'` is a typo that would never place an order; `Good` is meant.
         match ev.payload.as_str() {
             "Good" => self.manager.place_order(&sku).await,
             "Bad" => self.manager.clear_out(&sku).await,

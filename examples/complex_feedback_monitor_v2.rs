@@ -1,4 +1,4 @@
-//! The article's `ComplexFeedbackMonitorV2`: the trade is placed by `OrderStation`, a workflow
+//! `ComplexFeedbackMonitorV2`: the trade is placed by `OrderStation`, a workflow
 //! of its own that the monitor runs as a typed child.
 //!
 //! The monitor holds the order station's runner as a field, built with the monitor: nothing is

@@ -1,4 +1,4 @@
-//! The article's `ComplexFeedbackMonitorV3`: the monitor sends a `TradeEventV2` and the
+//! `ComplexFeedbackMonitorV3`: the monitor sends a `TradeEventV2` and the
 //! `OrderStation` workflow's step handles it. Two workflows, one host, no shared context and
 //! no child instance handed over by hand.
 //!

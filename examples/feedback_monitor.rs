@@ -1,4 +1,4 @@
-//! The article's `FeedbackMonitorWorkflow`: branching and looping with events.
+//! `FeedbackMonitorWorkflow`: branching and looping with events.
 //!
 //! `begin` starts a cycle or ends the day, `get_feedback` branches to `order` or `clear`, and
 //! both loop back to `begin`.

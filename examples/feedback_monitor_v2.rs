@@ -1,4 +1,4 @@
-//! The article's `FeedbackMonitorWorkflowV2`: the steps report progress on the run's stream
+//! `FeedbackMonitorWorkflowV2`: the steps report progress on the run's stream
 //! instead of printing, and the caller logs each message with a timestamp as it arrives.
 //!
 //! `cargo run --example feedback_monitor_v2 -- [--seed N] [--fast]`

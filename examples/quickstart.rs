@@ -1,4 +1,4 @@
-//! The first workflow of the article: two steps, run verbosely.
+//! The smallest workflow: two steps, run verbosely.
 //!
 //! `cargo run --example quickstart`
 

@@ -1,5 +1,4 @@
-//! The examples, run as a user runs them: the article's print what the article shows, and the
-//! others what their documentation says.
+//! The examples, run as a user runs them: each prints what its documentation says.
 //!
 //! `cargo test` builds the examples before running this; each runs with `--fast` (no sleeps)
 //! and a seed that picks one branch or the other.

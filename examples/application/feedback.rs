@@ -15,7 +15,7 @@ pub(crate) struct Reviewed {
 /// Gathers the feedback on the product of the request.
 #[step]
 pub(crate) async fn review(ev: StartEvent<String>) -> Reviewed {
-    // A stand-in for the article's three sources: some products are just unpopular.
+    // A stand-in for real sources of feedback: some products are just unpopular.
     let feedback = if ev.input == "Durian" { "Bad" } else { "Good" };
     Reviewed {
         sku: ev.input,

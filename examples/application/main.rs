@@ -1,10 +1,10 @@
-//! The article's "Application": modules written by different teams, each contributing steps or
+//! An application made of modules written by different teams, each contributing steps or
 //! whole workflows that listen and emit by events, assembled in one host and started by a
 //! request handler.
 //!
 //! - `events`: the contract between the teams, the only module they all use.
 //! - `feedback`: the feedback team's steps, assembled into the `Application` workflow below
-//!   (steps as free functions, the article's "unbound syntax").
+//!   (steps as free functions, added to the workflow when its runner is built).
 //! - `orders`: the orders team's `OrderStation` workflow, started by each trade.
 //! - `notifications`: the notifications team's `Notifier` workflow, also started by each
 //!   trade.

@@ -1,4 +1,4 @@
-//! What the versions of the article's `ComplexFeedbackMonitor` share: its events, the three
+//! What the versions of `ComplexFeedbackMonitor` share: its events, the three
 //! sources of feedback, the vote over them, and the `OrderStation` workflow that V2 and V3
 //! hand the trade to.
 
@@ -72,7 +72,7 @@ impl Sources {
     }
 }
 
-/// Counts votes in the order they first appear, like Python's `Counter`.
+/// Counts votes in the order they first appear.
 fn count(votes: &[&str]) -> Vec<(String, usize)> {
     let mut counts: Vec<(String, usize)> = Vec::new();
     for vote in votes {
@@ -85,7 +85,7 @@ fn count(votes: &[&str]) -> Vec<(String, usize)> {
 }
 
 /// The trading decision once all three sources have answered: prints the vote and trades on
-/// the first label with the most votes, as Python's `max` picks it.
+/// the first label with the most votes.
 pub(crate) fn decide(
     (online, offline, prediction): (
         OnlineFeedbackEvent,

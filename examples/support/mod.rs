@@ -1,6 +1,7 @@
-//! What the article's examples share: the inventory manager, and options to reproduce a run.
+//! What the feedback-monitor examples share: the inventory manager, and options to reproduce a
+//! run.
 //!
-//! Every example accepts `--seed N` (random choices repeat exactly) and `--fast` (the article's
+//! Every example accepts `--seed N` (random choices repeat exactly) and `--fast` (the examples'
 //! `sleep`s are skipped, which the tests use).
 
 #![allow(dead_code, reason = "each example uses a part of this module")]
@@ -74,7 +75,7 @@ impl Dice {
     }
 }
 
-/// Places and clears out orders, slowly, like the article's `InventoryManager`.
+/// Places and clears out orders, slowly.
 #[derive(Default)]
 pub(crate) struct InventoryManager;
 
@@ -101,8 +102,7 @@ pub(crate) fn clock() -> String {
 
 pub(crate) mod complex;
 
-/// The events of the article's feedback monitor, which all carry a `payload` like its
-/// `BaseEvent`.
+/// The events of the feedback monitor, which all carry a `payload`.
 pub(crate) mod feedback {
     use eventflow::prelude::*;
 
@@ -131,8 +131,8 @@ pub(crate) mod feedback {
         pub(crate) payload: String,
     }
 
-    /// What the Python workflow kept on `self` between steps. On `self`, concurrent runs of
-    /// one workflow would share it; as state, each run has its own.
+    /// What the monitor keeps between steps. On `self`, concurrent runs of one workflow would
+    /// share it; as state, each run has its own.
     #[derive(Debug, Clone, Default, Serialize, Deserialize)]
     pub(crate) struct Monitor {
         pub(crate) sku: String,
