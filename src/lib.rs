@@ -133,7 +133,8 @@
 //!   [`host!`] builds a host and checks at compile time that every published event is taken by
 //!   another workflow of the host and every subscribed one published by another;
 //!   [`Host::builder`] checks the same when a host is assembled at run time.
-//!   [`Host::topology`] gives the workflows and the events crossing between them as data.
+//!   [`Host::topology`] gives the workflows and the events crossing between them as data, for
+//!   drawings and tools.
 //!
 //! ```
 //! use eventflow::prelude::*;
@@ -205,7 +206,8 @@
 //! [`Topology::of`] (or [`Runner::topology`]) is a workflow's graph as data, and
 //! [`draw`] draws it (and recorded runs, see [`Runner::record_runs`]) as Mermaid, Graphviz DOT
 //! and a self-contained HTML page. [`testing::assert_topology_snapshot`] turns a graph change
-//! into a failing test until the snapshot is updated.
+//! into a failing test until the snapshot is updated. [`draw::host_flows`] draws a host's
+//! workflows and the events crossing between them ([`Host::topology`]).
 //!
 //! Every run is described to `tracing`: a span per run (target `eventflow::run`), a child span
 //! per step execution (`eventflow::step`, at `DEBUG`) with the step, its input event, attempt

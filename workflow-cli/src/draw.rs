@@ -4,8 +4,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use eventflow_core::{RunTrace, Topology};
-use eventflow_draw::{Diagram, diagram, dot, html, mermaid, run_diagram};
+use eventflow_core::{HostTopology, RunTrace, Topology};
+use eventflow_draw::{Diagram, diagram, dot, host_diagram, html, mermaid, run_diagram};
 
 /// What to draw, and where.
 #[derive(Debug, clap::Args)]
@@ -19,10 +19,12 @@ pub(crate) struct Args {
     /// An executable, run as it is.
     #[arg(long, group = "source")]
     exe: Option<PathBuf>,
-    /// An exported topology (`<workflow>.topology.json`).
+    /// An exported topology: a workflow's (`<workflow>.topology.json`) or a host's
+    /// (`host.topology.json`, drawn as `host`: every workflow and the events between them).
     #[arg(long, group = "source")]
     topology: Option<PathBuf>,
-    /// With `--topology`: an exported run (`<workflow>-<run>.trace.json`) to draw.
+    /// With `--topology`: an exported run (`<workflow>-<run>.trace.json`) to draw; with a
+    /// host's topology, a run of any of its workflows.
     #[arg(long, requires = "topology")]
     trace: Vec<PathBuf>,
     /// Runs the program to its end and draws every run it finishes, instead of every flow.
@@ -88,15 +90,38 @@ impl fmt::Display for Error {
     }
 }
 
+/// What an exported topology file holds.
+enum Exported {
+    Workflow(Topology),
+    Host(HostTopology),
+}
+
 /// Draws what `args` names; returns the files written.
 pub(crate) fn run(args: &Args) -> Result<Vec<PathBuf>, Error> {
     if let Some(path) = &args.topology {
-        let topology: Topology = read(path)?;
-        let mut written = write(&diagram(&topology), args, &topology.slug())?;
+        // A workflow's own file draws its traces whatever they call it; a host's finds the
+        // workflow each trace names.
+        let (mut written, topologies, by_name) = match read_topology(path)? {
+            Exported::Workflow(topology) => {
+                let written = write(&diagram(&topology), args, &topology.slug())?;
+                (written, vec![topology], false)
+            }
+            Exported::Host(host) => (
+                write(&host_diagram(&host), args, HOST)?,
+                host.workflows,
+                true,
+            ),
+        };
         for trace in &args.trace {
             let trace: RunTrace = read(trace)?;
+            let found = if by_name {
+                topologies.iter().find(|t| t.workflow == trace.workflow)
+            } else {
+                topologies.first()
+            };
+            let topology = found.ok_or_else(|| Error::NoTopologyFor(trace.workflow.clone()))?;
             let name = format!("{}-run-{}", topology.slug(), trace.run_id);
-            written.extend(write(&run_diagram(&topology, &trace), args, &name)?);
+            written.extend(write(&run_diagram(topology, &trace), args, &name)?);
         }
         return Ok(written);
     }
@@ -105,6 +130,9 @@ pub(crate) fn run(args: &Args) -> Result<Vec<PathBuf>, Error> {
     let _ = std::fs::remove_dir_all(&exported);
     result
 }
+
+/// The name of a host's drawings, as `host_flows` writes them.
+const HOST: &str = "host";
 
 /// Runs the program with export turned on, into `dir`.
 fn export(args: &Args, dir: &Path) -> Result<(), Error> {
@@ -152,6 +180,7 @@ fn export(args: &Args, dir: &Path) -> Result<(), Error> {
 /// Draws what the program exported into `dir`.
 fn draw_exported(args: &Args, dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut topologies: Vec<Topology> = Vec::new();
+    let mut hosts: Vec<HostTopology> = Vec::new();
     let mut traces: Vec<RunTrace> = Vec::new();
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
@@ -160,7 +189,10 @@ fn draw_exported(args: &Args, dir: &Path) -> Result<Vec<PathBuf>, Error> {
     for path in entries {
         let name = path.to_string_lossy();
         if name.ends_with(".topology.json") {
-            topologies.push(read(&path)?);
+            match read_topology(&path)? {
+                Exported::Workflow(topology) => topologies.push(topology),
+                Exported::Host(host) => hosts.push(host),
+            }
         } else if name.ends_with(".trace.json") {
             traces.push(read(&path)?);
         }
@@ -171,21 +203,27 @@ fn draw_exported(args: &Args, dir: &Path) -> Result<Vec<PathBuf>, Error> {
             return Err(Error::NothingExported("finished no run"));
         }
         for trace in &traces {
+            // Every runner exports its own topology; a host's file has them too.
             let topology = topologies
                 .iter()
+                .chain(hosts.iter().flat_map(|h| &h.workflows))
                 .find(|t| t.workflow == trace.workflow)
                 .ok_or_else(|| Error::NoTopologyFor(trace.workflow.clone()))?;
             let name = format!("{}-run-{}", topology.slug(), trace.run_id);
             written.extend(write(&run_diagram(topology, trace), args, &name)?);
         }
     } else {
-        if topologies.is_empty() {
+        if topologies.is_empty() && hosts.is_empty() {
             return Err(Error::NothingExported(
                 "built no runner before its first run",
             ));
         }
         for topology in &topologies {
             written.extend(write(&diagram(topology), args, &topology.slug())?);
+        }
+        // The program exports one file per host, overwritten by each next host it builds.
+        for host in &hosts {
+            written.extend(write(&host_diagram(host), args, HOST)?);
         }
     }
     Ok(written)
@@ -213,6 +251,18 @@ fn write(d: &Diagram, args: &Args, name: &str) -> Result<Vec<PathBuf>, Error> {
         written.push(path);
     }
     Ok(written)
+}
+
+/// Reads an exported topology, a workflow's or a host's, told apart by their fields: a host's
+/// lists `workflows`, a workflow's names its `workflow`.
+fn read_topology(path: &Path) -> Result<Exported, Error> {
+    let value: serde_json::Value = read(path)?;
+    let parsed = if value.get("workflows").is_some() {
+        serde_json::from_value(value).map(Exported::Host)
+    } else {
+        serde_json::from_value(value).map(Exported::Workflow)
+    };
+    parsed.map_err(|e| Error::File(path.to_owned(), e.to_string()))
 }
 
 fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Error> {

@@ -4,11 +4,14 @@
 //! eventflow draw --example complex_feedback_monitor          # every flow, three formats
 //! eventflow draw --bin my-service --runs -- --port 0          # every run it finishes
 //! eventflow draw --topology agent.topology.json --trace run.trace.json
+//! eventflow draw --topology host.topology.json                # a host's workflows
 //! ```
 //!
 //! A program is drawn by running it with `EVENTFLOW_EXPORT_TOPOLOGY` set, which makes every
 //! runner it builds write its graph and stops the program at its first run; `--runs` sets
-//! `EVENTFLOW_EXPORT_RUNS` instead, which lets it run and writes the trace of every run.
+//! `EVENTFLOW_EXPORT_RUNS` instead, which lets it run and writes the trace of every run. A
+//! program that builds a host also writes the host's topology, drawn as `host`: every workflow
+//! in a frame of its own and the events crossing between them.
 
 mod draw;
 

@@ -1,4 +1,5 @@
-//! The `eventflow draw` command, run as a user runs it, on this package's `triage` example.
+//! The `eventflow draw` command, run as a user runs it, on this package's `triage` and `shop`
+//! examples and on files exported by hosts.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -12,13 +13,23 @@ fn eventflow(args: &[&str]) -> Output {
 
 /// The `triage` example, which `cargo test` builds next to this test.
 fn triage() -> PathBuf {
+    example("triage")
+}
+
+/// The `shop` example, a host of three workflows, one of which runs a child.
+fn shop() -> PathBuf {
+    example("shop")
+}
+
+/// An example of this package, which `cargo test` builds next to this test.
+fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();
     let target = exe
         .parent()
         .and_then(Path::parent)
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let example = target.join("examples").join("triage");
+    let example = target.join("examples").join(name);
     assert!(
         example.exists(),
         "{} is missing: build the examples first",
@@ -157,4 +168,196 @@ fn draw_without_a_source_explains_what_to_name() {
         stderr.contains("--example NAME, --bin NAME, --exe PATH or --topology FILE"),
         "{stderr}"
     );
+}
+
+#[test]
+fn draw_draws_the_host_a_program_builds_with_its_workflows() {
+    let out = scratch("host-flows");
+    let exe = shop();
+    let output = eventflow(&[
+        "draw",
+        "--exe",
+        &exe.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let names = files(&out);
+    for workflow in ["host", "storefront", "warehouse", "mailer", "packing"] {
+        for extension in ["dot", "html", "mmd"] {
+            let file = format!("{workflow}.{extension}");
+            assert!(names.contains(&file), "{file} missing from {names:?}");
+        }
+    }
+    let mermaid = read(out.join("host.mmd"));
+    for line in [
+        "    subgraph group_storefront[\"Storefront\"]\n",
+        "    storefront_event_order ==>|\"starts\"| warehouse_event_order\n",
+        "    storefront_event_order ==>|\"starts\"| mailer_event_order\n",
+        "    warehouse_event_receipt -.->|\"delivers\"| storefront_event_receipt\n",
+        "    warehouse_step_ship -->|\"runs\"| warehouse_child_packing\n",
+    ] {
+        assert!(mermaid.contains(line), "{line:?} missing from {mermaid}");
+    }
+    let dot = read(out.join("host.dot"));
+    assert!(dot.contains("subgraph \"cluster_warehouse\" {"), "{dot}");
+    assert!(
+        dot.contains("\"storefront-event-order\" -> \"warehouse-event-order\" [style=bold"),
+        "{dot}"
+    );
+    let html = read(out.join("host.html"));
+    for id in [
+        "group-storefront",
+        "group-warehouse",
+        "group-mailer",
+        "storefront-step-checkout",
+        "warehouse-step-ship",
+        "warehouse-child-packing",
+        "mailer-step-mail",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id} missing");
+    }
+    assert!(html.contains(
+        r#"class="link starts" data-from="storefront-event-order" data-to="warehouse-event-order""#
+    ));
+    // The warehouse's own drawing shows the child it runs, collapsed.
+    let warehouse = read(out.join("warehouse.mmd"));
+    assert!(
+        warehouse.contains("    child_packing[[\"Packing<br/>1 step\"]]:::child\n"),
+        "{warehouse}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+// A host built here, its topology written as a program exports it.
+
+use eventflow::prelude::*;
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Question(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Answer(String);
+
+struct Asker;
+
+#[workflow(publishes(Question), subscribes(Answer))]
+impl Asker {
+    #[step(sends(Question))]
+    async fn ask(
+        &self,
+        ctx: &Context,
+        ev: StartEvent<String>,
+    ) -> Result<StopEvent<String>, WaitError> {
+        ctx.send_event(Question(ev.input));
+        Ok(StopEvent::new(ctx.wait_for_event::<Answer>().await?.0))
+    }
+}
+
+struct Oracle;
+
+#[workflow(start = Question, publishes(Answer))]
+impl Oracle {
+    #[step(sends(Answer))]
+    async fn answer(&self, ctx: &Context, ev: Question) -> StopEvent {
+        ctx.send_event(Answer(ev.0));
+        StopEvent::new(())
+    }
+}
+
+#[test]
+fn draw_reads_an_exported_host_topology() {
+    let host = eventflow::host![Asker => Runner::new(Asker), Oracle => Runner::new(Oracle)]
+        .unwrap_or_else(|e| panic!("the host is valid: {e}"));
+    let exported = scratch("host-file");
+    std::fs::create_dir_all(&exported).unwrap_or_else(|e| panic!("{e}"));
+    let file = exported.join("host.topology.json");
+    let json = serde_json::to_string_pretty(&host.topology()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&file, json).unwrap_or_else(|e| panic!("{e}"));
+    let out = scratch("host-file-out");
+    let output = eventflow(&[
+        "draw",
+        "--topology",
+        &file.to_string_lossy(),
+        "--format",
+        "mermaid",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(files(&out), ["host.mmd"]);
+    let mermaid = read(out.join("host.mmd"));
+    for line in [
+        "    subgraph group_asker[\"Asker\"]\n",
+        "    subgraph group_oracle[\"Oracle\"]\n",
+        "        asker_event_question[/\"Question\"/]:::published\n",
+        "        asker_event_answer[\\\"Answer\"\\]:::subscribed\n",
+        "    asker_event_question ==>|\"starts\"| oracle_event_question\n",
+        "    oracle_event_answer -.->|\"delivers\"| asker_event_answer\n",
+    ] {
+        assert!(mermaid.contains(line), "{line:?} missing from {mermaid}");
+    }
+    let _ = std::fs::remove_dir_all(&exported);
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn draw_draws_runs_of_a_host_s_workflows_from_its_topology() {
+    let exported = scratch("host-runs");
+    let status = Command::new(shop())
+        .env("EVENTFLOW_EXPORT_RUNS", &exported)
+        .output()
+        .map(|o| o.status.success());
+    assert_eq!(status.ok(), Some(true));
+    let trace = files(&exported)
+        .into_iter()
+        .find(|f| f.starts_with("storefront-") && f.ends_with(".trace.json"))
+        .expect("a trace of the storefront");
+    let out = scratch("host-runs-out");
+    let output = eventflow(&[
+        "draw",
+        "--topology",
+        &exported.join("host.topology.json").to_string_lossy(),
+        "--trace",
+        &exported.join(&trace).to_string_lossy(),
+        "--format",
+        "html",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let names = files(&out);
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names[0], "host.html");
+    assert!(names[1].starts_with("storefront-run-"), "{names:?}");
+    let _ = std::fs::remove_dir_all(&exported);
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn a_broken_topology_file_is_named_in_the_error() {
+    let dir = scratch("broken");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.join("host.topology.json");
+    std::fs::write(&file, r#"{"workflows": [], "crossings": 3}"#).unwrap_or_else(|e| panic!("{e}"));
+    let output = eventflow(&["draw", "--topology", &file.to_string_lossy()]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("host.topology.json: invalid type"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

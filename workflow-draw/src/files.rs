@@ -3,10 +3,11 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use eventflow_core::{RunTrace, Runner, Topology, Workflow};
+use eventflow_core::{HostTopology, RunTrace, Runner, Topology, Workflow};
 
 use crate::diagram::Diagram;
 use crate::dot::dot;
+use crate::host::host_diagram;
 use crate::html::html;
 use crate::mermaid::mermaid;
 use crate::run::run_diagram;
@@ -58,6 +59,56 @@ pub fn all_possible_flows(
 ) -> io::Result<Drawings> {
     let topology = source.into();
     write_drawings(&diagram(&topology), dir, &topology.slug())
+}
+
+/// Draws every workflow of a host and the events crossing between them, as `host.mmd`,
+/// `host.dot` and `host.html` in `dir` (created if missing); see [`host_diagram`]. Each
+/// workflow is a framed group; the child workflows its steps run are collapsed boxes.
+///
+/// ```
+/// use eventflow::prelude::*;
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct Trade(String);
+///
+/// struct Monitor;
+///
+/// #[workflow(publishes(Trade))]
+/// impl Monitor {
+///     #[step(sends(Trade))]
+///     async fn watch(&self, ctx: &Context, ev: StartEvent<String>) -> StopEvent<String> {
+///         ctx.send_event(Trade(ev.input));
+///         StopEvent::new("watched".into())
+///     }
+/// }
+///
+/// struct Orders;
+///
+/// #[workflow(start = Trade)]
+/// impl Orders {
+///     #[step]
+///     async fn order(&self, ev: Trade) -> StopEvent<String> {
+///         StopEvent::new(ev.0)
+///     }
+/// }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let host = eventflow::host![Monitor => Runner::new(Monitor), Orders => Runner::new(Orders)]?;
+/// # let drawings = std::env::temp_dir().join(format!("eventflow-doc-host-{}", std::process::id()));
+/// let files = eventflow::draw::host_flows(&host.topology(), &drawings)?;
+/// assert!(files.html.ends_with("host.html"));
+/// let mermaid = std::fs::read_to_string(&files.mermaid)?;
+/// assert!(mermaid.contains("monitor_event_trade ==>|\"starts\"| orders_event_trade"));
+/// # std::fs::remove_dir_all(&drawings)?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+///
+/// If `dir` cannot be created or a file cannot be written.
+pub fn host_flows(host: &HostTopology, dir: impl AsRef<Path>) -> io::Result<Drawings> {
+    write_drawings(&host_diagram(host), dir, "host")
 }
 
 /// Draws the most recent recorded run of `runner` to finish, as `<name>-run.mmd`,

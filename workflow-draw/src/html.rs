@@ -9,8 +9,8 @@ mod svg;
 use std::fmt::Write as _;
 
 use crate::diagram::Diagram;
-use crate::layout::{self, BADGE_FONT, LABEL_FONT, LINK_FONT};
-use crate::style::{ERROR, class, link_colour, palette};
+use crate::layout::{self, BADGE_FONT, LABEL_FONT, LINK_FONT, TITLE_FONT};
+use crate::style::{ERROR, GROUP, NODE_KINDS, class, link_colour, palette};
 
 use escape::{escape, num};
 
@@ -21,6 +21,11 @@ const SCRIPT: &str = include_str!("html/script.js");
 ///
 /// Steps are drawn as rounded boxes and events as pills, coloured by kind, top to bottom in
 /// the order things happen; a loop climbs back up beside the nodes to the step it returns to.
+/// Events published to other workflows and subscribed from them are parallelograms leaning
+/// out and in, and child workflows boxes with bars inside their ends. Each
+/// [`Group`](crate::Group) (a workflow of a host) is laid out on its own in a frame under its
+/// heading, the frames side by side in rows, and the links between groups run around the nodes
+/// from frame to frame.
 /// A legend explains the shapes and lines, and the diagram's notes (a run's timeline) follow
 /// the drawing. In a browser the drawing zooms with the wheel and pans by dragging, and
 /// pointing at a node lights up its links. The same diagram always gives the same page.
@@ -118,14 +123,14 @@ pub fn html(diagram: &Diagram) -> String {
 /// layout measured text for.
 fn palette_css() -> String {
     let mut css = String::new();
-    for kind in legend::NODE_KINDS {
+    for kind in NODE_KINDS {
         let p = palette(kind);
         let c = class(kind);
         let _ = writeln!(
             css,
             ".node.{c} .shape {{ fill: {}; stroke: {}; }}\n\
              .node.{c} .label, .node.{c} .chip-text {{ fill: {}; }}\n\
-             .node.{c} .chip {{ stroke: {}; }}",
+             .node.{c} .chip, .node.{c} .bars {{ stroke: {}; }}",
             p.fill, p.stroke, p.text, p.stroke
         );
     }
@@ -137,6 +142,17 @@ fn palette_css() -> String {
             ".link.{c} .line {{ stroke: {colour}; }}\n.link-label.{c} text {{ fill: {colour}; }}"
         );
     }
+    let _ = writeln!(
+        css,
+        ".group .frame, .legend .frame {{ fill: {}; stroke: {}; }}\n\
+         .group .group-title {{ fill: {}; font: 600 {}px system-ui, sans-serif; }}\n\
+         .legend .frame-title {{ stroke: {}; }}",
+        GROUP.fill,
+        GROUP.stroke,
+        GROUP.text,
+        num(TITLE_FONT),
+        GROUP.text,
+    );
     let _ = writeln!(
         css,
         ".node.error .shape {{ stroke: {ERROR}; stroke-width: 3; }}\n\

@@ -2,13 +2,14 @@
 
 use eventflow_core::{EdgeKind, Endpoint, RunTrace, Topology, TraceOutcome};
 
-use crate::diagram::{Diagram, Emphasis};
+use crate::diagram::{Diagram, Emphasis, LinkKind};
 use crate::topology::diagram;
 
 /// The diagram of one run: every step and event of the workflow, with how often each step ran
 /// (and in which order it first did), its failures, retries and waits; how many events went
 /// along each arrow; the fan-outs; steps that never ran and events that never flowed drawn
-/// faintly; the step that failed the run marked. The run's timeline is in the notes.
+/// faintly (and the child workflows of steps that never ran); the step that failed the run
+/// marked. The run's timeline is in the notes.
 ///
 /// ```
 /// use eventflow::prelude::*;
@@ -136,6 +137,24 @@ pub fn run_diagram(topology: &Topology, trace: &RunTrace) -> Diagram {
         }
         if !flowed[i] {
             d.nodes[steps + i].emphasis = Emphasis::Faint;
+        }
+    }
+    // A child ran only if a step that runs it did.
+    let runs: Vec<(usize, usize)> = d
+        .links
+        .iter()
+        .filter(|l| l.kind == LinkKind::Runs)
+        .map(|l| (l.from, l.to))
+        .collect();
+    for &(_, child) in &runs {
+        let ran = runs.iter().any(|&(step, c)| {
+            c == child
+                && d.nodes
+                    .get(step)
+                    .is_some_and(|n| n.emphasis != Emphasis::Faint)
+        });
+        if !ran && let Some(node) = d.nodes.get_mut(child) {
+            node.emphasis = Emphasis::Faint;
         }
     }
 

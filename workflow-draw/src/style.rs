@@ -6,6 +6,28 @@ use crate::diagram::{Emphasis, LinkKind, NodeKind};
 /// The colour of problems: failed steps, failure links.
 pub(crate) const ERROR: &str = "#dc2626";
 
+/// Fill, border and text of a group's frame (a workflow of a host).
+pub(crate) const GROUP: Palette = Palette {
+    fill: "#f8fafc",
+    stroke: "#cbd5e1",
+    text: "#334155",
+};
+
+/// Every node kind, in the order legends and style sheets list them.
+pub(crate) const NODE_KINDS: [NodeKind; 11] = [
+    NodeKind::Step,
+    NodeKind::RecoveryStep,
+    NodeKind::ChildWorkflow,
+    NodeKind::Internal,
+    NodeKind::Start,
+    NodeKind::Stop,
+    NodeKind::External,
+    NodeKind::Published,
+    NodeKind::Subscribed,
+    NodeKind::Stream,
+    NodeKind::Failure,
+];
+
 /// Fill, border and text colours of a node kind.
 pub(crate) struct Palette {
     pub(crate) fill: &'static str,
@@ -23,6 +45,9 @@ pub(crate) fn palette(kind: NodeKind) -> Palette {
         NodeKind::External => ("#ffedd5", "#ea580c", "#431407"),
         NodeKind::Stream => ("#f1f5f9", "#94a3b8", "#334155"),
         NodeKind::Failure => ("#fef2f2", "#dc2626", "#7f1d1d"),
+        NodeKind::Published => ("#fdf4ff", "#c026d3", "#4a044e"),
+        NodeKind::Subscribed => ("#f0fdfa", "#0d9488", "#134e4a"),
+        NodeKind::ChildWorkflow => ("#f0f9ff", "#0284c7", "#0c4a6e"),
     };
     Palette { fill, stroke, text }
 }
@@ -38,6 +63,9 @@ pub(crate) fn class(kind: NodeKind) -> &'static str {
         NodeKind::External => "external",
         NodeKind::Stream => "stream",
         NodeKind::Failure => "failure",
+        NodeKind::Published => "published",
+        NodeKind::Subscribed => "subscribed",
+        NodeKind::ChildWorkflow => "child",
     }
 }
 
@@ -49,6 +77,9 @@ pub(crate) fn link_colour(kind: LinkKind) -> &'static str {
         LinkKind::FanOut | LinkKind::Join => "#0369a1",
         LinkKind::Stream => "#94a3b8",
         LinkKind::Failure => "#dc2626",
+        LinkKind::Runs => "#0284c7",
+        LinkKind::Starts => "#c026d3",
+        LinkKind::Crosses => "#0d9488",
     }
 }
 

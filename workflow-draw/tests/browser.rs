@@ -9,9 +9,9 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use eventflow::Topology;
-use eventflow::draw::{Diagram, diagram, html};
+use eventflow::draw::{Diagram, diagram, host_diagram, html};
 use eventflow::prelude::*;
+use eventflow::{Runner, Topology};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -214,6 +214,86 @@ impl Research {
     }
 }
 
+// --- a host: three workflows, events crossing both ways, a child workflow --------------------
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct TradeEventV2(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct OrderSettled(String);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Reviewed(String);
+
+/// Reviews the product, hands the trade to the host and waits for the order station's answer.
+struct Application;
+
+#[workflow(publishes(TradeEventV2), subscribes(OrderSettled))]
+impl Application {
+    #[step]
+    async fn review(&self, ev: StartEvent<String>) -> Reviewed {
+        Reviewed(ev.input)
+    }
+
+    #[step(sends(TradeEventV2))]
+    async fn decide(&self, ctx: &Context, ev: Reviewed) -> Result<StopEvent<String>, WaitError> {
+        ctx.send_event(TradeEventV2(ev.0));
+        let settled = ctx.wait_for_event::<OrderSettled>().await?;
+        Ok(StopEvent::new(settled.0))
+    }
+}
+
+/// The order station's child: pays for the order.
+struct Payments;
+
+#[workflow]
+impl Payments {
+    #[step]
+    async fn pay(&self, ev: StartEvent<String>) -> StopEvent<String> {
+        StopEvent::new(ev.input)
+    }
+}
+
+/// Started by each trade; pays through its child and answers.
+struct OrderStation {
+    payments: Runner<Payments>,
+}
+
+#[workflow(start = TradeEventV2, publishes(OrderSettled))]
+impl OrderStation {
+    #[step(sends(OrderSettled), runs(Payments))]
+    async fn trade(
+        &self,
+        ctx: &Context,
+        ev: TradeEventV2,
+    ) -> Result<StopEvent<String>, WorkflowError> {
+        let paid = ctx.child(&self.payments).run(ev.0).await?;
+        ctx.send_event(OrderSettled(paid));
+        Ok(StopEvent::new("settled".into()))
+    }
+}
+
+/// Also started by each trade.
+struct Notifier;
+
+#[workflow(start = TradeEventV2)]
+impl Notifier {
+    #[step]
+    async fn notify(&self, ev: TradeEventV2) -> StopEvent<String> {
+        StopEvent::new(ev.0)
+    }
+}
+
+fn host() -> Diagram {
+    let host = eventflow::host![
+        Application => Runner::new(Application),
+        OrderStation => Runner::new(OrderStation { payments: Runner::new(Payments) }),
+        Notifier => Runner::new(Notifier),
+    ]
+    .expect("every crossing has both ends");
+    host_diagram(&host.topology())
+}
+
 // --- the check ----------------------------------------------------------------------------
 
 /// A directory of its own under the system's temporary directory, removed when dropped.
@@ -346,4 +426,26 @@ fn a_fan_out_join_and_recovery_are_drawn_and_the_page_comes_alive() {
         .map(|i| format!("{:>5} ms  step `call` finished branch {i}", i * 7))
         .collect();
     check("research", &d);
+}
+
+#[test]
+#[ignore = "needs Chromium: bash scripts/setup-browser.sh"]
+fn a_host_draws_every_workflow_and_the_events_between_them() {
+    let d = host();
+    // Every workflow's steps are among the nodes the check finds drawn.
+    for step in [
+        "application-step-review",
+        "application-step-decide",
+        "order_station-step-trade",
+        "notifier-step-notify",
+    ] {
+        assert!(d.nodes.iter().any(|n| n.id == step), "{step}");
+    }
+    check("host", &d);
+}
+
+#[test]
+#[ignore = "needs Chromium: bash scripts/setup-browser.sh"]
+fn a_child_workflow_is_drawn_and_the_page_comes_alive() {
+    check("order_station", &diagram(&Topology::of::<OrderStation>()));
 }

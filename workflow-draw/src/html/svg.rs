@@ -7,20 +7,25 @@
 use std::fmt::Write as _;
 
 use crate::diagram::{Diagram, LinkKind, Node, NodeKind};
-use crate::layout::{Layout, Path, PlacedLink, PlacedNode, Segment, arrow_length};
+use crate::layout::{
+    CHILD_BAR, Layout, Path, PlacedLink, PlacedNode, SLANT, Segment, arrow_length, lean,
+};
 use crate::style::{self, emphasis_class, link_colour};
 
 use super::escape::{escape, num};
 use super::legend::{kind_name, link_name};
 
 /// Every link kind, in the order the legend lists them.
-pub(crate) const LINK_KINDS: [LinkKind; 6] = [
+pub(crate) const LINK_KINDS: [LinkKind; 9] = [
     LinkKind::Flow,
     LinkKind::Sends,
     LinkKind::FanOut,
     LinkKind::Join,
     LinkKind::Stream,
     LinkKind::Failure,
+    LinkKind::Runs,
+    LinkKind::Starts,
+    LinkKind::Crosses,
 ];
 
 /// The class of a link kind.
@@ -32,6 +37,9 @@ pub(crate) fn link_class(kind: LinkKind) -> &'static str {
         LinkKind::Join => "join",
         LinkKind::Stream => "stream",
         LinkKind::Failure => "failure",
+        LinkKind::Runs => "runs",
+        LinkKind::Starts => "starts",
+        LinkKind::Crosses => "crosses",
     }
 }
 
@@ -91,6 +99,26 @@ pub(crate) fn svg(diagram: &Diagram, layout: &Layout) -> String {
             num(layout.width / 2.0),
             num(layout.height / 2.0)
         );
+    }
+    if !diagram.groups.is_empty() {
+        out.push_str(r#"<g class="groups">"#);
+        for (group, placed) in diagram.groups.iter().zip(&layout.groups) {
+            let r = placed.frame;
+            let _ = write!(
+                out,
+                r#"<g id="group-{}" class="group"><title>{}</title><rect class="frame" x="{}" y="{}" width="{}" height="{}" rx="12"/><text class="group-title" x="{}" y="{}">{}</text></g>"#,
+                escape(&group.id),
+                escape(&group.label),
+                num(r.x),
+                num(r.y),
+                num(r.w),
+                num(r.h),
+                num(placed.title_at.x),
+                num(placed.title_at.y),
+                escape(&placed.title),
+            );
+        }
+        out.push_str("</g>");
     }
     let ends = |i: usize| diagram.nodes.get(i);
 
@@ -187,16 +215,43 @@ fn write_node(out: &mut String, node: &Node, placed: &PlacedNode) {
         escape(&node.id),
         escape(&tip)
     );
-    let radius = if node.kind.is_step() { 8.0 } else { b.h / 2.0 };
-    let _ = write!(
-        out,
-        r#"<rect class="shape" x="{}" y="{}" width="{}" height="{}" rx="{}"/>"#,
-        num(r.x),
-        num(r.y),
-        num(r.w),
-        num(r.h),
-        num(radius)
-    );
+    if let Some(lean) = lean(node.kind) {
+        // A parallelogram leaning out of the workflow (published) or into it (subscribed).
+        let s = b.h * SLANT;
+        let (top, bottom) = if lean > 0.0 { (s, 0.0) } else { (0.0, s) };
+        let _ = write!(
+            out,
+            r#"<path class="shape" d="M{},{} H{} L{},{} H{} Z"/>"#,
+            num(r.x + top),
+            num(r.y),
+            num(r.right() - bottom),
+            num(r.right() - top),
+            num(r.bottom()),
+            num(r.x + bottom),
+        );
+    } else {
+        let radius = if node.kind.is_box() { 8.0 } else { b.h / 2.0 };
+        let _ = write!(
+            out,
+            r#"<rect class="shape" x="{}" y="{}" width="{}" height="{}" rx="{}"/>"#,
+            num(r.x),
+            num(r.y),
+            num(r.w),
+            num(r.h),
+            num(radius)
+        );
+    }
+    if node.kind == NodeKind::ChildWorkflow {
+        // Bars inside both ends, as Mermaid draws a subroutine: a whole workflow in one box.
+        let _ = write!(
+            out,
+            r#"<path class="bars" d="M{l},{t} V{b} M{rr},{t} V{b}"/>"#,
+            l = num(r.x + CHILD_BAR),
+            rr = num(r.right() - CHILD_BAR),
+            t = num(r.y),
+            b = num(r.bottom()),
+        );
+    }
     if node.kind == NodeKind::RecoveryStep {
         let _ = write!(
             out,

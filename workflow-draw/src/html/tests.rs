@@ -56,6 +56,7 @@ fn text_from_the_diagram_is_escaped_everywhere() {
             label: Some(evil.into()),
         }],
         notes: vec![evil.into()],
+        groups: Vec::new(),
     };
     let page = html(&d);
     // The page's own script is the only one.
@@ -124,4 +125,61 @@ fn notes_are_listed_in_order_and_a_legend_explains_what_is_drawn() {
     assert!(!page.contains("Loops back"));
     assert!(html(&samples::feedback_monitor()).contains("Loops back"));
     assert!(!html(&samples::feedback_monitor()).contains("class=\"notes\""));
+}
+
+#[test]
+fn a_host_page_frames_each_workflow_and_draws_the_events_between_them() {
+    let d = samples::host();
+    let page = html(&d);
+    for (id, label) in [
+        ("monitor", "Monitor"),
+        ("orders", "Orders"),
+        ("audit", "Audit"),
+    ] {
+        let frame = format!(
+            r#"<g id="group-{id}" class="group"><title>{label}</title><rect class="frame" "#
+        );
+        assert!(page.contains(&frame), "{frame}");
+    }
+    // Frames come first, under the lines and nodes.
+    let frames = page.find(r#"<g class="groups">"#);
+    assert!(frames.is_some() && frames < page.find(r#"<g class="links">"#));
+    for (kind, from, to) in [
+        ("starts", "monitor-event-trade", "orders-event-trade"),
+        ("starts", "monitor-event-trade", "audit-event-trade"),
+        ("crosses", "orders-event-settled", "monitor-event-settled"),
+        ("runs", "orders-step-trade", "orders-child-payments"),
+    ] {
+        let link = format!(r#"<g class="link {kind}" data-from="{from}" data-to="{to}">"#);
+        assert!(page.contains(&link), "{link}");
+    }
+    assert!(page.contains(r#"<marker id="ef-arrow-starts""#));
+    // Published and subscribed events are parallelograms; a child workflow has its bars.
+    for id in ["monitor-event-trade", "monitor-event-settled"] {
+        let at = page.find(&format!(r#"<g id="{id}" "#)).unwrap_or(0);
+        let node = &page[at..at + page[at..].find("</g>").unwrap_or(0)];
+        assert!(node.contains(r#"<path class="shape" d="M"#), "{node}");
+    }
+    let at = page
+        .find(r#"<g id="orders-child-payments" class="node child">"#)
+        .unwrap_or(0);
+    assert!(
+        page[at..]
+            .split("</g>")
+            .next()
+            .is_some_and(|n| n.contains(r#"<path class="bars""#))
+    );
+    for text in [
+        "Event handed to other workflows (published)",
+        "Event taken from other workflows (subscribed)",
+        "Child workflow a step runs",
+        "Runs as a child",
+        "Starts a run of another workflow",
+        "Reaches another workflow&#39;s subscribed runs",
+        "Workflow of the host",
+    ] {
+        assert!(page.contains(&format!("</svg>{text}</li>")), "{text}");
+    }
+    // One workflow's page has no frames to explain.
+    assert!(!html(&samples::everything()).contains("Workflow of the host"));
 }

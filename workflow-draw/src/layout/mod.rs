@@ -8,19 +8,26 @@
 //! 4. [`order`]: the order within each layer that crosses the fewest edges;
 //! 5. [`position`]: coordinates, from node sizes ([`size`]);
 //! 6. [`route`]: the lines, and [`label`]: where their labels go.
+//!
+//! A diagram with groups (a host's workflows) is laid out group by group that way, and
+//! [`grouped`] frames the groups side by side and routes the links between them with
+//! [`orthogonal`].
 
 mod acyclic;
 mod geometry;
+mod grouped;
 mod label;
 mod layered;
 mod order;
+mod orthogonal;
 mod position;
 mod rank;
 mod route;
 mod size;
 
 pub(crate) use geometry::{Path, Point, Rect, Segment};
-pub(crate) use size::{BADGE_FONT, LABEL_FONT, LINK_FONT, NodeBox};
+pub(crate) use grouped::TITLE_FONT;
+pub(crate) use size::{BADGE_FONT, CHILD_BAR, LABEL_FONT, LINK_FONT, NodeBox, SLANT, lean};
 
 use crate::diagram::{Diagram, LinkKind, NodeKind};
 
@@ -42,8 +49,20 @@ pub(crate) struct Layout {
     pub(crate) nodes: Vec<PlacedNode>,
     /// Per link of the diagram; `None` for a link naming a node that does not exist.
     pub(crate) links: Vec<Option<PlacedLink>>,
-    /// Per node of the diagram, its layer, 0 at the top.
+    /// Per node of the diagram, its layer, 0 at the top (of its group's frame, if grouped).
     pub(crate) rank: Vec<usize>,
+    /// Per group of the diagram, its frame.
+    pub(crate) groups: Vec<PlacedGroup>,
+}
+
+/// A group of the diagram, framed.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PlacedGroup {
+    pub(crate) frame: Rect,
+    /// The heading as drawn, cut when too long.
+    pub(crate) title: String,
+    /// Where the heading starts, halfway down its line: it is drawn left-aligned from here.
+    pub(crate) title_at: Point,
 }
 
 /// A node of the diagram, placed.
@@ -72,6 +91,15 @@ pub(crate) struct PlacedLink {
 
 /// Lays `diagram` out.
 pub(crate) fn layout(diagram: &Diagram) -> Layout {
+    if diagram.groups.is_empty() {
+        flat(diagram)
+    } else {
+        grouped::layout(diagram)
+    }
+}
+
+/// Lays `diagram` out as one graph, ignoring its groups.
+fn flat(diagram: &Diagram) -> Layout {
     let n = diagram.nodes.len();
     let links: Vec<Option<(usize, usize)>> = diagram
         .links
@@ -122,6 +150,7 @@ pub(crate) fn layout(diagram: &Diagram) -> Layout {
             })
             .collect(),
         rank,
+        groups: Vec::new(),
     };
     placed.fit();
     placed
@@ -263,7 +292,9 @@ fn labels(
 /// How long the arrowhead of a link of `kind` is.
 pub(crate) fn arrow_length(kind: LinkKind) -> f64 {
     match kind {
-        LinkKind::FanOut | LinkKind::Join => route::THICK_ARROW,
+        LinkKind::FanOut | LinkKind::Join | LinkKind::Starts | LinkKind::Crosses => {
+            route::THICK_ARROW
+        }
         _ => route::ARROW,
     }
 }
@@ -281,6 +312,7 @@ impl Layout {
             }));
             rects.extend(link.label.as_ref().map(|(r, _)| *r));
         }
+        rects.extend(self.groups.iter().map(|g| g.frame));
         let Some(first) = rects.first().copied() else {
             self.width = 2.0 * MARGIN;
             self.height = 2.0 * MARGIN;
@@ -304,6 +336,12 @@ impl Layout {
                 r.x += dx;
                 r.y += dy;
             }
+        }
+        for group in &mut self.groups {
+            group.frame.x += dx;
+            group.frame.y += dy;
+            group.title_at.x += dx;
+            group.title_at.y += dy;
         }
         self.width = (x1 - x0 + 2.0 * MARGIN).ceil();
         self.height = (y1 - y0 + 2.0 * MARGIN).ceil();

@@ -46,7 +46,7 @@ impl Anchor<'_> {
 
     /// Where a horizontal line at `y` meets the outline on side `dir` (1 right, -1 left).
     fn side(&self, dir: f64, y: f64) -> Point {
-        let dx = self.boxed.side_at(self.kind, y - self.center.y);
+        let dx = self.boxed.side_at(self.kind, dir, y - self.center.y);
         Point::new(self.center.x + dir * dx, y)
     }
 }
@@ -188,7 +188,7 @@ fn self_loop(node: Anchor<'_>, k: usize) -> Path {
 
 /// Pulls the end of `path` back by `len` along its final direction, leaving room for the
 /// arrowhead, whose tip then lands where the path ended.
-fn trim_end(path: &mut Path, len: f64) {
+pub(crate) fn trim_end(path: &mut Path, len: f64) {
     let before = |path: &Path| {
         path.segments
             .len()

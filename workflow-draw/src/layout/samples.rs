@@ -35,6 +35,7 @@ pub(crate) fn build(
             })
             .collect(),
         notes: Vec::new(),
+        groups: Vec::new(),
     }
 }
 
@@ -251,9 +252,58 @@ pub(crate) fn jumble(n: usize, links: usize, seed: u64) -> Diagram {
     build("Jumble", &nodes, &all)
 }
 
+/// A host of three workflows, events crossing between them both ways.
+pub(crate) fn host() -> Diagram {
+    crate::host::host_diagram(&crate::host::samples::host())
+}
+
+/// A host of eight workflows, too wide for one row of frames, with crossings between the
+/// rows and over other frames.
+pub(crate) fn big_host() -> Diagram {
+    let mut host = crate::host::samples::host();
+    let (workflows, crossings) = (host.workflows.clone(), host.crossings.clone());
+    for copy in 1..=2 {
+        let base = host.workflows.len();
+        host.workflows
+            .extend(workflows.iter().cloned().map(|mut w| {
+                w.workflow = format!("{}Copy{copy}", w.workflow);
+                w
+            }));
+        host.crossings
+            .extend(crossings.iter().cloned().map(|mut c| {
+                c.from += base;
+                c.to += base;
+                c
+            }));
+    }
+    // The first monitor also starts the last audit, far away.
+    if let Some(mut far) = host.crossings.first().cloned() {
+        far.to = host.workflows.len() - 1;
+        host.crossings.push(far);
+    }
+    let mut d = crate::host::host_diagram(&host);
+    // And a node in no group, laid out unframed after the groups.
+    d.nodes.push(Node {
+        id: "loose".into(),
+        label: "Loose".into(),
+        kind: Internal,
+        badges: Vec::new(),
+        emphasis: Emphasis::Normal,
+    });
+    d.links.push(Link {
+        from: 1,
+        to: d.nodes.len() - 1,
+        kind: Flow,
+        label: Some("somewhere".into()),
+    });
+    d
+}
+
 /// Every sample above, named.
 pub(crate) fn all() -> Vec<(&'static str, Diagram)> {
     vec![
+        ("host", host()),
+        ("big_host", big_host()),
         ("feedback_monitor", feedback_monitor()),
         ("concurrent", concurrent()),
         ("everything", everything()),

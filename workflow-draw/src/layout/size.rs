@@ -40,9 +40,23 @@ const LINE_ROOM: f64 = 12.0;
 const MAX_ROOMY_WIDTH: f64 = 420.0;
 /// Room at the left of a recovery step for its warning mark.
 const ICON_ROOM: f64 = 18.0;
+/// How far a published or subscribed event's ends lean, as a share of its height.
+pub(crate) const SLANT: f64 = 0.4;
+/// How far inside a child workflow's ends its bars are drawn.
+pub(crate) const CHILD_BAR: f64 = 7.0;
+
+/// Which way a node leans if it is a parallelogram: 1 like `/` for an event published to
+/// other workflows, -1 like `\` for one subscribed from them.
+pub(crate) fn lean(kind: NodeKind) -> Option<f64> {
+    match kind {
+        NodeKind::Published => Some(1.0),
+        NodeKind::Subscribed => Some(-1.0),
+        _ => None,
+    }
+}
 
 /// The estimated width of `text` in a font whose average advance is `per_char`.
-fn text_width(text: &str, per_char: f64) -> f64 {
+pub(super) fn text_width(text: &str, per_char: f64) -> f64 {
     // Ideographs take about two advances.
     let advances: usize = text
         .chars()
@@ -101,7 +115,7 @@ impl NodeBox {
                 (text, w)
             })
             .collect();
-        if node.kind.is_step() {
+        if node.kind.is_box() {
             Self::step(node.kind, label, label_w, &chips)
         } else {
             Self::pill(label, label_w, &chips)
@@ -211,7 +225,7 @@ impl NodeBox {
     /// along its top or bottom, up to a limit: a node many lines meet would otherwise have their
     /// arrowheads packed edge to edge.
     pub(crate) fn make_room(&mut self, kind: NodeKind, lines: usize) {
-        let ends = if kind.is_step() { 20.0 } else { self.h };
+        let ends = if kind.is_box() { 20.0 } else { self.h };
         let wanted = (lines as f64 * LINE_ROOM + ends).min(MAX_ROOMY_WIDTH);
         if wanted > self.w {
             self.w = wanted;
@@ -221,12 +235,22 @@ impl NodeBox {
         }
     }
 
-    /// The x offset from the centre of the node's outline at height `dy` from its middle, on
-    /// the right: where a line arriving from the side touches it.
-    pub(crate) fn side_at(&self, kind: NodeKind, dy: f64) -> f64 {
+    /// How far from the centre the node's outline is at height `dy` from its middle, on the
+    /// side `dir` (1 right, -1 left): where a line arriving from the side touches it.
+    pub(crate) fn side_at(&self, kind: NodeKind, dir: f64, dy: f64) -> f64 {
         let half = self.w / 2.0;
-        if kind.is_step() {
+        if kind.is_box() {
             return half;
+        }
+        if let Some(lean) = lean(kind) {
+            // Down the slanted end: 0 at the top, 1 at the bottom.
+            let t = ((dy + self.h / 2.0) / self.h).clamp(0.0, 1.0);
+            let inward = if (lean > 0.0) == (dir > 0.0) {
+                t
+            } else {
+                1.0 - t
+            };
+            return half - self.h * SLANT * inward;
         }
         let r = self.h / 2.0;
         let dy = dy.abs().min(r);
@@ -236,7 +260,7 @@ impl NodeBox {
     /// How far from the centre the flat part of the top and bottom reaches, where lines may
     /// leave and arrive.
     pub(crate) fn flat_half(&self, kind: NodeKind) -> f64 {
-        if kind.is_step() {
+        if kind.is_box() {
             self.w / 2.0 - 10.0
         } else {
             (self.w - self.h) / 2.0

@@ -90,6 +90,7 @@ fn labels_overlap_neither_nodes_nor_each_other() {
 #[test]
 fn layers_follow_the_links_once_loops_are_turned_around() {
     each(|name, d, l| {
+        let groups = d.membership();
         for (link, placed) in d.links.iter().zip(&l.links) {
             let Some(placed) = placed else {
                 assert!(
@@ -98,6 +99,11 @@ fn layers_follow_the_links_once_loops_are_turned_around() {
                 );
                 continue;
             };
+            // Ranks are per group; the links between groups run from frame to frame.
+            if groups[link.from] != groups[link.to] {
+                assert!(!placed.loops_back, "{name}");
+                continue;
+            }
             let (from, to) = (l.rank[link.from], l.rank[link.to]);
             if link.from == link.to {
                 assert!(!placed.loops_back);
@@ -109,7 +115,7 @@ fn layers_follow_the_links_once_loops_are_turned_around() {
         }
         for (i, a) in l.nodes.iter().enumerate() {
             for (j, b) in l.nodes.iter().enumerate() {
-                if l.rank[i] < l.rank[j] {
+                if groups[i] == groups[j] && l.rank[i] < l.rank[j] {
                     assert!(a.rect().bottom() < b.rect().y, "{name}: {i} above {j}");
                 }
             }
@@ -247,4 +253,75 @@ fn each_label_sits_on_or_beside_its_own_line() {
             );
         }
     });
+}
+
+#[test]
+fn frames_hold_their_groups_apart() {
+    each(|name, d, l| {
+        assert_eq!(l.groups.len(), d.groups.len(), "{name}");
+        let groups = d.membership();
+        for (v, node) in l.nodes.iter().enumerate() {
+            let Some(g) = groups[v] else { continue };
+            let (frame, r) = (l.groups[g].frame, node.rect());
+            assert!(
+                frame.contains(Point::new(r.x, r.y))
+                    && frame.contains(Point::new(r.right(), r.bottom())),
+                "{name}: {} outside the frame of {}",
+                d.nodes[v].id,
+                d.groups[g].label
+            );
+            // Nor under its heading.
+            assert!(r.y > frame.y + 30.0, "{name}: {}", d.nodes[v].id);
+        }
+        for (i, a) in l.groups.iter().enumerate() {
+            assert!(
+                a.title_at.x > a.frame.x && a.title_at.y > a.frame.y,
+                "{name}"
+            );
+            for b in &l.groups[i + 1..] {
+                assert!(!a.frame.overlaps(&b.frame, 20.0), "{name}: frames overlap");
+            }
+        }
+    });
+}
+
+#[test]
+fn a_wide_host_wraps_its_frames_into_rows() {
+    let d = samples::big_host();
+    let l = layout(&d);
+    let tops: std::collections::BTreeSet<i64> =
+        l.groups.iter().map(|g| g.frame.y.round() as i64).collect();
+    assert!(tops.len() >= 2, "{tops:?}");
+    assert!(l.width < 1700.0, "{}", l.width);
+    // Frames of a row start level with each other, in the host's order, left to right.
+    let first = &l.groups[0].frame;
+    let second = &l.groups[1].frame;
+    assert_eq!(first.y, second.y);
+    assert!(first.right() < second.x);
+}
+
+#[test]
+fn lines_between_frames_turn_only_at_right_angles() {
+    for d in [samples::host(), samples::big_host()] {
+        let l = layout(&d);
+        let groups = d.membership();
+        for (link, placed) in d.links.iter().zip(&l.links) {
+            let Some(placed) = placed else { continue };
+            if groups.get(link.from) == groups.get(link.to) {
+                continue;
+            }
+            let mut from = placed.path.start;
+            for seg in &placed.path.segments {
+                if let Segment::Line(to) = *seg {
+                    let straight = (from.x - to.x).abs() < 0.01 || (from.y - to.y).abs() < 0.01;
+                    assert!(
+                        straight,
+                        "{}: {link:?} slants from {from:?} to {to:?}",
+                        d.title
+                    );
+                }
+                from = seg.end();
+            }
+        }
+    }
 }
