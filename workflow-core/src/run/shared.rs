@@ -25,8 +25,9 @@ struct Inbox {
 
 #[derive(Debug)]
 pub(crate) struct RunShared<S> {
-    /// The run's trace being written, if the runner records runs.
-    recorder: Option<Mutex<Recorder>>,
+    /// The run's trace being written, if the runner records runs. Boxed: most runs are not
+    /// recorded, and inline it would triple the size of every run.
+    recorder: Option<Box<Mutex<Recorder>>>,
     /// The host the run belongs to, if any.
     pub(crate) host: Option<HostLink>,
     /// The run has told its host it ended.
@@ -65,7 +66,8 @@ impl<S> RunShared<S> {
         host: Option<HostLink>,
     ) -> Self {
         let steps = table.specs.len();
-        let recorder = record.map(|workflow| Mutex::new(Recorder::new(workflow, id, &table)));
+        let recorder =
+            record.map(|workflow| Box::new(Mutex::new(Recorder::new(workflow, id, &table))));
         Self {
             recorder,
             host,
