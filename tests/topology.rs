@@ -297,3 +297,117 @@ mod snapshots {
         assert!(std::panic::catch_unwind(|| assert_topology_snapshot(&topology, &path)).is_err());
     }
 }
+
+// --- comparing two versions of a workflow ------------------------------------------------------
+
+/// `Everything` as a later release would change it: `call` has fewer workers and no retries,
+/// `draft` emits a second kind of event, and `fallback` is gone.
+mod next_release {
+    use super::{Approval, Call, Down, Draft, Found, Note, Progress, Question};
+    use eventflow::prelude::*;
+
+    #[derive(Clone, Serialize, Deserialize, Event)]
+    pub(crate) struct Outline(pub(crate) String);
+
+    pub(crate) struct Everything;
+
+    #[workflow(external(Approval))]
+    impl Everything {
+        #[step(sends(Note))]
+        async fn plan(&self, ctx: &Context, ev: StartEvent<String>) -> Vec<Call> {
+            ctx.send_event(Note(ev.input.clone()));
+            vec![Call(ev.input)]
+        }
+
+        #[step(stream_only(Progress))]
+        async fn call(&self, ctx: &Context, ev: Call) -> Result<Found, Down> {
+            ctx.write_event_to_stream(Progress(1));
+            Ok(Found(ev.0))
+        }
+
+        #[step(take = 2)]
+        async fn gather(&self, found: Vec<Found>) -> Question {
+            Question(found.into_iter().map(|f| f.0).collect())
+        }
+
+        #[step]
+        async fn draft(&self, question: Question, note: Note) -> OneOf![Draft | Outline] {
+            if note.0.is_empty() {
+                return Outline(question.0).into();
+            }
+            Draft(question.0 + &note.0).into()
+        }
+
+        #[step]
+        async fn outline(&self, ev: Outline) -> Draft {
+            Draft(ev.0)
+        }
+
+        #[step]
+        async fn review(&self, ctx: &Context, ev: Draft) -> Result<StopEvent<String>, WaitError> {
+            let approval = ctx.wait_for_event::<Approval>().await?;
+            Ok(StopEvent::new(if approval.0 {
+                ev.0
+            } else {
+                String::new()
+            }))
+        }
+    }
+}
+
+#[test]
+fn a_changed_workflow_says_what_changed_step_by_step() {
+    let before = Topology::of::<Everything>();
+    let after = Topology::of::<next_release::Everything>();
+    assert_ne!(after.fingerprint(), before.fingerprint());
+    assert_eq!(
+        after.changes_since(&before),
+        [
+            "step `fallback` removed",
+            "step `call`: `8 workers, retries` removed",
+            "step `draft`: `emits Draft` removed",
+            "step `draft`: `emits Draft, Outline` added",
+            "step `outline` added",
+        ]
+    );
+    assert!(before.changes_since(&before).is_empty());
+}
+
+#[test]
+fn a_fingerprint_is_the_same_for_the_same_graph_and_stable_across_builds() {
+    let topology = Topology::of::<Everything>();
+    let listing: Topology =
+        serde_json::from_str(&serde_json::to_string(&topology).expect("a topology serializes"))
+            .expect("and reads back");
+    assert_eq!(listing.fingerprint(), topology.fingerprint());
+    // FNV-1a of the listing, which does not depend on the build: pinned so that a change to
+    // how it is computed shows here before it invalidates stored runs.
+    let fnv = topology
+        .to_string()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    assert_eq!(topology.fingerprint(), fnv);
+}
+
+#[test]
+fn an_event_known_by_name_reads_back_from_json() {
+    let runner = Runner::new(Everything);
+    let approval = runner
+        .event_type("Approval")
+        .expect("external events are known");
+    let event = approval.decode_json(b"true").expect("an approval");
+    assert_eq!(event.downcast_ref::<Approval>().map(|a| a.0), Some(true));
+    // Every event of the graph is known by its name, and reads back as the same type.
+    let topology = runner.topology();
+    for node in &topology.events {
+        let ty = runner.event_type(&node.name);
+        assert_eq!(ty.map(|t| t.name()), Some(node.name.as_str()));
+    }
+    assert!(runner.event_type("Refund").is_none());
+    // A wrong shape or trailing input is an error, not a panic or a partial read.
+    assert!(approval.decode_json(b"\"yes\"").is_err());
+    assert!(approval.decode_json(b"true false").is_err());
+    assert!(approval.decode_json(b"").is_err());
+}

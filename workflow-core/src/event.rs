@@ -3,6 +3,7 @@
 use std::any::TypeId;
 use std::fmt;
 
+use crate::any_event::AnyEvent;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -162,10 +163,36 @@ impl<T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static> Stop for S
 /// assert!(STOP.is::<StopEvent<String>>());
 /// assert!(!STOP.is::<StopEvent<u32>>());
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub struct EventType {
     name: &'static str,
     id: TypeId,
+    decode: Decode,
+}
+
+/// Reads an event of one type from any serde format.
+type Decode =
+    for<'de> fn(&mut dyn erased_serde::Deserializer<'de>) -> Result<AnyEvent, erased_serde::Error>;
+
+fn decode<E: Event>(
+    deserializer: &mut dyn erased_serde::Deserializer<'_>,
+) -> Result<AnyEvent, erased_serde::Error> {
+    erased_serde::deserialize::<E>(deserializer).map(AnyEvent::new)
+}
+
+/// Types are the same when their ids are; the decoder is a function of the type.
+impl PartialEq for EventType {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for EventType {}
+
+impl std::hash::Hash for EventType {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+    }
 }
 
 impl EventType {
@@ -174,7 +201,32 @@ impl EventType {
         Self {
             name: E::NAME,
             id: TypeId::of::<E>(),
+            decode: decode::<E>,
         }
+    }
+
+    /// Reads an event of this type from JSON, as [`AnyEvent`] serializes it: what a tool, a
+    /// request or a stored run hands back by type.
+    ///
+    /// ```
+    /// use eventflow_core::{EventType, StartEvent};
+    ///
+    /// let start = EventType::of::<StartEvent<u32>>();
+    /// let event = start.decode_json(br#"{"input":7}"#)?;
+    /// assert_eq!(event.downcast_ref::<StartEvent<u32>>().map(|e| e.input), Some(7));
+    /// assert!(start.decode_json(br#"{"input":"seven"}"#).is_err());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// If `json` is not valid JSON or not an event of this type.
+    pub fn decode_json(&self, json: &[u8]) -> Result<AnyEvent, serde_json::Error> {
+        let mut json = serde_json::Deserializer::from_slice(json);
+        let event = (self.decode)(&mut <dyn erased_serde::Deserializer<'_>>::erase(&mut json))
+            .map_err(serde::de::Error::custom)?;
+        json.end()?;
+        Ok(event)
     }
 
     /// The event's [`Event::NAME`].

@@ -13,7 +13,7 @@ use tracing::instrument::WithSubscriber;
 use crate::any_event::AnyEvent;
 use crate::context::Context;
 use crate::error::ValidationError;
-use crate::event::Start;
+use crate::event::{EventType, Start};
 use crate::graph;
 use crate::handler::WorkflowHandler;
 use crate::host::hub::{HostLink, Hub};
@@ -210,6 +210,55 @@ impl<W: Workflow> Runner<W> {
     /// The description of every step, in the order the runner knows them.
     pub fn steps(&self) -> impl ExactSizeIterator<Item = &'static StepSpec> + '_ {
         self.engine.table.specs.iter().copied()
+    }
+
+    /// The event type named `name` ([`Event::NAME`](crate::Event::NAME)) among those the
+    /// workflow's steps take, emit, send or stream, and its start, stop, external and
+    /// subscribed events: how a program reads back an event it only has by name, such as
+    /// one stored as JSON or sent in a request.
+    ///
+    /// ```
+    /// use eventflow::prelude::*;
+    ///
+    /// #[derive(Clone, Serialize, Deserialize, Event)]
+    /// struct Approval {
+    ///     approved: bool,
+    /// }
+    ///
+    /// struct Review;
+    ///
+    /// #[workflow(external(Approval))]
+    /// impl Review {
+    ///     #[step]
+    ///     async fn ask(&self, ctx: &Context, _ev: StartEvent<String>) -> Result<StopEvent<bool>, WaitError> {
+    ///         let approval = ctx.wait_for_event::<Approval>().await?;
+    ///         Ok(StopEvent::new(approval.approved))
+    ///     }
+    /// }
+    ///
+    /// let runner = Runner::new(Review);
+    /// let approval = runner.event_type("Approval").expect("the workflow takes it");
+    /// let event = approval.decode_json(br#"{"approved":true}"#)?;
+    /// assert_eq!(event.downcast_ref::<Approval>().map(|a| a.approved), Some(true));
+    /// assert!(runner.event_type("Refund").is_none());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn event_type(&self, name: &str) -> Option<EventType> {
+        let boundary = [EventType::of::<W::Start>(), EventType::of::<W::Stop>()];
+        let steps = self.steps().flat_map(|spec| {
+            spec.accepts
+                .iter()
+                .chain(spec.emits)
+                .chain(spec.sends)
+                .chain(spec.stream_only)
+        });
+        boundary
+            .iter()
+            .chain(W::EXTERNAL)
+            .chain(W::SUBSCRIBES)
+            .chain(steps)
+            .find(|ty| ty.name() == name)
+            .copied()
     }
 
     /// The workflow's event graph as the runner runs it, free-function steps included.

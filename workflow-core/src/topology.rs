@@ -308,6 +308,108 @@ impl Topology {
         slug(&self.workflow)
     }
 
+    /// A hash of the graph: steps, their settings and connections, and the workflow's
+    /// boundary events. Two topologies with the same listing (`Display`) have the same
+    /// fingerprint, in every build and on every machine, so a stored run can tell whether it
+    /// was made by the same graph.
+    ///
+    /// ```
+    /// use eventflow::prelude::*;
+    /// use eventflow::Topology;
+    ///
+    /// struct Echo;
+    ///
+    /// #[workflow]
+    /// impl Echo {
+    ///     #[step]
+    ///     async fn echo(&self, ev: StartEvent<String>) -> StopEvent<String> {
+    ///         StopEvent::new(ev.input)
+    ///     }
+    /// }
+    ///
+    /// let topology = Topology::of::<Echo>();
+    /// assert_eq!(topology.fingerprint(), topology.clone().fingerprint());
+    /// ```
+    pub fn fingerprint(&self) -> u64 {
+        // FNV-1a: stable across builds and platforms, unlike `DefaultHasher`.
+        self.to_string()
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+                (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+            })
+    }
+
+    /// What changed from `before` to this topology, a sentence each, in listing order:
+    /// `step `trade`: `emits TradeEvent` added`, `step `audit` removed`, and so on. Empty
+    /// when the graphs are the same.
+    ///
+    /// ```
+    /// use eventflow::prelude::*;
+    /// use eventflow::Topology;
+    ///
+    /// #[derive(Clone, Serialize, Deserialize, Event)]
+    /// struct Draft(String);
+    ///
+    /// struct V1;
+    ///
+    /// #[workflow(name = "Writer")]
+    /// impl V1 {
+    ///     #[step]
+    ///     async fn write(&self, ev: StartEvent<String>) -> StopEvent<String> {
+    ///         StopEvent::new(ev.input)
+    ///     }
+    /// }
+    ///
+    /// struct V2;
+    ///
+    /// #[workflow(name = "Writer")]
+    /// impl V2 {
+    ///     #[step]
+    ///     async fn write(&self, ev: StartEvent<String>) -> Draft {
+    ///         Draft(ev.input)
+    ///     }
+    ///
+    ///     #[step]
+    ///     async fn polish(&self, ev: Draft) -> StopEvent<String> {
+    ///         StopEvent::new(ev.0)
+    ///     }
+    /// }
+    ///
+    /// let changes = Topology::of::<V2>().changes_since(&Topology::of::<V1>());
+    /// assert_eq!(
+    ///     changes,
+    ///     [
+    ///         "step `write`: `emits StopEvent` removed",
+    ///         "step `write`: `emits Draft` added",
+    ///         "step `polish` added",
+    ///     ]
+    /// );
+    /// ```
+    pub fn changes_since(&self, before: &Topology) -> Vec<String> {
+        let (old, new) = (before.to_string(), self.to_string());
+        let (old, new) = (blocks(&old), blocks(&new));
+        let mut changes = Vec::new();
+        for (key, _) in &old {
+            if !new.iter().any(|(k, _)| k == key) {
+                changes.push(format!("{} removed", block_name(key)));
+            }
+        }
+        for (key, lines) in &new {
+            let Some((_, before)) = old.iter().find(|(k, _)| k == key) else {
+                changes.push(format!("{} added", block_name(key)));
+                continue;
+            };
+            let name = block_name(key);
+            for line in before.iter().filter(|l| !lines.contains(l)) {
+                changes.push(format!("{name}: `{line}` removed"));
+            }
+            for line in lines.iter().filter(|l| !before.contains(l)) {
+                changes.push(format!("{name}: `{line}` added"));
+            }
+        }
+        changes
+    }
+
     /// The index of the step named `name`.
     pub fn step(&self, name: &str) -> Option<usize> {
         self.steps.iter().position(|s| s.name == name)
@@ -318,6 +420,40 @@ impl Topology {
             .filter(|e| e.kind == kind)
             .map(|e| self.events[e.event].name.as_str())
             .collect()
+    }
+}
+
+/// The listing cut into blocks: the workflow's and each step's, keyed by `workflow` or
+/// `step <name>`, with the header's settings and the indented lines as the block's lines.
+fn blocks(listing: &str) -> Vec<(&str, Vec<&str>)> {
+    let mut blocks: Vec<(&str, Vec<&str>)> = Vec::new();
+    for line in listing.lines() {
+        if let Some(indented) = line.strip_prefix("  ") {
+            if let Some((_, lines)) = blocks.last_mut() {
+                lines.push(indented);
+            }
+            continue;
+        }
+        // `step name (4 workers, retries)`: the settings are a line of the block.
+        let (key, settings) = match line.split_once(" (") {
+            Some((key, settings)) => (key, Some(settings.trim_end_matches(')'))),
+            None => (line, None),
+        };
+        // The workflow's own block is one, whatever the workflow is called.
+        let key = if key.starts_with("workflow ") {
+            "workflow"
+        } else {
+            key
+        };
+        blocks.push((key, settings.into_iter().collect()));
+    }
+    blocks
+}
+
+fn block_name(key: &str) -> String {
+    match key.split_once(' ') {
+        Some((kind, name)) => format!("{kind} `{name}`"),
+        None => format!("the {key}"),
     }
 }
 
