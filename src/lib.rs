@@ -274,6 +274,17 @@ pub use eventflow_draw as draw;
 #[cfg(feature = "opentelemetry")]
 pub mod telemetry;
 
+/// Where durable runs are kept: the [`CheckpointStore`](store::CheckpointStore) contract, an
+/// in-memory store, and with the `sqlite` feature the embedded SQLite store.
+///
+/// Runs are not yet written to a store by the runtime: this is the storage layer that
+/// checkpointing and resuming build on.
+pub mod store {
+    pub use eventflow_core::store::*;
+    #[cfg(feature = "sqlite")]
+    pub use eventflow_store::SqliteStore;
+}
+
 /// A [`Host`] of the named workflows, each run by its runner; checks at compile time that
 /// every event crossing between them has a sender and a receiver.
 ///

@@ -31,6 +31,7 @@ mod runner;
 mod state;
 mod step;
 mod step_failed;
+pub mod store;
 mod terminal;
 pub mod testing;
 mod topology;

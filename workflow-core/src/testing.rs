@@ -110,6 +110,193 @@ fn diff(old: &str, new: &str) -> String {
     out
 }
 
+/// Checks `store` against the [`CheckpointStore`](crate::store::CheckpointStore) contract and
+/// panics at the first breach: runs are created once, commits are accepted only in sequence
+/// and written with their status, nothing is written by a refused call, a journal reads back
+/// byte for byte and in order, runs list oldest first, and only finished runs old enough are
+/// deleted. `store` must be empty; it is left holding the runs the check made.
+///
+/// ```
+/// use eventflow_core::store::MemoryStore;
+/// use eventflow_core::testing::check_store;
+///
+/// check_store(&MemoryStore::new());
+/// ```
+///
+/// # Panics
+///
+/// At the first breach of the contract, naming it.
+#[track_caller]
+pub fn check_store(store: &dyn crate::store::CheckpointStore) {
+    use crate::id::RunId;
+    use crate::store::{Commit, RunHeader, RunStatus, StoreError};
+    use std::time::Duration;
+
+    let fail = |what: &str, error: StoreError| -> ! { panic!("{what}: {error}") };
+    assert!(
+        store.list().unwrap_or_else(|e| fail("list", e)).is_empty(),
+        "check_store needs an empty store"
+    );
+
+    let first = RunHeader::new(RunId::from_u64(1), "Writer", 0xfeed);
+    store.create(&first).unwrap_or_else(|e| fail("create", e));
+    assert!(
+        matches!(store.create(&first), Err(StoreError::DuplicateRun(_))),
+        "a run created twice must be refused with DuplicateRun"
+    );
+    let unknown = RunId::from_u64(99);
+    assert!(
+        matches!(store.load(unknown), Ok(None)),
+        "an unknown run must load as None"
+    );
+    assert!(
+        matches!(
+            store.commit(
+                unknown,
+                &Commit::new(0, "s", Vec::new()),
+                RunStatus::Running
+            ),
+            Err(StoreError::UnknownRun(_))
+        ),
+        "a commit to an unknown run must be refused with UnknownRun"
+    );
+
+    // Records hold any bytes, empty and large ones included.
+    let records: [Vec<u8>; 3] = [
+        b"draft".to_vec(),
+        Vec::new(),
+        (0..=255).cycle().take(70_000).collect(),
+    ];
+    for (seq, record) in records.iter().enumerate() {
+        let commit = Commit::new(seq as u64, format!("step{seq}"), record.clone());
+        store
+            .commit(first.run, &commit, RunStatus::Running)
+            .unwrap_or_else(|e| fail("commit in sequence", e));
+    }
+    for got in [1, 7] {
+        match store.commit(
+            first.run,
+            &Commit::new(got, "late", b"x".to_vec()),
+            RunStatus::Cancelled,
+        ) {
+            Err(StoreError::OutOfSequence {
+                expected, got: g, ..
+            }) => {
+                assert_eq!(
+                    (expected, g),
+                    (3, got),
+                    "OutOfSequence must name both numbers"
+                );
+            }
+            other => panic!("commit {got} after 3 commits: expected OutOfSequence, got {other:?}"),
+        }
+    }
+    let before = store
+        .load(first.run)
+        .ok()
+        .flatten()
+        .expect("a created run loads");
+    assert_eq!(
+        (before.commits.len(), before.header.status),
+        (3, RunStatus::Running),
+        "a refused commit must write nothing, not even its status"
+    );
+    store
+        .commit(
+            first.run,
+            &Commit::new(3, "late", b"x".to_vec()),
+            RunStatus::Failed,
+        )
+        .unwrap_or_else(|e| fail("commit in sequence", e));
+    let stored = store
+        .load(first.run)
+        .unwrap_or_else(|e| fail("load", e))
+        .expect("a created run loads");
+    let seqs: Vec<u64> = stored.commits.iter().map(|c| c.seq).collect();
+    assert_eq!(seqs, [0, 1, 2, 3], "commits must read back in sequence");
+    for (commit, record) in stored.commits.iter().zip(&records) {
+        assert_eq!(
+            &commit.record, record,
+            "commit {} must read back byte for byte",
+            commit.seq
+        );
+    }
+    assert_eq!(stored.commits[3].step, "late");
+    assert_eq!(
+        stored.header.status,
+        RunStatus::Failed,
+        "a commit writes its status"
+    );
+    assert_eq!(
+        (stored.header.workflow.as_str(), stored.header.fingerprint),
+        ("Writer", 0xfeed)
+    );
+    match store.commit(
+        first.run,
+        &Commit::new(9, "never", Vec::new()),
+        RunStatus::Running,
+    ) {
+        Err(StoreError::OutOfSequence { .. }) => {}
+        other => panic!("an out-of-sequence commit must be refused, got {other:?}"),
+    }
+    let again = store.load(first.run).ok().flatten().expect("still there");
+    assert_eq!(
+        (again.commits.len(), again.header.status),
+        (4, RunStatus::Failed),
+        "a refused commit must write nothing"
+    );
+
+    // Statuses, listing and retention.
+    let waiting = RunHeader::new(RunId::from_u64(2), "Writer", 0xfeed);
+    store.create(&waiting).unwrap_or_else(|e| fail("create", e));
+    store
+        .set_status(waiting.run, RunStatus::Waiting)
+        .unwrap_or_else(|e| fail("set_status", e));
+    assert!(
+        matches!(
+            store.set_status(unknown, RunStatus::Completed),
+            Err(StoreError::UnknownRun(_))
+        ),
+        "set_status on an unknown run must be refused with UnknownRun"
+    );
+    let listed: Vec<(RunId, RunStatus)> = store
+        .list()
+        .unwrap_or_else(|e| fail("list", e))
+        .into_iter()
+        .map(|h| (h.run, h.status))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (first.run, RunStatus::Failed),
+            (waiting.run, RunStatus::Waiting)
+        ],
+        "runs must list oldest first with their status"
+    );
+    assert_eq!(
+        store
+            .delete_finished(Duration::from_secs(3600))
+            .unwrap_or_else(|e| fail("delete", e)),
+        0,
+        "a run finished just now is younger than an hour"
+    );
+    assert_eq!(
+        store
+            .delete_finished(Duration::ZERO)
+            .unwrap_or_else(|e| fail("delete", e)),
+        1,
+        "only the finished run goes"
+    );
+    assert!(
+        matches!(store.load(first.run), Ok(None)),
+        "a deleted run is gone with its journal"
+    );
+    assert!(
+        matches!(store.load(waiting.run), Ok(Some(_))),
+        "a waiting run is never deleted by retention"
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::diff;

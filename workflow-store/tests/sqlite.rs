@@ -1,0 +1,270 @@
+//! The SQLite store keeps the checkpoint-store contract, in one file, across processes and
+//! reopenings, and refuses files it cannot trust.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use eventflow_core::RunId;
+use eventflow_core::store::{
+    CheckpointStore, Commit, MemoryStore, RunHeader, RunStatus, StoreError,
+};
+use eventflow_core::testing::check_store;
+use eventflow_store::SqliteStore;
+use proptest::prelude::*;
+
+/// A fresh path in a scratch directory of this test process.
+fn scratch(name: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!("eventflow-store-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    dir.join(format!(
+        "{}-{name}.db",
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
+fn open(path: &PathBuf) -> SqliteStore {
+    SqliteStore::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn the_sqlite_store_keeps_the_contract() {
+    check_store(&open(&scratch("contract")));
+}
+
+#[test]
+fn the_memory_store_keeps_the_contract() {
+    check_store(&MemoryStore::new());
+}
+
+#[test]
+fn runs_outlive_the_store_that_wrote_them_and_the_file_is_in_wal_mode() -> Result<(), StoreError> {
+    let path = scratch("reopen");
+    let run = RunId::new();
+    {
+        let store = open(&path);
+        assert_eq!(store.journal_mode()?, "wal");
+        store.create(&RunHeader::new(run, "Writer", u64::MAX))?;
+        store.commit(
+            run,
+            &Commit::new(0, "draft", vec![0, 255, 7]),
+            RunStatus::Waiting,
+        )?;
+    }
+    let store = open(&path);
+    let stored = store
+        .load(run)?
+        .expect("the run was committed before the store closed");
+    // All 64 bits of ids and fingerprints survive SQLite's signed integers.
+    assert_eq!(
+        (stored.header.run, stored.header.fingerprint),
+        (run, u64::MAX)
+    );
+    assert_eq!(stored.header.status, RunStatus::Waiting);
+    assert_eq!(stored.commits, [Commit::new(0, "draft", vec![0, 255, 7])]);
+    Ok(())
+}
+
+#[test]
+fn two_writers_on_one_file_never_record_a_completion_twice() -> Result<(), StoreError> {
+    let path = scratch("race");
+    let (a, b) = (open(&path), open(&path));
+    let run = RunId::new();
+    a.create(&RunHeader::new(run, "Writer", 1))?;
+    let threads: Vec<_> = [a, b]
+        .into_iter()
+        .enumerate()
+        .map(|(writer, store)| {
+            std::thread::spawn(move || {
+                // Both try to write commits 0..50; each number is taken by exactly one.
+                (0..50_u64)
+                    .filter(|&seq| {
+                        let commit =
+                            Commit::new(seq, format!("writer{writer}"), vec![writer as u8]);
+                        match store.commit(run, &commit, RunStatus::Running) {
+                            Ok(()) => true,
+                            Err(StoreError::OutOfSequence { .. }) => false,
+                            Err(other) => panic!("commit {seq}: {other}"),
+                        }
+                    })
+                    .count()
+            })
+        })
+        .collect();
+    let won: usize = threads.into_iter().map(|t| t.join().unwrap_or(0)).sum();
+    let stored = open(&path).load(run)?.expect("the run is stored");
+    let seqs: Vec<u64> = stored.commits.iter().map(|c| c.seq).collect();
+    assert_eq!(seqs, (0..won as u64).collect::<Vec<_>>());
+    assert!(won >= 1, "some commit went through");
+    Ok(())
+}
+
+#[test]
+fn a_file_that_is_not_a_store_is_refused_and_left_alone() {
+    let path = scratch("garbage");
+    let garbage = b"this is not an SQLite database, just some bytes a user pointed at".repeat(200);
+    std::fs::write(&path, &garbage).unwrap_or_else(|e| panic!("{e}"));
+    let error = SqliteStore::open(&path).err();
+    assert!(matches!(error, Some(StoreError::Backend(_))), "{error:?}");
+    assert_eq!(std::fs::read(&path).ok(), Some(garbage));
+}
+
+#[test]
+fn a_store_of_another_layout_version_is_refused() -> Result<(), rusqlite::Error> {
+    let path = scratch("future");
+    rusqlite::Connection::open(&path)?.pragma_update(None, "user_version", 9)?;
+    match SqliteStore::open(&path) {
+        Err(StoreError::Corrupt(message)) => assert!(message.contains("version 9"), "{message}"),
+        other => panic!("expected a layout version error, got {other:?}"),
+    }
+    Ok(())
+}
+
+#[test]
+fn rows_that_do_not_read_back_are_errors_not_panics() -> Result<(), Box<dyn std::error::Error>> {
+    let path = scratch("tampered");
+    let store = open(&path);
+    let (good, bad_status, gap) = (RunId::from_u64(1), RunId::from_u64(2), RunId::from_u64(3));
+    for run in [good, bad_status, gap] {
+        store.create(&RunHeader::new(run, "Writer", 1))?;
+        store.commit(run, &Commit::new(0, "a", Vec::new()), RunStatus::Running)?;
+    }
+    let raw = rusqlite::Connection::open(&path)?;
+    raw.execute("UPDATE runs SET status = 'sleeping' WHERE run = 2", [])?;
+    raw.execute("UPDATE commits SET seq = 5 WHERE run = 3", [])?;
+    assert!(matches!(store.load(good), Ok(Some(_))));
+    match store.load(bad_status) {
+        Err(StoreError::Corrupt(message)) => assert!(message.contains("sleeping"), "{message}"),
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+    match store.load(gap) {
+        Err(StoreError::Corrupt(message)) => {
+            assert!(message.contains("jumps to commit 5"), "{message}");
+        }
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+    assert!(matches!(store.list(), Err(StoreError::Corrupt(_))));
+    Ok(())
+}
+
+/// An operation on a store, as a user of the trait would call it.
+#[derive(Debug, Clone)]
+enum Op {
+    Create(u64),
+    Commit {
+        run: u64,
+        seq: u64,
+        record: Vec<u8>,
+        status: u8,
+    },
+    SetStatus {
+        run: u64,
+        status: u8,
+    },
+    DeleteFinished,
+}
+
+fn status(n: u8) -> RunStatus {
+    [
+        RunStatus::Running,
+        RunStatus::Waiting,
+        RunStatus::Completed,
+        RunStatus::Failed,
+        RunStatus::Cancelled,
+        RunStatus::TimedOut,
+    ][usize::from(n % 6)]
+}
+
+fn ops() -> impl Strategy<Value = Vec<Op>> {
+    let op = prop_oneof![
+        (0_u64..4).prop_map(Op::Create),
+        (
+            0_u64..4,
+            0_u64..5,
+            proptest::collection::vec(any::<u8>(), 0..40),
+            any::<u8>()
+        )
+            .prop_map(|(run, seq, record, status)| Op::Commit {
+                run,
+                seq,
+                record,
+                status
+            }),
+        (0_u64..4, any::<u8>()).prop_map(|(run, status)| Op::SetStatus { run, status }),
+        Just(Op::DeleteFinished),
+    ];
+    proptest::collection::vec(op, 0..40)
+}
+
+/// What a call gave, without what only a clock decides.
+fn outcome<T>(result: &Result<T, StoreError>) -> String {
+    match result {
+        Ok(_) => "ok".into(),
+        Err(StoreError::OutOfSequence { expected, got, .. }) => {
+            format!("sequence {expected}/{got}")
+        }
+        Err(other) => format!("{other}"),
+    }
+}
+
+fn apply(store: &dyn CheckpointStore, op: &Op) -> String {
+    match op {
+        Op::Create(run) => {
+            outcome(&store.create(&RunHeader::new(RunId::from_u64(*run), "W", *run)))
+        }
+        Op::Commit {
+            run,
+            seq,
+            record,
+            status: s,
+        } => outcome(&store.commit(
+            RunId::from_u64(*run),
+            &Commit::new(*seq, "step", record.clone()),
+            status(*s),
+        )),
+        Op::SetStatus { run, status: s } => {
+            outcome(&store.set_status(RunId::from_u64(*run), status(*s)))
+        }
+        Op::DeleteFinished => match store.delete_finished(Duration::ZERO) {
+            Ok(n) => format!("deleted {n}"),
+            Err(e) => format!("{e}"),
+        },
+    }
+}
+
+fn contents(store: &dyn CheckpointStore) -> Vec<(RunId, RunStatus, Vec<Commit>)> {
+    let mut runs: Vec<_> = store
+        .list()
+        .unwrap_or_else(|e| panic!("list: {e}"))
+        .into_iter()
+        .map(|h| {
+            let stored = store
+                .load(h.run)
+                .ok()
+                .flatten()
+                .expect("a listed run loads");
+            (h.run, h.status, stored.commits)
+        })
+        .collect();
+    runs.sort_by_key(|r| r.0);
+    runs
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Any sequence of calls gives the same answers and leaves the same runs in SQLite as in
+    /// memory.
+    #[test]
+    fn sqlite_behaves_like_the_memory_store(ops in ops()) {
+        let path = scratch("model");
+        let (sqlite, memory) = (open(&path), MemoryStore::new());
+        for op in &ops {
+            prop_assert_eq!(apply(&sqlite, op), apply(&memory, op), "{:?}", op);
+        }
+        prop_assert_eq!(contents(&sqlite), contents(&memory));
+        drop(sqlite);
+        let _ = std::fs::remove_file(&path);
+    }
+}
