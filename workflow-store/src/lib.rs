@@ -84,6 +84,15 @@ impl SqliteStore {
         connection
             .busy_timeout(Duration::from_secs(5))
             .map_err(backend)?;
+        // Read before anything is changed: a file this version cannot use is left as it is.
+        let version: i64 = connection
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(backend)?;
+        if version != 0 && version != SCHEMA_VERSION {
+            return Err(StoreError::Corrupt(format!(
+                "the file holds a store of layout version {version}; this version reads {SCHEMA_VERSION}"
+            )));
+        }
         connection
             .pragma_update(None, "journal_mode", "WAL")
             .map_err(backend)?;
@@ -95,22 +104,11 @@ impl SqliteStore {
         connection
             .pragma_update(None, "foreign_keys", true)
             .map_err(backend)?;
-        let version: i64 = connection
-            .pragma_query_value(None, "user_version", |row| row.get(0))
-            .map_err(backend)?;
-        match version {
-            0 => {
-                connection.execute_batch(SCHEMA).map_err(backend)?;
-                connection
-                    .pragma_update(None, "user_version", SCHEMA_VERSION)
-                    .map_err(backend)?;
-            }
-            SCHEMA_VERSION => {}
-            other => {
-                return Err(StoreError::Corrupt(format!(
-                    "the file holds a store of layout version {other}; this version reads {SCHEMA_VERSION}"
-                )));
-            }
+        if version == 0 {
+            connection.execute_batch(SCHEMA).map_err(backend)?;
+            connection
+                .pragma_update(None, "user_version", SCHEMA_VERSION)
+                .map_err(backend)?;
         }
         Ok(Self {
             connection: Mutex::new(connection),

@@ -1,7 +1,7 @@
 //! The SQLite store keeps the checkpoint-store contract, in one file, across processes and
 //! reopenings, and refuses files it cannot trust.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -13,19 +13,38 @@ use eventflow_core::testing::check_store;
 use eventflow_store::SqliteStore;
 use proptest::prelude::*;
 
-/// A fresh path in a scratch directory of this test process.
-fn scratch(name: &str) -> PathBuf {
+/// A fresh database path in a scratch directory of this test process, deleted (with SQLite's
+/// side files) when dropped.
+struct Scratch(PathBuf);
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut path = self.0.clone().into_os_string();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!("eventflow-store-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    dir.join(format!(
+    Scratch(dir.join(format!(
         "{}-{name}.db",
         NEXT.fetch_add(1, Ordering::Relaxed)
-    ))
+    )))
 }
 
-fn open(path: &PathBuf) -> SqliteStore {
-    SqliteStore::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+fn open(path: &Scratch) -> SqliteStore {
+    SqliteStore::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.0.display()))
 }
 
 #[test]
@@ -114,10 +133,16 @@ fn a_file_that_is_not_a_store_is_refused_and_left_alone() {
 fn a_store_of_another_layout_version_is_refused() -> Result<(), rusqlite::Error> {
     let path = scratch("future");
     rusqlite::Connection::open(&path)?.pragma_update(None, "user_version", 9)?;
+    let before = std::fs::read(&path).ok();
     match SqliteStore::open(&path) {
         Err(StoreError::Corrupt(message)) => assert!(message.contains("version 9"), "{message}"),
         other => panic!("expected a layout version error, got {other:?}"),
     }
+    assert_eq!(
+        std::fs::read(&path).ok(),
+        before,
+        "the file is left as it was"
+    );
     Ok(())
 }
 
@@ -264,7 +289,5 @@ proptest! {
             prop_assert_eq!(apply(&sqlite, op), apply(&memory, op), "{:?}", op);
         }
         prop_assert_eq!(contents(&sqlite), contents(&memory));
-        drop(sqlite);
-        let _ = std::fs::remove_file(&path);
     }
 }
