@@ -11,6 +11,18 @@ fn eventflow(args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("the eventflow command: {e}"))
 }
 
+/// Runs the command, which must succeed; its output.
+fn succeed(args: &[&str]) -> Output {
+    let output = eventflow(args);
+    assert!(
+        output.status.success(),
+        "eventflow {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
 /// The `triage` example, which `cargo test` builds next to this test.
 fn triage() -> PathBuf {
     example("triage")
@@ -66,18 +78,13 @@ fn read(path: impl AsRef<Path>) -> String {
 fn draw_writes_every_flow_of_a_program_in_three_formats() {
     let out = scratch("flows");
     let exe = triage();
-    let output = eventflow(&[
+    let output = succeed(&[
         "draw",
         "--exe",
         &exe.to_string_lossy(),
         "--out",
         &out.to_string_lossy(),
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     assert_eq!(files(&out), ["triage.dot", "triage.html", "triage.mmd"]);
     // The program stopped at its first run: it never printed its result.
     assert!(!String::from_utf8_lossy(&output.stdout).contains("triaged"));
@@ -97,7 +104,7 @@ fn draw_writes_every_flow_of_a_program_in_three_formats() {
 fn draw_runs_draws_every_finished_run() {
     let out = scratch("runs");
     let exe = triage();
-    let output = eventflow(&[
+    succeed(&[
         "draw",
         "--exe",
         &exe.to_string_lossy(),
@@ -107,11 +114,6 @@ fn draw_runs_draws_every_finished_run() {
         "--out",
         &out.to_string_lossy(),
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let names = files(&out);
     assert_eq!(names.len(), 1, "{names:?}");
     assert!(names[0].starts_with("triage-run-") && names[0].ends_with(".mmd"));
@@ -135,7 +137,7 @@ fn draw_reads_exported_files() {
         .find(|f| f.ends_with(".trace.json"))
         .expect("a trace");
     let out = scratch("from-files");
-    let output = eventflow(&[
+    succeed(&[
         "draw",
         "--topology",
         &exported.join("triage.topology.json").to_string_lossy(),
@@ -146,11 +148,6 @@ fn draw_reads_exported_files() {
         "--out",
         &out.to_string_lossy(),
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let names = files(&out);
     assert_eq!(names.len(), 2, "{names:?}");
     assert_eq!(names[1], "triage.html");
@@ -174,18 +171,13 @@ fn draw_without_a_source_explains_what_to_name() {
 fn draw_draws_the_host_a_program_builds_with_its_workflows() {
     let out = scratch("host-flows");
     let exe = shop();
-    let output = eventflow(&[
+    succeed(&[
         "draw",
         "--exe",
         &exe.to_string_lossy(),
         "--out",
         &out.to_string_lossy(),
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let names = files(&out);
     for workflow in ["host", "storefront", "warehouse", "mailer", "packing"] {
         for extension in ["dot", "html", "mmd"] {
@@ -279,7 +271,7 @@ fn draw_reads_an_exported_host_topology() {
     let json = serde_json::to_string_pretty(&host.topology()).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(&file, json).unwrap_or_else(|e| panic!("{e}"));
     let out = scratch("host-file-out");
-    let output = eventflow(&[
+    succeed(&[
         "draw",
         "--topology",
         &file.to_string_lossy(),
@@ -288,11 +280,6 @@ fn draw_reads_an_exported_host_topology() {
         "--out",
         &out.to_string_lossy(),
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     assert_eq!(files(&out), ["host.mmd"]);
     let mermaid = read(out.join("host.mmd"));
     for line in [
@@ -322,7 +309,7 @@ fn draw_draws_runs_of_a_host_s_workflows_from_its_topology() {
         .find(|f| f.starts_with("storefront-") && f.ends_with(".trace.json"))
         .expect("a trace of the storefront");
     let out = scratch("host-runs-out");
-    let output = eventflow(&[
+    succeed(&[
         "draw",
         "--topology",
         &exported.join("host.topology.json").to_string_lossy(),
@@ -333,11 +320,6 @@ fn draw_draws_runs_of_a_host_s_workflows_from_its_topology() {
         "--out",
         &out.to_string_lossy(),
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let names = files(&out);
     assert_eq!(names.len(), 2, "{names:?}");
     assert_eq!(names[0], "host.html");
