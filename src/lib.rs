@@ -178,6 +178,28 @@
 //! # }
 //! ```
 //!
+//! # Suspending and resuming runs
+//!
+//! A run that waits for a person need not wait in memory. With a store on its runner
+//! ([`Runner::store`]: [`store::MemoryStore`], or `store::SqliteStore` with the `sqlite`
+//! feature), [`WorkflowHandler::suspend`] commits the run's checkpoint as soon as nothing in
+//! it runs but steps waiting for events, and ends it there; [`Runner::resume`], in this
+//! process or another, continues it. The contract:
+//!
+//! - a step that finished (returned or emitted) is never run again;
+//! - a step that was waiting inside its execution ([`Context::wait_for_event`]) runs again from
+//!   its start, on the same input and with the same [`Context::attempt`], so what it does
+//!   before it waits must be safe to repeat; a workflow that asks by emitting an event and
+//!   takes the answer in another step (see the `approval` example) re-runs nothing;
+//! - the state, the waiting inputs and the time the run's timeout has used are kept; a
+//!   workflow whose graph or state type changed since is refused with
+//!   [`ResumeError::WorkflowChanged`], naming each change; an unreadable checkpoint is
+//!   [`ResumeError::Corrupt`], never a panic.
+//!
+//! A run in the middle of a fan-out, a set or a collection cannot be suspended yet
+//! ([`SuspendError::Unsupported`]; it goes on). Runs are written to the store only when
+//! suspended: surviving a crash needs a checkpoint after every step, which is still to come.
+//!
 //! # Why `OneOf![A | B]`
 //!
 //! A step that takes "an `A` or a `B`" needs a Rust type. The options were a generic
@@ -256,11 +278,11 @@ pub use eventflow_core::{
 pub use eventflow_core::{
     AnyEvent, BoxError, Catches, CheckedWorkflow, ChildEvent, ChildFuture, ChildRun, ChildWorkflow,
     CollectSet, Context, Crossing, DEFAULT_NUM_WORKERS, Emit, Event, EventType, FreeStep, Host,
-    HostBuilder, HostTopology, NotInHost, Output, ParseRunIdError, RunControl, RunId, RunResult,
-    Runner, RunnerBuilder, SendError, Start, StartEvent, State, StateCell, StepDef, StepFailed,
-    StepFn, StepFuture, StepInput, StepPanic, StepSpec, Stop, StopEvent, Takes, ValidationError,
-    WaitError, WaitFor, Workflow, WorkflowCancelled, WorkflowError, WorkflowFailed,
-    WorkflowHandler, WorkflowStalled, WorkflowTimedOut,
+    HostBuilder, HostTopology, NotInHost, Output, ParseRunIdError, ResumeError, RunControl, RunId,
+    RunResult, Runner, RunnerBuilder, SendError, Start, StartEvent, State, StateCell, StepDef,
+    StepFailed, StepFn, StepFuture, StepInput, StepPanic, StepSpec, Stop, StopEvent, SuspendError,
+    Takes, ValidationError, WaitError, WaitFor, Workflow, WorkflowCancelled, WorkflowError,
+    WorkflowFailed, WorkflowHandler, WorkflowStalled, WorkflowSuspended, WorkflowTimedOut,
 };
 pub use eventflow_core::{
     ChildTopology, Edge, EdgeKind, EventNode, EventRole, StepNode, Taking, Topology,
@@ -274,11 +296,9 @@ pub use eventflow_draw as draw;
 #[cfg(feature = "opentelemetry")]
 pub mod telemetry;
 
-/// Where durable runs are kept: the [`CheckpointStore`](store::CheckpointStore) contract, an
-/// in-memory store, and with the `sqlite` feature the embedded SQLite store.
-///
-/// Runs are not yet written to a store by the runtime: this is the storage layer that
-/// checkpointing and resuming build on.
+/// Where suspended runs are kept: the [`CheckpointStore`](store::CheckpointStore) contract,
+/// an in-memory store, and with the `sqlite` feature the embedded SQLite store. See
+/// [`Runner::store`], [`WorkflowHandler::suspend`] and [`Runner::resume`].
 pub mod store {
     pub use eventflow_core::store::*;
     #[cfg(feature = "sqlite")]

@@ -281,6 +281,36 @@ fn the_application_answers_each_request_from_its_own_conversation() {
 }
 
 #[test]
+fn an_approval_waits_across_two_processes() {
+    let dir = scratch("approval");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.join("runs.db").to_string_lossy().into_owned();
+    let started = run_example("approval", &["start", "Rust 2027", "--db", &db]);
+    assert_eq!(
+        started[0],
+        "Approval requested for: Rust 2027: what is new, and why it matters"
+    );
+    let id = started[1]
+        .strip_prefix("Suspended as run ")
+        .unwrap_or_else(|| panic!("{started:?}"))
+        .to_owned();
+    // The first process has exited: the run waits in the file only.
+    assert_eq!(
+        run_example("approval", &["list", "--db", &db]),
+        [format!("{id} Publisher waiting")]
+    );
+    assert_eq!(
+        run_example("approval", &["approve", &id, "--by", "Ada", "--db", &db]),
+        ["Published \"Rust 2027: what is new, and why it matters\", approved by Ada"]
+    );
+    assert_eq!(
+        run_example("approval", &["list", "--db", &db]),
+        [format!("{id} Publisher completed")]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn flaky_llm_answers_once_a_retry_succeeds() {
     assert_eq!(
         run_example("flaky_llm", &["--failures", "2", "--fast"]),
@@ -426,22 +456,28 @@ fn the_examples_topologies_match_their_snapshots() {
         ("flaky_llm", "assistant", "assistant"),
         ("human_review", "writer", "writer"),
         ("parallel_tools", "agent", "agent"),
+        ("approval", "publisher", "publisher"),
     ];
+    let db = std::env::temp_dir().join(format!("eventflow-examples-{}.db", std::process::id()));
+    let db = db.to_string_lossy();
     for (example, workflow, snapshot) in examples {
         let dir = scratch(&format!("{example}-{workflow}"));
+        let args: &[&str] = if example == "approval" {
+            &["start", "a topic", "--db", &db]
+        } else {
+            &["--fast"]
+        };
         // The example stops at its first run, once its runners have written their graphs.
-        run_example_in(
-            example,
-            &["--fast"],
-            "",
-            &[("EVENTFLOW_EXPORT_TOPOLOGY", &dir)],
-        );
+        run_example_in(example, args, "", &[("EVENTFLOW_EXPORT_TOPOLOGY", &dir)]);
         let topology: Topology = read_json(&dir.join(format!("{workflow}.topology.json")));
         let snapshot = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("examples/snapshots")
             .join(format!("{snapshot}.topology"));
         assert_topology_snapshot(&topology, snapshot);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{db}{suffix}"));
     }
 }
 

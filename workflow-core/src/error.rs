@@ -64,6 +64,14 @@ pub enum WorkflowError {
         /// Collections that were still waiting for events, described for people.
         pending: Vec<String>,
     },
+    /// The run was suspended into its runner's store
+    /// ([`WorkflowHandler::suspend`](crate::WorkflowHandler::suspend)); it goes on where
+    /// [`Runner::resume`](crate::Runner::resume) picks it up.
+    #[error("the run was suspended into the store as run {run}")]
+    Suspended {
+        /// The run, to resume it by.
+        run: crate::RunId,
+    },
     /// The run's task ended without reporting a result: the tokio runtime shut down under it.
     #[error("the run was dropped before it finished (did the tokio runtime shut down?)")]
     Aborted,

@@ -12,6 +12,7 @@ use futures::Stream;
 use tokio::sync::oneshot;
 
 use crate::any_event::AnyEvent;
+use crate::durable::SuspendError;
 use crate::error::{SendError, WorkflowError};
 use crate::event::{Event, Stop};
 use crate::id::RunId;
@@ -161,6 +162,27 @@ impl<W: Workflow> WorkflowHandler<W> {
     /// A copy of the run's current state.
     pub fn state(&self) -> W::State {
         self.run.state.get()
+    }
+
+    /// Suspends the run into its runner's store ([`Runner::store`](crate::Runner::store)) as
+    /// soon as nothing in it runs but steps waiting for events from outside, and returns the
+    /// run's id, to [`resume`](crate::Runner::resume) it by. The run then ends here: its
+    /// stream ends with [`WorkflowSuspended`](crate::WorkflowSuspended) and awaiting it gives
+    /// [`WorkflowError::Suspended`]. If it cannot be suspended, it goes on as if not asked.
+    ///
+    /// # Errors
+    ///
+    /// [`SuspendError`]: the runner has no store; the run holds what a checkpoint cannot
+    /// carry yet (a fan-out, a set or a collection in progress); the run ended first; or the
+    /// store failed.
+    pub async fn suspend(&self) -> Result<RunId, SuspendError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.run.request_suspend(reply);
+        if self.run.is_closed() {
+            // Ended before the request could be seen: the loop will never answer it.
+            drop(self.run.take_suspend());
+        }
+        answer.await.unwrap_or(Err(SuspendError::Ended))
     }
 
     /// Sends `event` into the run from outside, to every step (or waiting step) that accepts

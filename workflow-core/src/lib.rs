@@ -18,6 +18,7 @@ mod any_event;
 mod child;
 mod collect;
 mod context;
+mod durable;
 mod error;
 mod event;
 mod export;
@@ -44,6 +45,7 @@ pub use any_event::AnyEvent;
 pub use child::{ChildEvent, ChildFuture, ChildRun, ChildWorkflow};
 pub use collect::CollectSet;
 pub use context::Context;
+pub use durable::{ResumeError, SuspendError};
 pub use error::{BoxError, SendError, StepPanic, ValidationError, WorkflowError};
 pub use event::{Event, EventType, Start, StartEvent, Stop, StopEvent};
 pub use handler::{Output, RunControl, RunResult, WorkflowHandler};
@@ -56,7 +58,9 @@ pub use step::{
     Takes,
 };
 pub use step_failed::StepFailed;
-pub use terminal::{WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowTimedOut};
+pub use terminal::{
+    WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowSuspended, WorkflowTimedOut,
+};
 pub use topology::{
     ChildTopology, Edge, EdgeKind, EventNode, EventRole, StepNode, Taking, Topology,
 };

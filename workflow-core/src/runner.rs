@@ -12,6 +12,7 @@ use tracing::instrument::WithSubscriber;
 
 use crate::any_event::AnyEvent;
 use crate::context::Context;
+use crate::durable::{Checkpoint, ResumeError};
 use crate::error::ValidationError;
 use crate::event::{EventType, Start};
 use crate::graph;
@@ -19,10 +20,13 @@ use crate::handler::WorkflowHandler;
 use crate::host::hub::{HostLink, Hub};
 use crate::id::RunId;
 use crate::retry::RetryPolicy;
+use crate::run::envelope::Lineage;
 use crate::run::shared::RunShared;
+use crate::run::steps::Work;
 use crate::run::table::StepTable;
-use crate::run::task::{RunTask, Settings};
+use crate::run::task::{Begin, Durable, RunTask, Settings};
 use crate::step::{FreeStep, StepDef, StepFn, StepFuture, StepInput, StepSpec};
+use crate::store::{CheckpointStore, RunStatus};
 use crate::topology::Topology;
 use crate::trace::RunTrace;
 use crate::verbose::VerbosePrinter;
@@ -65,6 +69,8 @@ pub struct Runner<W: Workflow> {
     record: bool,
     /// The trace of the last recorded run that finished, shared by the runner's clones.
     last_run: Arc<Mutex<Option<RunTrace>>>,
+    /// Where runs are suspended to and resumed from.
+    store: Option<Arc<dyn CheckpointStore>>,
 }
 
 /// What every run of a runner shares.
@@ -150,6 +156,7 @@ impl<W: Workflow> Runner<W> {
             limit: None,
             record: false,
             last_run: Arc::default(),
+            store: None,
         };
         crate::export::runner_built(|| runner.topology());
         runner
@@ -162,6 +169,138 @@ impl<W: Workflow> Runner<W> {
     pub fn max_concurrent_runs(mut self, runs: usize) -> Self {
         self.limit = Some(Arc::new(Semaphore::new(runs)));
         self
+    }
+
+    /// Keeps runs in `store` when they are suspended
+    /// ([`WorkflowHandler::suspend`](crate::WorkflowHandler::suspend)), so that this runner,
+    /// or one in another process, can [`resume`](Self::resume) them. Runs that are never
+    /// suspended never reach the store.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use eventflow::prelude::*;
+    /// use eventflow::store::MemoryStore;
+    ///
+    /// #[derive(Clone, Serialize, Deserialize, Event)]
+    /// struct Approval(bool);
+    ///
+    /// struct Review;
+    ///
+    /// #[workflow(external(Approval))]
+    /// impl Review {
+    ///     #[step]
+    ///     async fn ask(&self, ctx: &Context, ev: StartEvent<String>) -> Result<StopEvent<String>, WaitError> {
+    ///         let approval = ctx.wait_for_event::<Approval>().await?;
+    ///         Ok(StopEvent::new(if approval.0 { ev.input } else { "rejected".into() }))
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let store = Arc::new(MemoryStore::new());
+    /// let run = Runner::new(Review).store(store.clone()).run("ship it".into());
+    /// let id = run.suspend().await?; // the run waits for a person: keep it, end it here
+    ///
+    /// // Later, maybe in another process with the same store:
+    /// let resumed = Runner::new(Review).store(store).resume(id)?;
+    /// resumed.send_event(Approval(true))?;
+    /// assert_eq!(resumed.await?, "ship it");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn store(mut self, store: Arc<dyn CheckpointStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Continues run `run` from its checkpoint in the runner's store, and returns its
+    /// handler; see [`store`](Self::store). Executions that were waiting for an event run
+    /// again from their start, on the same input; steps that had finished do not.
+    ///
+    /// # Errors
+    ///
+    /// [`ResumeError`]: no store, no such run or checkpoint, a run that has ended or belongs
+    /// to another workflow, a workflow whose graph or state type changed since (naming what
+    /// changed), an unreadable checkpoint, or a store failure.
+    ///
+    /// # Panics
+    ///
+    /// If called outside a tokio runtime, like `tokio::spawn`.
+    pub fn resume(&self, run: RunId) -> Result<WorkflowHandler<W>, ResumeError> {
+        let store = self.store.as_ref().ok_or(ResumeError::NoStore)?;
+        let stored = store.load(run)?.ok_or(ResumeError::UnknownRun(run))?;
+        if stored.header.workflow != W::NAME {
+            return Err(ResumeError::OtherWorkflow {
+                run,
+                expected: W::NAME,
+                found: stored.header.workflow,
+            });
+        }
+        if stored.header.status.is_finished() {
+            return Err(ResumeError::Finished {
+                run,
+                status: stored.header.status,
+            });
+        }
+        let corrupt = |reason: String| ResumeError::Corrupt { run, reason };
+        let Some(last) = stored.commits.last() else {
+            return Err(ResumeError::NoCheckpoint {
+                run,
+                status: stored.header.status,
+            });
+        };
+        let checkpoint = Checkpoint::decode(&last.record).map_err(corrupt)?;
+        if checkpoint.workflow != W::NAME {
+            return Err(corrupt(format!(
+                "it names workflow `{}`",
+                checkpoint.workflow
+            )));
+        }
+        let topology = self.topology().to_string();
+        let state_type = std::any::type_name::<W::State>();
+        let mut changes = crate::topology::changes_between(&checkpoint.topology, &topology);
+        if checkpoint.state_type != state_type {
+            changes.push(format!(
+                "the state type `{}` became `{state_type}`",
+                checkpoint.state_type
+            ));
+        }
+        if !changes.is_empty() {
+            return Err(ResumeError::WorkflowChanged { run, changes });
+        }
+        let state: W::State = serde_json::from_value(checkpoint.state)
+            .map_err(|e| corrupt(format!("its state: {e}")))?;
+        let mut waiting = Vec::with_capacity(checkpoint.waiting.len());
+        for saved in checkpoint.waiting {
+            let step = self
+                .engine
+                .table
+                .specs
+                .iter()
+                .position(|s| s.name == saved.step)
+                .ok_or_else(|| {
+                    corrupt(format!(
+                        "it names no step of the workflow: `{}`",
+                        saved.step
+                    ))
+                })?;
+            let input = crate::durable::load_input(saved.input, &|name| self.event_type(name))
+                .map_err(corrupt)?;
+            let mut work = Work::new(input, Lineage::default());
+            work.attempt = saved.attempt.max(1);
+            waiting.push((u32::try_from(step).unwrap_or(u32::MAX), work));
+        }
+        store.set_status(run, RunStatus::Running)?;
+        let durable = Durable {
+            store: Arc::clone(store),
+            stored: true,
+            next_seq: stored.commits.len() as u64,
+            used: Duration::from_millis(checkpoint.elapsed_ms),
+        };
+        let (task, handler) = self.launch(run, Begin::Resume(waiting), state, None, Some(durable));
+        self.spawn(task);
+        Ok(handler)
     }
 
     /// Fails runs that take longer than `timeout` with [`WorkflowError::TimedOut`](crate::WorkflowError::TimedOut).
@@ -308,11 +447,7 @@ impl<W: Workflow> Runner<W> {
         state: W::State,
     ) -> WorkflowHandler<W> {
         let (task, handler) = self.prepare(W::Start::from_input(input), state, None);
-        if self.verbose {
-            tokio::spawn(task.with_subscriber(VerbosePrinter::new()));
-        } else {
-            tokio::spawn(task);
-        }
+        self.spawn(task);
         handler
     }
 
@@ -324,14 +459,37 @@ impl<W: Workflow> Runner<W> {
         state: W::State,
         host: Option<(Weak<Hub>, usize, Option<RunId>)>,
     ) -> (Instrumented<RunTask<W>>, WorkflowHandler<W>) {
-        let id = RunId::new();
+        let durable = self.store.as_ref().map(|store| Durable {
+            store: Arc::clone(store),
+            stored: false,
+            next_seq: 0,
+            used: Duration::ZERO,
+        });
+        self.launch(
+            RunId::new(),
+            Begin::Start(AnyEvent::new(start)),
+            state,
+            host,
+            durable,
+        )
+    }
+
+    /// A run `id`, beginning as `begin` says.
+    fn launch(
+        &self,
+        id: RunId,
+        begin: Begin,
+        state: W::State,
+        host: Option<(Weak<Hub>, usize, Option<RunId>)>,
+        durable: Option<Durable>,
+    ) -> (Instrumented<RunTask<W>>, WorkflowHandler<W>) {
+        crate::export::run_starting();
         // A run started by the caller opens a conversation of its own.
         let host = host.map(|(hub, member, conversation)| HostLink {
             hub,
             member,
             conversation: conversation.unwrap_or(id),
         });
-        crate::export::run_starting();
         let recorded = self.record || crate::export::records_runs();
         let record = recorded.then_some(W::NAME);
         let shared = Arc::new(RunShared::new(
@@ -342,21 +500,30 @@ impl<W: Workflow> Runner<W> {
             host,
         ));
         let (tx, rx) = oneshot::channel();
-        let start = AnyEvent::new(start);
         let task = RunTask::new(
             Arc::clone(&self.engine),
             Arc::clone(&shared),
             tx,
-            start,
+            begin,
             Settings {
                 timeout: self.timeout,
                 limit: self.limit.clone(),
                 last_run: recorded.then(|| Arc::clone(&self.last_run)),
+                durable,
             },
         );
         let span =
             tracing::info_span!(target: "eventflow::run", "run", workflow = W::NAME, run_id = %id);
         (task.instrument(span), WorkflowHandler::new(shared, rx))
+    }
+
+    /// Runs `task` on the runtime, printing its steps if the runner is verbose.
+    fn spawn(&self, task: Instrumented<RunTask<W>>) {
+        if self.verbose {
+            tokio::spawn(task.with_subscriber(VerbosePrinter::new()));
+        } else {
+            tokio::spawn(task);
+        }
     }
 
     /// Whether the runner prints its runs' steps.
@@ -380,6 +547,7 @@ impl<W: Workflow> Clone for Runner<W> {
             limit: self.limit.clone(),
             record: self.record,
             last_run: Arc::clone(&self.last_run),
+            store: self.store.clone(),
         }
     }
 }

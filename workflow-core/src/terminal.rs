@@ -50,6 +50,19 @@ pub struct WorkflowStalled {
     pub pending: Vec<String>,
 }
 
+/// Last stream item of a run suspended into its runner's store; see
+/// [`WorkflowError::Suspended`](crate::WorkflowError::Suspended).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkflowSuspended {
+    /// The run, as [`RunId`](crate::RunId) prints it: what to resume it by.
+    pub run_id: String,
+}
+
+#[diagnostic::do_not_recommend]
+impl Event for WorkflowSuspended {
+    const NAME: &'static str = "WorkflowSuspended";
+}
+
 #[diagnostic::do_not_recommend]
 impl Event for WorkflowFailed {
     const NAME: &'static str = "WorkflowFailed";
@@ -95,6 +108,9 @@ pub(crate) fn last_event<S: Event>(outcome: &Result<S, WorkflowError>) -> Option
         }),
         Err(WorkflowError::Stalled { pending }) => AnyEvent::new(WorkflowStalled {
             pending: pending.clone(),
+        }),
+        Err(WorkflowError::Suspended { run }) => AnyEvent::new(WorkflowSuspended {
+            run_id: run.to_string(),
         }),
         Err(WorkflowError::Aborted) => return None,
     })

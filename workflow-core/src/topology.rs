@@ -386,28 +386,7 @@ impl Topology {
     /// );
     /// ```
     pub fn changes_since(&self, before: &Topology) -> Vec<String> {
-        let (old, new) = (before.to_string(), self.to_string());
-        let (old, new) = (blocks(&old), blocks(&new));
-        let mut changes = Vec::new();
-        for (key, _) in &old {
-            if !new.iter().any(|(k, _)| k == key) {
-                changes.push(format!("{} removed", block_name(key)));
-            }
-        }
-        for (key, lines) in &new {
-            let Some((_, before)) = old.iter().find(|(k, _)| k == key) else {
-                changes.push(format!("{} added", block_name(key)));
-                continue;
-            };
-            let name = block_name(key);
-            for line in before.iter().filter(|l| !lines.contains(l)) {
-                changes.push(format!("{name}: `{line}` removed"));
-            }
-            for line in lines.iter().filter(|l| !before.contains(l)) {
-                changes.push(format!("{name}: `{line}` added"));
-            }
-        }
-        changes
+        changes_between(&before.to_string(), &self.to_string())
     }
 
     /// The index of the step named `name`.
@@ -421,6 +400,32 @@ impl Topology {
             .map(|e| self.events[e.event].name.as_str())
             .collect()
     }
+}
+
+/// What changed from the listing `before` to the listing `after`; see
+/// [`Topology::changes_since`].
+pub(crate) fn changes_between(before: &str, after: &str) -> Vec<String> {
+    let (old, new) = (blocks(before), blocks(after));
+    let mut changes = Vec::new();
+    for (key, _) in &old {
+        if !new.iter().any(|(k, _)| k == key) {
+            changes.push(format!("{} removed", block_name(key)));
+        }
+    }
+    for (key, lines) in &new {
+        let Some((_, before)) = old.iter().find(|(k, _)| k == key) else {
+            changes.push(format!("{} added", block_name(key)));
+            continue;
+        };
+        let name = block_name(key);
+        for line in before.iter().filter(|l| !lines.contains(l)) {
+            changes.push(format!("{name}: `{line}` removed"));
+        }
+        for line in lines.iter().filter(|l| !before.contains(l)) {
+            changes.push(format!("{name}: `{line}` added"));
+        }
+    }
+    changes
 }
 
 /// The listing cut into blocks: the workflow's and each step's, keyed by `workflow` or

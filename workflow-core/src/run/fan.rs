@@ -54,6 +54,11 @@ struct Arrival {
 }
 
 impl FanOuts {
+    /// Whether no fan-out is in flight and no set is being assembled.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.slots.iter().all(|s| s.fan_out.is_none()) && self.partial_sets().is_empty()
+    }
+
     fn get(&self, id: FanOutId) -> Option<&FanOut> {
         let slot = self.slots.get(id.slot as usize)?;
         if slot.generation != id.generation {

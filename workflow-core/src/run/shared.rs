@@ -53,7 +53,15 @@ pub(crate) struct RunShared<S> {
     suspended: Box<[AtomicUsize]>,
     /// A step freed a worker slot by starting to wait: the loop should start queued events.
     slots_freed: AtomicBool,
+    /// The caller asked to suspend the run: the loop answers here once it can, or cannot.
+    suspend: Mutex<Option<SuspendReply>>,
+    /// A request may be waiting in `suspend`: idle turns look here, without the lock.
+    suspend_asked: AtomicBool,
 }
+
+/// Where the run loop answers a request to suspend.
+pub(crate) type SuspendReply =
+    tokio::sync::oneshot::Sender<Result<RunId, crate::durable::SuspendError>>;
 
 impl<S> RunShared<S> {
     /// A run's shared parts; with `record`, the run is recorded for its trace under that
@@ -86,7 +94,29 @@ impl<S> RunShared<S> {
             waiters: Waiters::default(),
             suspended: (0..steps).map(|_| AtomicUsize::new(0)).collect(),
             slots_freed: AtomicBool::new(false),
+            suspend: Mutex::new(None),
+            suspend_asked: AtomicBool::new(false),
         }
+    }
+
+    /// Asks the loop to suspend the run as soon as nothing in it runs; an earlier request
+    /// still unanswered is dropped (its caller hears that the run could not be suspended).
+    pub(crate) fn request_suspend(&self, reply: SuspendReply) {
+        *lock(&self.suspend) = Some(reply);
+        self.suspend_asked.store(true, Ordering::Release);
+        self.waker.wake();
+    }
+
+    /// Whether the caller waits for the run to be suspended.
+    pub(crate) fn wants_suspend(&self) -> bool {
+        self.suspend_asked.load(Ordering::Acquire)
+            && lock(&self.suspend).as_ref().is_some_and(|r| !r.is_closed())
+    }
+
+    /// The caller's request to suspend, taken to be answered.
+    pub(crate) fn take_suspend(&self) -> Option<SuspendReply> {
+        self.suspend_asked.store(false, Ordering::Release);
+        lock(&self.suspend).take()
     }
 
     /// Records something in the run's trace, if the run is recorded.

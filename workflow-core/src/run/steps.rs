@@ -203,11 +203,15 @@ pub(crate) struct Steps {
     /// The time, read at most once per turn of the run loop: reading the clock for every
     /// step start would be a noticeable part of dispatch.
     clock: Option<Instant>,
+    /// Keep every execution's input, not only those a retry or recovery may need: a run that
+    /// can be suspended saves the inputs of its waiting executions.
+    retain_all: bool,
 }
 
 impl Steps {
-    pub(crate) fn new(steps: usize) -> Self {
+    pub(crate) fn new(steps: usize, retain_all: bool) -> Self {
         Self {
+            retain_all,
             slots: (0..steps).map(|_| Slot::default()).collect(),
             running: None,
             finished: FinishedQueue::default(),
@@ -319,7 +323,8 @@ impl Steps {
             span.follows_from(link);
         }
         tracing::debug!(target: "eventflow::step", parent: &span, step = name, event = event(), attempt = work.attempt, "started");
-        let retained = (engine.retries[step as usize].is_some()
+        let retained = (self.retain_all
+            || engine.retries[step as usize].is_some()
             || engine.table.recoverer(step).is_some())
         .then(|| Box::new(work.input.clone()));
         self.slots[step as usize].in_flight += 1;
@@ -402,6 +407,14 @@ impl Steps {
     /// Executions in flight, over all steps (waiting ones included).
     pub(crate) fn in_flight(&self) -> usize {
         self.in_flight
+    }
+
+    /// The executions in flight: step, attempt, and input if kept.
+    pub(crate) fn in_flight_inputs(&self) -> impl Iterator<Item = (u32, u32, Option<&StepInput>)> {
+        self.running
+            .iter()
+            .flat_map(FuturesUnordered::iter)
+            .map(|r| (r.meta.step, r.meta.attempt, r.retained.as_deref()))
     }
 
     /// Retries are waiting for their delay.

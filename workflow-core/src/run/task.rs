@@ -31,6 +31,10 @@ use crate::step_failed::StepFailed;
 use crate::trace::{AfterFailure, RunTrace, TraceOutcome};
 use crate::workflow::Workflow;
 
+mod suspend;
+
+pub(crate) use suspend::{Begin, Durable};
+
 /// Loop iterations that made progress before the task yields to the scheduler, so a run that
 /// never waits (a tight loop of steps) cannot starve other tasks on its worker.
 const BUDGET: u32 = 256;
@@ -49,8 +53,13 @@ pub(crate) struct RunTask<W: Workflow> {
     timeout: Option<Duration>,
     /// `None` once the run has ended.
     result: Option<oneshot::Sender<Outcome<W>>>,
-    /// The start event, until the run starts.
-    start: Option<AnyEvent>,
+    /// How the run begins, until it has.
+    begin: Option<Begin>,
+    /// When this loop began the run: with the time used before a resume, what the run's
+    /// timeout has spent.
+    began: Option<tokio::time::Instant>,
+    /// The store the run can be suspended into.
+    durable: Option<Durable>,
     /// Waiting for a place under the runner's limit on concurrent runs.
     acquiring: Option<Acquire>,
     _permit: Option<OwnedSemaphorePermit>,
@@ -65,6 +74,8 @@ pub(crate) struct Settings {
     pub(crate) limit: Option<Arc<Semaphore>>,
     /// Where the trace goes when the run ends, if runs are recorded.
     pub(crate) last_run: Option<Arc<Mutex<Option<RunTrace>>>>,
+    /// The store runs can be suspended into.
+    pub(crate) durable: Option<Durable>,
 }
 
 impl<W: Workflow> RunTask<W> {
@@ -72,15 +83,16 @@ impl<W: Workflow> RunTask<W> {
         engine: Arc<Engine<W>>,
         shared: Arc<RunShared<W::State>>,
         result: oneshot::Sender<Outcome<W>>,
-        start: AnyEvent,
+        begin: Begin,
         settings: Settings,
     ) -> Self {
         let Settings {
             timeout,
             limit,
             last_run,
+            durable,
         } = settings;
-        let steps = Steps::new(engine.calls.len());
+        let steps = Steps::new(engine.calls.len(), durable.is_some());
         Self {
             engine,
             shared,
@@ -90,7 +102,9 @@ impl<W: Workflow> RunTask<W> {
             deadline: None,
             timeout,
             result: Some(result),
-            start: Some(start),
+            begin: Some(begin),
+            began: None,
+            durable,
             acquiring: limit.map(|limit| -> Acquire { Box::pin(limit.acquire_owned()) }),
             _permit: None,
             last_run,
@@ -450,6 +464,9 @@ impl<W: Workflow> RunTask<W> {
             }
         }
         self.shared.close();
+        // Whoever still waits to suspend the run hears that it ended.
+        drop(self.shared.take_suspend());
+        self.ended_in_store(&outcome);
         // Dropping a step's future runs its destructors; one that panics must not keep the
         // caller from its result.
         let _ = catch_unwind(AssertUnwindSafe(|| self.steps.clear()));
@@ -550,6 +567,10 @@ impl<W: Workflow> RunTask<W> {
             // another thread after this point wakes the task.
             self.shared.register(cx.waker());
             if !self.shared.inbox_is_empty() || self.shared.is_cancelled() {
+                continue;
+            }
+            if self.shared.wants_suspend() && self.can_suspend() {
+                self.suspend();
                 continue;
             }
             if self.is_stalled() {
@@ -702,6 +723,8 @@ fn trace_outcome<W: Workflow>(outcome: &Outcome<W>) -> TraceOutcome {
         Err(WorkflowError::Cancelled) => TraceOutcome::Cancelled,
         Err(WorkflowError::TimedOut { .. }) => TraceOutcome::TimedOut,
         Err(WorkflowError::Stalled { .. }) => TraceOutcome::Stalled,
+        // It goes on elsewhere.
+        Err(WorkflowError::Suspended { .. }) => TraceOutcome::Running,
         Err(_) => TraceOutcome::Cancelled,
     }
 }
@@ -718,11 +741,22 @@ impl<W: Workflow> Future for RunTask<W> {
             // Cancelled while waiting for its turn: it never starts.
             return Poll::Ready(());
         }
-        if let Some(start) = this.start.take() {
+        if let Some(begin) = this.begin.take() {
+            this.began = Some(tokio::time::Instant::now());
             if let Some(timeout) = this.timeout {
-                this.deadline = Some(Box::pin(tokio::time::sleep(timeout)));
+                let used = this.durable.as_ref().map_or(Duration::ZERO, |d| d.used);
+                this.deadline = Some(Box::pin(tokio::time::sleep(timeout.saturating_sub(used))));
             }
-            this.route(start, None, Lineage::default(), Source::outside());
+            match begin {
+                Begin::Start(start) => {
+                    this.route(start, None, Lineage::default(), Source::outside());
+                }
+                Begin::Resume(executions) => {
+                    for (step, work) in executions {
+                        this.steps.dispatch(&this.engine, &this.shared, step, work);
+                    }
+                }
+            }
         }
         // Once per poll rather than per loop turn: each poll of a timer spends tokio's
         // cooperative budget, which the steps polled in this task also draw on.

@@ -1,0 +1,501 @@
+//! Suspending a run that waits for a person into a store, and resuming it with another runner
+//! (as another process would): what is kept, what runs again, and what is refused.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use eventflow::prelude::*;
+use eventflow::store::{CheckpointStore, Commit, MemoryStore, RunHeader, RunStatus};
+use eventflow::{ResumeError, RunId, SuspendError, WorkflowSuspended};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
+struct Approval {
+    approved: bool,
+    by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
+struct ApprovalRequested {
+    draft: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Review {
+    draft: String,
+    revisions: u32,
+}
+
+/// Drafts, asks for approval on the stream, and publishes once a person approves: the waiting
+/// happens between steps, so nothing runs while it waits.
+#[derive(Default)]
+struct Publisher {
+    drafts: AtomicUsize,
+}
+
+#[workflow(state = Review, external(Approval))]
+impl Publisher {
+    #[step(stream_only(ApprovalRequested))]
+    async fn draft(&self, ctx: &Context<Review>, ev: StartEvent<String>) -> ApprovalRequested {
+        self.drafts.fetch_add(1, Ordering::SeqCst);
+        let draft = format!("{} (draft)", ev.input);
+        ctx.state().edit(|r| {
+            r.draft = draft.clone();
+            r.revisions += 1;
+        });
+        ApprovalRequested { draft }
+    }
+
+    #[step]
+    async fn publish(&self, ctx: &Context<Review>, ev: Approval) -> StopEvent<String> {
+        let review = ctx.state().get();
+        if ev.approved {
+            StopEvent::new(format!(
+                "published {} ({} by {})",
+                review.draft, review.revisions, ev.by
+            ))
+        } else {
+            StopEvent::new(format!("rejected by {}", ev.by))
+        }
+    }
+}
+
+fn publisher(store: &Arc<MemoryStore>) -> Runner<Publisher> {
+    Runner::new(Publisher::default()).store(store.clone())
+}
+
+async fn until_requested(handler: &mut WorkflowHandler<Publisher>) -> ApprovalRequested {
+    while let Some(event) = handler.next().await {
+        if let Some(request) = event.downcast_ref::<ApprovalRequested>() {
+            return request.clone();
+        }
+    }
+    panic!("the run ended without asking for approval");
+}
+
+#[tokio::test]
+async fn a_run_waiting_for_a_person_is_suspended_and_resumed_by_another_runner() {
+    let store = Arc::new(MemoryStore::new());
+    let first = publisher(&store);
+    let mut handler = first.run("Rust 2027".into());
+    assert_eq!(
+        until_requested(&mut handler).await.draft,
+        "Rust 2027 (draft)"
+    );
+    let run = handler.suspend().await.expect("a waiting run suspends");
+    assert_eq!(run, handler.run_id());
+
+    // The suspended run ended here, and said so last.
+    let mut rest = Vec::new();
+    while let Some(event) = handler.next().await {
+        rest.push(event);
+    }
+    let last = rest
+        .last()
+        .and_then(|e| e.downcast_ref::<WorkflowSuspended>());
+    assert_eq!(last.map(|s| s.run_id.clone()), Some(run.to_string()));
+    assert!(matches!(handler.await, Err(WorkflowError::Suspended { run: r }) if r == run));
+    let header = store.load(run).ok().flatten().map(|s| s.header);
+    assert_eq!(
+        header.map(|h| (h.status, h.workflow)),
+        Some((RunStatus::Waiting, "Publisher".into()))
+    );
+
+    // Another runner, with a workflow instance of its own, as in a later process.
+    let second = publisher(&store);
+    let resumed = second.resume(run).expect("the run resumes");
+    assert_eq!(resumed.run_id(), run);
+    assert_eq!(
+        resumed.state(),
+        Review {
+            draft: "Rust 2027 (draft)".into(),
+            revisions: 1
+        }
+    );
+    resumed
+        .send_event(Approval {
+            approved: true,
+            by: "Ada".into(),
+        })
+        .expect("the resumed run takes the answer");
+    assert_eq!(
+        resumed.await.ok().as_deref(),
+        Some("published Rust 2027 (draft) (1 by Ada)")
+    );
+    // The draft step finished before the suspension: it never ran again.
+    assert_eq!(second.workflow().drafts.load(Ordering::SeqCst), 0);
+    assert_eq!(first.workflow().drafts.load(Ordering::SeqCst), 1);
+    let status = store.load(run).ok().flatten().map(|s| s.header.status);
+    assert_eq!(status, Some(RunStatus::Completed));
+    // An ended run is not resumed twice.
+    assert!(matches!(
+        second.resume(run),
+        Err(ResumeError::Finished {
+            status: RunStatus::Completed,
+            ..
+        })
+    ));
+}
+
+/// Waits for the answer inside its step: a suspension runs the step again from its start.
+#[derive(Default)]
+struct Gate {
+    asked: AtomicUsize,
+}
+
+#[workflow(external(Approval))]
+impl Gate {
+    #[step]
+    async fn ask(
+        &self,
+        ctx: &Context,
+        ev: StartEvent<u32>,
+    ) -> Result<StopEvent<String>, WaitError> {
+        self.asked.fetch_add(1, Ordering::SeqCst);
+        let answer = ctx.wait_for_event::<Approval>().await?;
+        Ok(StopEvent::new(format!(
+            "{} {} on attempt {}",
+            ev.input,
+            answer.by,
+            ctx.attempt()
+        )))
+    }
+}
+
+#[tokio::test]
+async fn a_step_waiting_inside_its_execution_runs_again_on_the_same_input() {
+    let store = Arc::new(MemoryStore::new());
+    let first = Runner::new(Gate::default()).store(store.clone());
+    let handler = first.run(7);
+    let run = handler.suspend().await.expect("a waiting step suspends");
+    assert_eq!(first.workflow().asked.load(Ordering::SeqCst), 1);
+
+    let second = Runner::new(Gate::default()).store(store.clone());
+    let resumed = second.resume(run).expect("the run resumes");
+    resumed
+        .send_event(Approval {
+            approved: true,
+            by: "Grace".into(),
+        })
+        .expect("the answer goes in");
+    assert_eq!(resumed.await.ok().as_deref(), Some("7 Grace on attempt 1"));
+    // The step ran again from its start, on its input: at least once, exactly as documented.
+    assert_eq!(second.workflow().asked.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_suspended_run_can_be_suspended_again_and_its_journal_grows() {
+    let store = Arc::new(MemoryStore::new());
+    let handler = Runner::new(Gate::default()).store(store.clone()).run(1);
+    let run = handler.suspend().await.expect("suspended once");
+    let again = Runner::new(Gate::default())
+        .store(store.clone())
+        .resume(run)
+        .expect("resumed");
+    assert_eq!(again.suspend().await.ok(), Some(run));
+    let commits = store.load(run).ok().flatten().map(|s| s.commits.len());
+    assert_eq!(commits, Some(2));
+    let last = Runner::new(Gate::default())
+        .store(store.clone())
+        .resume(run)
+        .expect("resumed again");
+    last.send_event(Approval {
+        approved: true,
+        by: "Lin".into(),
+    })
+    .expect("answer");
+    assert_eq!(last.await.ok().as_deref(), Some("1 Lin on attempt 1"));
+}
+
+#[tokio::test]
+async fn a_run_is_suspended_only_once_nothing_in_it_runs() {
+    /// Works a while before it waits.
+    struct Slow;
+
+    #[workflow(external(Approval))]
+    impl Slow {
+        #[step]
+        async fn work(&self, ev: StartEvent<u64>) -> ApprovalRequested {
+            tokio::time::sleep(Duration::from_millis(ev.input)).await;
+            ApprovalRequested {
+                draft: "done".into(),
+            }
+        }
+
+        #[step]
+        async fn wait(
+            &self,
+            ctx: &Context,
+            ev: ApprovalRequested,
+        ) -> Result<StopEvent<String>, WaitError> {
+            let answer = ctx.wait_for_event::<Approval>().await?;
+            Ok(StopEvent::new(format!("{} by {}", ev.draft, answer.by)))
+        }
+    }
+
+    let store = Arc::new(MemoryStore::new());
+    let handler = Runner::new(Slow).store(store.clone()).run(20);
+    // Asked while `work` runs: the run is suspended after it, with `wait` waiting.
+    let run = handler.suspend().await.expect("suspended once idle");
+    let resumed = Runner::new(Slow).store(store).resume(run).expect("resumed");
+    resumed
+        .send_event(Approval {
+            approved: true,
+            by: "Kay".into(),
+        })
+        .expect("answer");
+    assert_eq!(resumed.await.ok().as_deref(), Some("done by Kay"));
+}
+
+#[tokio::test]
+async fn suspending_needs_a_store_and_a_run_that_has_not_ended() {
+    let handler = Runner::new(Gate::default()).run(1);
+    assert!(matches!(
+        handler.suspend().await,
+        Err(SuspendError::NoStore)
+    ));
+    // The run goes on as if not asked.
+    handler
+        .send_event(Approval {
+            approved: true,
+            by: "Max".into(),
+        })
+        .expect("still running");
+    assert_eq!(handler.await.ok().as_deref(), Some("1 Max on attempt 1"));
+
+    let store = Arc::new(MemoryStore::new());
+    let ended = Runner::new(Gate::default()).store(store).run(2);
+    ended.cancel();
+    assert!(matches!(ended.suspend().await, Err(SuspendError::Ended)));
+}
+
+#[tokio::test]
+async fn a_run_in_the_middle_of_a_collection_is_not_suspended_and_goes_on() {
+    #[derive(Debug, Clone, Serialize, Deserialize, Event)]
+    struct Part(u32);
+
+    struct Gather;
+
+    #[workflow(external(Part))]
+    impl Gather {
+        #[step]
+        async fn gather(
+            &self,
+            ctx: &Context,
+            ev: OneOf![StartEvent<u32> | Part],
+        ) -> Option<StopEvent<u32>> {
+            let part = match ev {
+                GatherGatherInput::StartEvent(start) => Part(start.input),
+                GatherGatherInput::Part(part) => part,
+            };
+            let parts = ctx.collect_many::<Part>(part, 2)?;
+            Some(StopEvent::new(parts.iter().map(|p| p.0).sum()))
+        }
+    }
+
+    let store = Arc::new(MemoryStore::new());
+    let handler = Runner::new(Gather).store(store.clone()).run(40);
+    match handler.suspend().await {
+        Err(SuspendError::Unsupported(reason)) => assert!(reason.contains("collected"), "{reason}"),
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
+    assert!(
+        store.list().map(|l| l.is_empty()).unwrap_or(false),
+        "nothing was stored"
+    );
+    handler.send_event(Part(2)).expect("the run went on");
+    assert_eq!(handler.await.ok(), Some(42));
+}
+
+#[tokio::test]
+async fn resuming_refuses_what_it_cannot_trust() {
+    let store = Arc::new(MemoryStore::new());
+    let runner = Runner::new(Gate::default()).store(store.clone());
+    let unknown = RunId::from_u64(404);
+    assert!(matches!(runner.resume(unknown), Err(ResumeError::UnknownRun(r)) if r == unknown));
+    assert!(matches!(
+        Runner::new(Gate::default()).resume(unknown),
+        Err(ResumeError::NoStore)
+    ));
+
+    // A run of another workflow.
+    let other = publisher(&store).run("x".into());
+    let mut other = other;
+    until_requested(&mut other).await;
+    let other_run = other.suspend().await.expect("suspended");
+    match runner.resume(other_run) {
+        Err(ResumeError::OtherWorkflow {
+            found, expected, ..
+        }) => {
+            assert_eq!((found.as_str(), expected), ("Publisher", "Gate"));
+        }
+        result => panic!("expected OtherWorkflow, got {:?}", result.err()),
+    }
+
+    // A checkpoint that is not one: an error naming the run, never a panic.
+    let garbage = RunId::from_u64(500);
+    store
+        .create(&RunHeader::new(garbage, "Gate", 0))
+        .expect("created");
+    for (seq, record) in [
+        &b"{\"format\":1"[..],
+        b"not json",
+        b"{\"format\":99}",
+        b"{}",
+    ]
+    .iter()
+    .enumerate()
+    {
+        store
+            .commit(
+                garbage,
+                &Commit::new(seq as u64, "(suspended)", record.to_vec()),
+                RunStatus::Waiting,
+            )
+            .expect("committed");
+        match runner.resume(garbage) {
+            Err(ResumeError::Corrupt { run, reason }) => {
+                assert_eq!(run, garbage);
+                assert!(!reason.is_empty());
+                if seq == 2 {
+                    assert!(reason.contains("layout 99"), "{reason}");
+                }
+            }
+            result => panic!("record {seq}: expected Corrupt, got {:?}", result.err()),
+        }
+    }
+}
+
+/// `Gate` as a later release changed it: its step now emits an event of its own.
+mod changed {
+    use super::Approval;
+    use eventflow::prelude::*;
+
+    #[derive(Debug, Clone, Serialize, Deserialize, Event)]
+    pub(crate) struct Answered(pub(crate) String);
+
+    pub(crate) struct Gate;
+
+    #[workflow(name = "Gate", external(Approval))]
+    impl Gate {
+        #[step]
+        async fn ask(&self, ctx: &Context, _ev: StartEvent<u32>) -> Result<Answered, WaitError> {
+            let answer = ctx.wait_for_event::<Approval>().await?;
+            Ok(Answered(answer.by))
+        }
+
+        #[step]
+        async fn done(&self, ev: Answered) -> StopEvent<String> {
+            StopEvent::new(ev.0)
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_changed_workflow_does_not_resume_an_old_run_and_says_what_changed() {
+    let store = Arc::new(MemoryStore::new());
+    let run = Runner::new(Gate::default())
+        .store(store.clone())
+        .run(1)
+        .suspend()
+        .await
+        .expect("suspended");
+    match Runner::new(changed::Gate).store(store.clone()).resume(run) {
+        Err(ResumeError::WorkflowChanged { changes, .. }) => assert_eq!(
+            changes,
+            [
+                "step `ask`: `emits StopEvent` removed",
+                "step `ask`: `emits Answered` added",
+                "step `done` added",
+            ]
+        ),
+        result => panic!("expected WorkflowChanged, got {:?}", result.err()),
+    }
+    // Nothing was lost: the unchanged workflow still resumes it.
+    let resumed = Runner::new(Gate::default())
+        .store(store)
+        .resume(run)
+        .expect("resumes");
+    resumed
+        .send_event(Approval {
+            approved: true,
+            by: "Bo".into(),
+        })
+        .expect("answer");
+    assert_eq!(resumed.await.ok().as_deref(), Some("1 Bo on attempt 1"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_timeout_counts_the_time_used_before_the_suspension() {
+    let store = Arc::new(MemoryStore::new());
+    let runner = Runner::new(Gate::default())
+        .store(store.clone())
+        .timeout(Duration::from_secs(10));
+    let handler = runner.run(1);
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    let run = handler.suspend().await.expect("suspended");
+    // The suspension itself takes no time from the budget: 2 of the 10 seconds remain.
+    let resumed = runner.resume(run).expect("resumed");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(matches!(resumed.await, Err(WorkflowError::TimedOut { .. })));
+    let status = store.load(run).ok().flatten().map(|s| s.header.status);
+    assert_eq!(status, Some(RunStatus::TimedOut));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+    /// A damaged checkpoint (cut short, bytes changed) is refused with an error, or, if it
+    /// still reads as a checkpoint of this workflow, resumes a run that works: never a panic.
+    #[test]
+    fn a_damaged_checkpoint_is_an_error_or_a_working_run(
+        cut in proptest::option::of(0_usize..400),
+        flips in proptest::collection::vec((0_usize..400, proptest::prelude::any::<u8>()), 0..4),
+    ) {
+        // Paused time: a damaged run that can never finish times out at once.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+        runtime.block_on(async {
+            let store = Arc::new(MemoryStore::new());
+            let run = Runner::new(Gate::default())
+                .store(store.clone())
+                .run(3)
+                .suspend()
+                .await
+                .expect("suspended");
+            let mut record = store
+                .load(run)
+                .ok()
+                .flatten()
+                .and_then(|s| s.commits.into_iter().next())
+                .map(|c| c.record)
+                .expect("a checkpoint");
+            if let Some(cut) = cut {
+                record.truncate(cut.min(record.len()));
+            }
+            for (at, byte) in &flips {
+                if !record.is_empty() {
+                    let at = at % record.len();
+                    record[at] = *byte;
+                }
+            }
+            let damaged = RunId::from_u64(1);
+            store.create(&RunHeader::new(damaged, "Gate", 0)).expect("created");
+            store
+                .commit(damaged, &Commit::new(0, "(suspended)", record), RunStatus::Waiting)
+                .expect("committed");
+            match Runner::new(Gate::default()).store(store.clone()).resume(damaged) {
+                Err(ResumeError::Corrupt { .. } | ResumeError::WorkflowChanged { .. }) => {}
+                Err(other) => panic!("unexpected error: {other}"),
+                Ok(resumed) => {
+                    // It read back as a valid checkpoint: the run must work (or end cleanly).
+                    let _ = resumed.send_event(Approval { approved: true, by: "P".into() });
+                    let _ = tokio::time::timeout(Duration::from_secs(5), resumed).await;
+                }
+            }
+        });
+    }
+}

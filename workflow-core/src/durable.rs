@@ -1,0 +1,234 @@
+//! Suspending a run that waits for the outside into a [`CheckpointStore`], and resuming it,
+//! possibly in another process.
+//!
+//! A run of a runner with a store ([`Runner::store`](crate::Runner::store)) can be suspended
+//! ([`WorkflowHandler::suspend`](crate::WorkflowHandler::suspend)) once nothing in it runs
+//! but steps waiting in [`Context::wait_for_event`](crate::Context::wait_for_event): its
+//! checkpoint (state, the inputs of the waiting executions, the time its timeout has used) is
+//! committed to the store and the run ends there, holding no task or memory.
+//! [`Runner::resume`](crate::Runner::resume) continues it from the checkpoint.
+//!
+//! What re-runs is exact: a step that emitted an event, or returned, is never run again; a
+//! step that was waiting in `wait_for_event` runs again from its start, on the same input, and
+//! sees the same [`Context::attempt`](crate::Context::attempt), so the work it does before
+//! waiting must be safe to repeat (or keyed on the run id, the step and the attempt).
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::any_event::AnyEvent;
+use crate::event::EventType;
+use crate::id::RunId;
+use crate::step::StepInput;
+use crate::store::{RunStatus, StoreError};
+
+/// The layout of checkpoints this version writes and reads.
+pub(crate) const FORMAT: u32 = 1;
+
+/// The largest checkpoint a store may hand back: anything bigger is refused before it is
+/// parsed, so a hostile record cannot make the decoder allocate without bound.
+pub(crate) const MAX_CHECKPOINT: usize = 64 << 20;
+
+/// Why a run could not be suspended.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SuspendError {
+    /// The runner keeps no store: see [`Runner::store`](crate::Runner::store).
+    #[error("the runner has no store to suspend runs into")]
+    NoStore,
+    /// The run holds something a checkpoint cannot carry yet.
+    #[error("the run cannot be suspended yet: {0}")]
+    Unsupported(String),
+    /// The run ended before it could be suspended.
+    #[error("the run ended before it could be suspended")]
+    Ended,
+    /// The state or an event could not be encoded.
+    #[error("the run's checkpoint could not be encoded: {0}")]
+    Encode(String),
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why a run could not be resumed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResumeError {
+    /// The runner keeps no store.
+    #[error("the runner has no store to resume runs from")]
+    NoStore,
+    /// The store has no such run.
+    #[error("run {0} is not in the store")]
+    UnknownRun(RunId),
+    /// The run is in the store but has no checkpoint to resume from.
+    #[error("run {run} has no checkpoint (its status is {status:?})")]
+    NoCheckpoint {
+        /// The run.
+        run: RunId,
+        /// Its status in the store.
+        status: RunStatus,
+    },
+    /// The run has already ended.
+    #[error("run {run} has already ended ({status:?})")]
+    Finished {
+        /// The run.
+        run: RunId,
+        /// How it ended.
+        status: RunStatus,
+    },
+    /// The run belongs to another workflow.
+    #[error("run {run} is a run of `{found}`, not of `{expected}`")]
+    OtherWorkflow {
+        /// The run.
+        run: RunId,
+        /// The workflow the runner runs.
+        expected: &'static str,
+        /// The workflow of the stored run.
+        found: String,
+    },
+    /// The workflow changed since the run was suspended: its graph or its state type.
+    #[error("the workflow changed since run {run} was suspended: {}", changes.join("; "))]
+    WorkflowChanged {
+        /// The run.
+        run: RunId,
+        /// What changed, a sentence each.
+        changes: Vec<String>,
+    },
+    /// The checkpoint does not read back.
+    #[error("run {run}: its checkpoint is unreadable: {reason}")]
+    Corrupt {
+        /// The run.
+        run: RunId,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// An event as a checkpoint holds it: its name, and its value as [`AnyEvent`] serializes it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SavedEvent {
+    pub(crate) name: String,
+    pub(crate) value: serde_json::Value,
+}
+
+/// The input of an execution, as a checkpoint holds it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub(crate) enum SavedInput {
+    One(SavedEvent),
+    Set(Vec<SavedEvent>),
+    Collections(Vec<Vec<SavedEvent>>),
+}
+
+/// An execution to run again on resume.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SavedExecution {
+    pub(crate) step: String,
+    pub(crate) attempt: u32,
+    pub(crate) input: SavedInput,
+}
+
+/// Everything needed to continue a suspended run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Checkpoint {
+    pub(crate) format: u32,
+    pub(crate) workflow: String,
+    /// The workflow's graph listing, to say what changed if it did.
+    pub(crate) topology: String,
+    /// `std::any::type_name` of the state type.
+    pub(crate) state_type: String,
+    pub(crate) state: serde_json::Value,
+    /// How much of the run's timeout was used, in milliseconds.
+    pub(crate) elapsed_ms: u64,
+    /// Executions that were waiting for an event: they run again.
+    pub(crate) waiting: Vec<SavedExecution>,
+}
+
+impl Checkpoint {
+    pub(crate) fn encode(&self) -> Result<Vec<u8>, SuspendError> {
+        serde_json::to_vec(self).map_err(|e| SuspendError::Encode(e.to_string()))
+    }
+
+    /// Reads a checkpoint back, refusing oversized records and other layouts.
+    pub(crate) fn decode(bytes: &[u8]) -> Result<Self, String> {
+        if bytes.len() > MAX_CHECKPOINT {
+            return Err(format!(
+                "{} bytes, more than the {MAX_CHECKPOINT} a checkpoint may have",
+                bytes.len()
+            ));
+        }
+        // The layout version first, so a newer layout says so rather than failing on a field.
+        #[derive(Deserialize)]
+        struct Version {
+            format: u32,
+        }
+        let version: Version =
+            serde_json::from_slice(bytes).map_err(|e| format!("not a checkpoint: {e}"))?;
+        if version.format != FORMAT {
+            return Err(format!(
+                "checkpoint layout {}, this version reads layout {FORMAT}",
+                version.format
+            ));
+        }
+        serde_json::from_slice(bytes).map_err(|e| format!("not a checkpoint: {e}"))
+    }
+}
+
+pub(crate) fn save_event(event: &AnyEvent) -> Result<SavedEvent, SuspendError> {
+    Ok(SavedEvent {
+        name: event.name().to_owned(),
+        value: serde_json::to_value(event)
+            .map_err(|e| SuspendError::Encode(format!("event `{}`: {e}", event.name())))?,
+    })
+}
+
+pub(crate) fn save_input(input: &StepInput) -> Result<SavedInput, SuspendError> {
+    let all = |events: &[AnyEvent]| events.iter().map(save_event).collect::<Result<Vec<_>, _>>();
+    Ok(match input {
+        StepInput::One(event) => SavedInput::One(save_event(event)?),
+        StepInput::Set(events) => SavedInput::Set(all(events)?),
+        StepInput::Collections(collections) => SavedInput::Collections(
+            collections
+                .iter()
+                .map(|c| all(c))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    })
+}
+
+/// Reads saved events back with the types `find` names.
+pub(crate) fn load_input(
+    input: SavedInput,
+    find: &dyn Fn(&str) -> Option<EventType>,
+) -> Result<StepInput, String> {
+    let one = |saved: SavedEvent| -> Result<AnyEvent, String> {
+        let ty = find(&saved.name)
+            .ok_or_else(|| format!("the workflow has no event named `{}`", saved.name))?;
+        let json = serde_json::to_vec(&saved.value).map_err(|e| e.to_string())?;
+        ty.decode_json(&json)
+            .map_err(|e| format!("event `{}`: {e}", saved.name))
+    };
+    let all = |events: Vec<SavedEvent>| events.into_iter().map(one).collect::<Result<Vec<_>, _>>();
+    Ok(match input {
+        SavedInput::One(event) => StepInput::One(one(event)?),
+        SavedInput::Set(events) => StepInput::Set(all(events)?),
+        SavedInput::Collections(collections) => StepInput::Collections(
+            collections
+                .into_iter()
+                .map(all)
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    })
+}
+
+/// Milliseconds in `duration`, saturating.
+pub(crate) fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
