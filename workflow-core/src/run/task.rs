@@ -742,7 +742,10 @@ impl<W: Workflow> Future for RunTask<W> {
             return Poll::Ready(());
         }
         if let Some(begin) = this.begin.take() {
-            this.began = Some(tokio::time::Instant::now());
+            if this.durable.is_some() {
+                // Only a checkpoint needs it: reading the clock is a cost every run would pay.
+                this.began = Some(tokio::time::Instant::now());
+            }
             if let Some(timeout) = this.timeout {
                 let used = this.durable.as_ref().map_or(Duration::ZERO, |d| d.used);
                 this.deadline = Some(Box::pin(tokio::time::sleep(timeout.saturating_sub(used))));
