@@ -499,3 +499,137 @@ proptest::proptest! {
         });
     }
 }
+
+// --- surviving a crash ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Fetched(u32);
+
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Priced(u32);
+
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Note(String);
+
+/// Four steps, each logging its idempotency key; `charge` hangs in the first process, which
+/// then dies.
+struct Order {
+    log: Arc<std::sync::Mutex<Vec<String>>>,
+    hang: bool,
+    reached: std::sync::Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
+}
+
+impl Order {
+    fn log(&self, ctx: &Context<u32>) {
+        if let Ok(mut log) = self.log.lock() {
+            let key = ctx.idempotency_key();
+            log.push(format!("{}#{}@{}", key.step, key.input, key.attempt));
+        }
+    }
+}
+
+#[workflow(state = u32)]
+impl Order {
+    #[step(sends(Note))]
+    async fn fetch(&self, ctx: &Context<u32>, ev: StartEvent<u32>) -> Fetched {
+        self.log(ctx);
+        ctx.send_event(Note("fetched".into()));
+        Fetched(ev.input)
+    }
+
+    #[step(allow(dead_end))]
+    async fn note(&self, ctx: &Context<u32>, ev: Note) {
+        self.log(ctx);
+        ctx.state()
+            .edit(|notes| *notes += u32::try_from(ev.0.len()).unwrap_or(0));
+    }
+
+    #[step]
+    async fn price(&self, ctx: &Context<u32>, ev: Fetched) -> Priced {
+        self.log(ctx);
+        Priced(ev.0 * 10)
+    }
+
+    #[step(sends(Note))]
+    async fn charge(&self, ctx: &Context<u32>, ev: Priced) -> StopEvent<u32> {
+        self.log(ctx);
+        // Sent while it runs: delivered only once it finishes, committed with it.
+        ctx.send_event(Note("charging".into()));
+        if self.hang {
+            if let Some(reached) = self.reached.lock().ok().and_then(|mut r| r.take()) {
+                let _ = reached.send(());
+            }
+            std::future::pending::<()>().await;
+        }
+        StopEvent::new(ev.0 + ctx.state().get())
+    }
+}
+
+#[test]
+fn a_run_resumes_after_its_process_dies_and_only_the_running_step_runs_again() {
+    let store = Arc::new(MemoryStore::new());
+    let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (reached, at_charge) = tokio::sync::oneshot::channel();
+
+    // The first process: the run gets as far as `charge`, which hangs; then the process dies
+    // (its runtime is dropped with the run in it).
+    let first = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let run = first.block_on(async {
+        let runner = Runner::new(Order {
+            log: log.clone(),
+            hang: true,
+            reached: std::sync::Mutex::new(Some(reached)),
+        })
+        .store(store.clone())
+        .checkpoint_every_step(true);
+        let handler = runner.run(4);
+        let id = handler.run_id();
+        at_charge.await.expect("charge is reached");
+        std::mem::forget(handler);
+        id
+    });
+    drop(first);
+    assert_eq!(
+        store.load(run).ok().flatten().map(|s| s.header.status),
+        Some(RunStatus::Running)
+    );
+
+    // The second process resumes it.
+    let second = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let result = second.block_on(async {
+        let runner = Runner::new(Order {
+            log: log.clone(),
+            hang: false,
+            reached: std::sync::Mutex::new(None),
+        })
+        .store(store.clone())
+        .checkpoint_every_step(true);
+        runner.resume(run).expect("the run resumes").await
+    });
+    // 4 * 10, plus the note "fetched", committed once before the crash and not repeated
+    // (`charge` reads the state before its own note is delivered).
+    assert_eq!(result.ok(), Some(40 + 7));
+    let log = log.lock().map(|l| l.clone()).unwrap_or_default();
+    let count = |prefix: &str| log.iter().filter(|l| l.starts_with(prefix)).count();
+    // `note` ran for "fetched" and for the "charging" of the execution that finished: the
+    // execution that died never delivered its own.
+    assert_eq!(
+        (count("fetch#"), count("price#"), count("note#")),
+        (1, 1, 2),
+        "{log:?}"
+    );
+    // `charge` ran twice, on the same input and attempt: the same idempotency key.
+    let charges: Vec<&String> = log.iter().filter(|l| l.starts_with("charge#")).collect();
+    assert_eq!(charges.len(), 2, "{log:?}");
+    assert_eq!(charges[0], charges[1]);
+    assert_eq!(
+        store.load(run).ok().flatten().map(|s| s.header.status),
+        Some(RunStatus::Completed)
+    );
+}

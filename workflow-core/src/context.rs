@@ -57,6 +57,8 @@ pub struct Context<S = ()> {
     /// The lineage of the input this execution runs on, inherited by what it sends.
     lineage: Lineage,
     attempt: u32,
+    /// The execution this context was given to, numbered within the run.
+    execution: u64,
     /// The execution's span, when tracing records it: events sent through the context link
     /// back to it.
     span: Option<tracing::Id>,
@@ -71,6 +73,7 @@ impl<S> Context<S> {
         step: u32,
         lineage: Lineage,
         attempt: u32,
+        execution: u64,
         span: Option<tracing::Id>,
     ) -> Self {
         Self {
@@ -78,6 +81,7 @@ impl<S> Context<S> {
             step,
             lineage,
             attempt,
+            execution,
             span,
             detached: false,
         }
@@ -120,6 +124,42 @@ impl<S> Context<S> {
         self.run.id
     }
 
+    /// What identifies this execution's work across a resume: the run, the step, the input
+    /// (numbered within the run) and the attempt. A step whose run is resumed after a crash,
+    /// or that was waiting when its run was suspended, runs again with the same key, so a
+    /// side effect recorded under it (a payment, a message sent) can be done once.
+    ///
+    /// ```
+    /// use eventflow::prelude::*;
+    ///
+    /// struct Charge;
+    ///
+    /// #[workflow]
+    /// impl Charge {
+    ///     #[step]
+    ///     async fn charge(&self, ctx: &Context, ev: StartEvent<u32>) -> StopEvent<String> {
+    ///         let key = ctx.idempotency_key();
+    ///         assert_eq!((key.step, key.attempt), ("charge", 1));
+    ///         StopEvent::new(format!("charged {} under {key}", ev.input))
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), WorkflowError> {
+    /// let done = Runner::new(Charge).run(5).await?;
+    /// assert!(done.starts_with("charged 5 under "));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn idempotency_key(&self) -> IdempotencyKey {
+        IdempotencyKey {
+            run: self.run.id,
+            step: self.step_name(),
+            input: self.execution,
+            attempt: self.attempt,
+        }
+    }
+
     /// The name of the step this context was given to.
     pub fn step_name(&self) -> &'static str {
         self.run.table.spec(self.step).name
@@ -149,6 +189,7 @@ impl<S> Context<S> {
             target: None,
             lineage: self.lineage,
             origin: self.step,
+            execution: self.execution,
             link: Link::event(E::NAME),
         });
     }
@@ -176,6 +217,7 @@ impl<S> Context<S> {
             target: Some(target),
             lineage: self.lineage,
             origin: self.step,
+            execution: self.execution,
             link: Link::event(E::NAME),
         });
         Ok(())
@@ -414,6 +456,31 @@ impl<S> Context<S> {
     }
 }
 
+/// What identifies a step execution's work across resumes; see [`Context::idempotency_key`].
+/// It prints as `run/step/input/attempt`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct IdempotencyKey {
+    /// The run.
+    pub run: RunId,
+    /// The step.
+    pub step: &'static str,
+    /// The input the execution runs on, numbered within the run.
+    pub input: u64,
+    /// Which execution on that input: 1, then 2 for the first retry, and so on.
+    pub attempt: u32,
+}
+
+impl std::fmt::Display for IdempotencyKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}/{}/{}/{}",
+            self.run, self.step, self.input, self.attempt
+        )
+    }
+}
+
 impl<S> Clone for Context<S> {
     /// A clone may be moved into a spawned task; the run counts it as a possible source of
     /// events until it is dropped.
@@ -424,6 +491,7 @@ impl<S> Clone for Context<S> {
             step: self.step,
             lineage: self.lineage,
             attempt: self.attempt,
+            execution: self.execution,
             span: self.span.clone(),
             detached: true,
         }

@@ -125,12 +125,14 @@ pub(crate) enum SavedInput {
     Collections(Vec<Vec<SavedEvent>>),
 }
 
-/// An execution to run again on resume.
+/// An input to run a step on when the run is resumed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SavedExecution {
     pub(crate) step: String,
     pub(crate) attempt: u32,
+    /// The input's number within the run, 0 if it had none yet.
+    pub(crate) execution: u64,
     pub(crate) input: SavedInput,
 }
 
@@ -147,8 +149,12 @@ pub(crate) struct Checkpoint {
     pub(crate) state: serde_json::Value,
     /// How much of the run's timeout was used, in milliseconds.
     pub(crate) elapsed_ms: u64,
-    /// Executions that were waiting for an event: they run again.
-    pub(crate) waiting: Vec<SavedExecution>,
+    /// Executions that were running (or waiting for an event): they run again.
+    pub(crate) in_flight: Vec<SavedExecution>,
+    /// Inputs waiting for a worker or a retry: they run for the first time (or the next).
+    pub(crate) queued: Vec<SavedExecution>,
+    /// The number the run's next input gets.
+    pub(crate) next_execution: u64,
 }
 
 impl Checkpoint {

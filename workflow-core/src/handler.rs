@@ -320,6 +320,7 @@ fn send<S, E: Event>(run: &RunShared<S>, event: E, step: Option<&str>) -> Result
         target,
         lineage: Lineage::default(),
         origin: crate::run::recorder::OUTSIDE,
+        execution: 0,
         link: crate::run::link::Link::none(),
     });
     Ok(())

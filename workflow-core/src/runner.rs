@@ -71,6 +71,8 @@ pub struct Runner<W: Workflow> {
     last_run: Arc<Mutex<Option<RunTrace>>>,
     /// Where runs are suspended to and resumed from.
     store: Option<Arc<dyn CheckpointStore>>,
+    /// Whether runs commit a checkpoint after every step.
+    every_step: bool,
 }
 
 /// What every run of a runner shares.
@@ -157,6 +159,7 @@ impl<W: Workflow> Runner<W> {
             record: false,
             last_run: Arc::default(),
             store: None,
+            every_step: false,
         };
         crate::export::runner_built(|| runner.topology());
         runner
@@ -174,7 +177,8 @@ impl<W: Workflow> Runner<W> {
     /// Keeps runs in `store` when they are suspended
     /// ([`WorkflowHandler::suspend`](crate::WorkflowHandler::suspend)), so that this runner,
     /// or one in another process, can [`resume`](Self::resume) them. Runs that are never
-    /// suspended never reach the store.
+    /// suspended reach the store only with
+    /// [`checkpoint_every_step`](Self::checkpoint_every_step).
     ///
     /// ```
     /// use std::sync::Arc;
@@ -211,6 +215,63 @@ impl<W: Workflow> Runner<W> {
     #[must_use]
     pub fn store(mut self, store: Arc<dyn CheckpointStore>) -> Self {
         self.store = Some(store);
+        self
+    }
+
+    /// Commits a checkpoint of every run to the runner's [`store`](Self::store) after each
+    /// step completes (with the events it emitted and sent, in one transaction), so that a
+    /// run survives the process: after a crash, [`resume`](Self::resume) continues it from
+    /// its last checkpoint.
+    ///
+    /// The contract, exactly: a step whose completion was committed never runs again, and
+    /// its emissions are neither lost nor duplicated; a step that was running runs again on
+    /// the same input, with the same [`Context::idempotency_key`](crate::Context::idempotency_key),
+    /// so that its side effects can be done once. What a running step sends is delivered when
+    /// it finishes, committed with it (and dropped if it fails, since a retry sends it again).
+    ///
+    /// A moment when a fan-out, a set or a collection is in progress is not checkpointed yet:
+    /// such a run resumes from the last moment that was, and the steps completed since run
+    /// again.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use eventflow::prelude::*;
+    /// use eventflow::store::{CheckpointStore, MemoryStore, RunStatus};
+    ///
+    /// #[derive(Clone, Serialize, Deserialize, Event)]
+    /// struct Drafted(String);
+    ///
+    /// struct Writer;
+    ///
+    /// #[workflow]
+    /// impl Writer {
+    ///     #[step]
+    ///     async fn draft(&self, ev: StartEvent<String>) -> Drafted {
+    ///         Drafted(format!("{} (draft)", ev.input))
+    ///     }
+    ///
+    ///     #[step]
+    ///     async fn polish(&self, ev: Drafted) -> StopEvent<String> {
+    ///         StopEvent::new(ev.0.replace("draft", "final"))
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let store = Arc::new(MemoryStore::new());
+    /// let writer = Runner::new(Writer).store(store.clone()).checkpoint_every_step(true);
+    /// let run = writer.run("essay".into());
+    /// let id = run.run_id();
+    /// assert_eq!(run.await?, "essay (final)");
+    /// let stored = store.load(id)?.expect("checkpointed");
+    /// assert_eq!(stored.header.status, RunStatus::Completed);
+    /// assert!(!stored.commits.is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn checkpoint_every_step(mut self, on: bool) -> Self {
+        self.every_step = on;
         self
     }
 
@@ -271,8 +332,8 @@ impl<W: Workflow> Runner<W> {
         }
         let state: W::State = serde_json::from_value(checkpoint.state)
             .map_err(|e| corrupt(format!("its state: {e}")))?;
-        let mut waiting = Vec::with_capacity(checkpoint.waiting.len());
-        for saved in checkpoint.waiting {
+        let mut executions = Vec::new();
+        for saved in checkpoint.in_flight.into_iter().chain(checkpoint.queued) {
             let step = self
                 .engine
                 .table
@@ -289,7 +350,8 @@ impl<W: Workflow> Runner<W> {
                 .map_err(corrupt)?;
             let mut work = Work::new(input, Lineage::default());
             work.attempt = saved.attempt.max(1);
-            waiting.push((u32::try_from(step).unwrap_or(u32::MAX), work));
+            work.execution = saved.execution;
+            executions.push((u32::try_from(step).unwrap_or(u32::MAX), work));
         }
         store.set_status(run, RunStatus::Running)?;
         let durable = Durable {
@@ -297,8 +359,13 @@ impl<W: Workflow> Runner<W> {
             stored: true,
             next_seq: stored.commits.len() as u64,
             used: Duration::from_millis(checkpoint.elapsed_ms),
+            every_step: self.every_step,
         };
-        let (task, handler) = self.launch(run, Begin::Resume(waiting), state, None, Some(durable));
+        let begin = Begin::Resume {
+            executions,
+            next_execution: checkpoint.next_execution.max(1),
+        };
+        let (task, handler) = self.launch(run, begin, state, None, Some(durable));
         self.spawn(task);
         Ok(handler)
     }
@@ -464,6 +531,7 @@ impl<W: Workflow> Runner<W> {
             stored: false,
             next_seq: 0,
             used: Duration::ZERO,
+            every_step: self.every_step,
         });
         self.launch(
             RunId::new(),
@@ -548,6 +616,7 @@ impl<W: Workflow> Clone for Runner<W> {
             record: self.record,
             last_run: Arc::clone(&self.last_run),
             store: self.store.clone(),
+            every_step: self.every_step,
         }
     }
 }

@@ -202,6 +202,7 @@ impl Hub {
                             target: None,
                             lineage: Lineage::default(),
                             origin: OUTSIDE,
+                            execution: 0,
                             link: link.clone(),
                         });
                     }

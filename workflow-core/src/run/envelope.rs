@@ -38,6 +38,8 @@ pub(crate) struct Envelope {
     pub(crate) lineage: Lineage,
     /// The sending step, or [`OUTSIDE`](crate::run::recorder::OUTSIDE) for the caller.
     pub(crate) origin: u32,
+    /// The sending execution, or 0 from outside the run.
+    pub(crate) execution: u64,
     /// The event's place in the trace.
     pub(crate) link: Link,
 }

@@ -38,6 +38,9 @@ pub(crate) struct Work {
     pub(crate) first_started: Option<Instant>,
     /// The input's places in the trace: the execution follows from them.
     pub(crate) links: Vec<Link>,
+    /// The input's number within the run, given when the input reaches its step (0 until
+    /// then): kept across retries and resumes, for idempotency keys.
+    pub(crate) execution: u64,
 }
 
 impl Work {
@@ -48,6 +51,7 @@ impl Work {
             attempt: 1,
             first_started: None,
             links: Vec::new(),
+            execution: 0,
         }
     }
 }
@@ -63,6 +67,8 @@ pub(crate) struct Meta {
     pub(crate) first_started: Instant,
     /// Which of the step's workers runs it, from 0.
     pub(crate) worker: u32,
+    /// The input's number within the run.
+    pub(crate) execution: u64,
 }
 
 /// A step execution that ended, with what is needed to retry or recover it.
@@ -206,12 +212,19 @@ pub(crate) struct Steps {
     /// Keep every execution's input, not only those a retry or recovery may need: a run that
     /// can be suspended saves the inputs of its waiting executions.
     retain_all: bool,
+    /// The number the next input that reaches a step gets.
+    pub(crate) next_execution: u64,
+    /// The inputs being executed, by number, in a run that can be suspended: what they send
+    /// is held until they finish.
+    running_ids: std::collections::HashSet<u64>,
 }
 
 impl Steps {
     pub(crate) fn new(steps: usize, retain_all: bool) -> Self {
         Self {
             retain_all,
+            next_execution: 1,
+            running_ids: std::collections::HashSet::new(),
             slots: (0..steps).map(|_| Slot::default()).collect(),
             running: None,
             finished: FinishedQueue::default(),
@@ -252,8 +265,12 @@ impl Steps {
         engine: &Engine<W>,
         run: &Arc<RunShared<W::State>>,
         step: u32,
-        work: Work,
+        mut work: Work,
     ) {
+        if work.execution == 0 {
+            work.execution = self.next_execution;
+            self.next_execution += 1;
+        }
         if self.has_free_worker(engine, run, step) {
             self.start(engine, run, step, work);
         } else {
@@ -343,8 +360,19 @@ impl Steps {
             lineage: work.lineage,
             first_started,
             worker,
+            execution: work.execution,
         };
-        let ctx = Context::new(Arc::clone(run), step, work.lineage, work.attempt, span.id());
+        if self.retain_all {
+            self.running_ids.insert(work.execution);
+        }
+        let ctx = Context::new(
+            Arc::clone(run),
+            step,
+            work.lineage,
+            work.attempt,
+            work.execution,
+            span.id(),
+        );
         let future = (engine.calls[step as usize])(&engine.workflow, work.input, ctx);
         let mut running = Running {
             meta,
@@ -376,6 +404,9 @@ impl Steps {
         slot.in_flight -= 1;
         slot.idle_workers.push(finished.meta.worker);
         self.in_flight -= 1;
+        if self.retain_all {
+            self.running_ids.remove(&finished.meta.execution);
+        }
         Some(finished)
     }
 
@@ -409,12 +440,45 @@ impl Steps {
         self.in_flight
     }
 
-    /// The executions in flight: step, attempt, and input if kept.
-    pub(crate) fn in_flight_inputs(&self) -> impl Iterator<Item = (u32, u32, Option<&StepInput>)> {
-        self.running
+    /// The executions in flight: their step, attempt and number, and their input if kept.
+    pub(crate) fn in_flight_inputs(
+        &self,
+    ) -> impl Iterator<Item = (u32, u32, u64, Option<&StepInput>)> {
+        let running = self
+            .running
             .iter()
             .flat_map(FuturesUnordered::iter)
-            .map(|r| (r.meta.step, r.meta.attempt, r.retained.as_deref()))
+            .map(|r| (&r.meta, r.retained.as_deref()));
+        // Finished but not yet taken by the run loop: nothing of theirs is committed yet.
+        let finished = self
+            .finished
+            .first
+            .iter()
+            .chain(&self.finished.rest)
+            .map(|f| (&f.meta, f.retained.as_deref()));
+        running
+            .chain(finished)
+            .map(|(meta, input)| (meta.step, meta.attempt, meta.execution, input))
+    }
+
+    /// The inputs waiting for a worker or for a retry: their step and work.
+    pub(crate) fn queued_inputs(&self) -> impl Iterator<Item = (u32, &Work)> {
+        let queued = self.slots.iter().enumerate().flat_map(|(step, slot)| {
+            slot.queue
+                .iter()
+                .map(move |work| (u32::try_from(step).unwrap_or(u32::MAX), work))
+        });
+        let retries = self
+            .retries
+            .iter()
+            .flat_map(FuturesUnordered::iter)
+            .filter_map(|d| d.work.as_ref().map(|work| (d.step, work)));
+        queued.chain(retries)
+    }
+
+    /// Whether execution number `execution` is running (in a run that can be suspended).
+    pub(crate) fn is_running(&self, execution: u64) -> bool {
+        self.running_ids.contains(&execution)
     }
 
     /// Retries are waiting for their delay.

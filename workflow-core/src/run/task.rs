@@ -60,6 +60,10 @@ pub(crate) struct RunTask<W: Workflow> {
     began: Option<tokio::time::Instant>,
     /// The store the run can be suspended into.
     durable: Option<Durable>,
+    /// In a run checkpointed after every step: what running executions sent, by execution.
+    held: std::collections::HashMap<u64, Vec<Envelope>>,
+    /// Something happened since the last checkpoint.
+    dirty: bool,
     /// Waiting for a place under the runner's limit on concurrent runs.
     acquiring: Option<Acquire>,
     _permit: Option<OwnedSemaphorePermit>,
@@ -105,6 +109,8 @@ impl<W: Workflow> RunTask<W> {
             begin: Some(begin),
             began: None,
             durable,
+            held: std::collections::HashMap::new(),
+            dirty: false,
             acquiring: limit.map(|limit| -> Acquire { Box::pin(limit.acquire_owned()) }),
             _permit: None,
             last_run,
@@ -122,10 +128,21 @@ impl<W: Workflow> RunTask<W> {
             return false;
         }
         let mut batch = std::mem::take(&mut self.batch);
+        let holding = self.durable.as_ref().is_some_and(|d| d.every_step);
         for envelope in batch.drain(..) {
             if self.is_done() {
                 break;
             }
+            if holding && envelope.execution != 0 && self.steps.is_running(envelope.execution) {
+                // Committed with the execution that sent it, when it finishes: an execution
+                // that runs again after a crash sends it again, and it must not count twice.
+                self.held
+                    .entry(envelope.execution)
+                    .or_default()
+                    .push(envelope);
+                continue;
+            }
+            self.dirty = true;
             let from = Source {
                 step: envelope.origin,
                 link: envelope.link,
@@ -378,6 +395,8 @@ impl<W: Workflow> RunTask<W> {
                 first_started: Some(first_started),
                 // The retry follows from the attempt that failed.
                 links: vec![link],
+                // Still the same input: the attempt tells the executions apart.
+                execution: meta.execution,
             };
             self.shared.record(|r| {
                 r.failed(step, &error.to_string(), AfterFailure::Retry(delay));
@@ -545,10 +564,14 @@ impl<W: Workflow> RunTask<W> {
             if let Some(finished) = self.steps.poll_finished(cx) {
                 // What the step sent before returning goes first.
                 self.drain_inbox();
+                if !self.held.is_empty() {
+                    self.release(&finished);
+                }
                 if self.is_done() {
                     continue;
                 }
                 self.complete(finished);
+                self.dirty = true;
                 progressed = true;
             }
             if let Some(step) = self.steps.poll_retries(cx) {
@@ -558,6 +581,7 @@ impl<W: Workflow> RunTask<W> {
             if progressed {
                 budget -= 1;
                 if budget == 0 {
+                    self.checkpoint_if_dirty();
                     cx.waker().wake_by_ref();
                     return Poll::Pending;
                 }
@@ -577,6 +601,7 @@ impl<W: Workflow> RunTask<W> {
                 self.stall();
                 continue;
             }
+            self.checkpoint_if_dirty();
             return Poll::Pending;
         }
     }
@@ -753,8 +778,16 @@ impl<W: Workflow> Future for RunTask<W> {
             match begin {
                 Begin::Start(start) => {
                     this.route(start, None, Lineage::default(), Source::outside());
+                    // The run is in the store from its start: a crash at any point after it
+                    // can be resumed.
+                    this.dirty = true;
+                    this.checkpoint_if_dirty();
                 }
-                Begin::Resume(executions) => {
+                Begin::Resume {
+                    executions,
+                    next_execution,
+                } => {
+                    this.steps.next_execution = next_execution;
                     for (step, work) in executions {
                         this.steps.dispatch(&this.engine, &this.shared, step, work);
                     }

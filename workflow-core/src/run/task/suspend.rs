@@ -20,8 +20,12 @@ use super::RunTask;
 pub(crate) enum Begin {
     /// From its start event.
     Start(AnyEvent),
-    /// From a checkpoint: these executions, which were waiting, run again.
-    Resume(Vec<(u32, Work)>),
+    /// From a checkpoint: these inputs (those that were in flight first) run, and new inputs
+    /// are numbered from `next_execution`.
+    Resume {
+        executions: Vec<(u32, Work)>,
+        next_execution: u64,
+    },
 }
 
 /// A run that can be suspended into a store.
@@ -33,6 +37,8 @@ pub(crate) struct Durable {
     pub(crate) next_seq: u64,
     /// The part of the run's timeout used before this loop took the run over.
     pub(crate) used: Duration,
+    /// Commit a checkpoint after every step, so the run survives a crash.
+    pub(crate) every_step: bool,
 }
 
 impl<W: Workflow> RunTask<W> {
@@ -47,7 +53,7 @@ impl<W: Workflow> RunTask<W> {
         let Some(reply) = self.shared.take_suspend() else {
             return;
         };
-        match self.commit_checkpoint() {
+        match self.commit(RunStatus::Waiting, "(suspended)") {
             Ok(run) => {
                 let _ = reply.send(Ok(run));
                 self.finish(Err(WorkflowError::Suspended { run }));
@@ -58,7 +64,8 @@ impl<W: Workflow> RunTask<W> {
         }
     }
 
-    fn commit_checkpoint(&mut self) -> Result<RunId, SuspendError> {
+    /// Commits the run's checkpoint with `status`, under the step name `label`.
+    fn commit(&mut self, status: RunStatus, label: &str) -> Result<RunId, SuspendError> {
         if self.durable.is_none() {
             return Err(SuspendError::NoStore);
         }
@@ -76,11 +83,9 @@ impl<W: Workflow> RunTask<W> {
                 .create(&RunHeader::new(run, W::NAME, fingerprint))?;
             durable.stored = true;
         }
-        durable.store.commit(
-            run,
-            &Commit::new(durable.next_seq, "(suspended)", record),
-            RunStatus::Waiting,
-        )?;
+        durable
+            .store
+            .commit(run, &Commit::new(durable.next_seq, label, record), status)?;
         durable.next_seq += 1;
         Ok(run)
     }
@@ -100,16 +105,26 @@ impl<W: Workflow> RunTask<W> {
             )));
         }
         let table = &self.engine.table;
-        let mut waiting = Vec::new();
-        for (step, attempt, input) in self.steps.in_flight_inputs() {
+        let mut in_flight = Vec::new();
+        for (step, attempt, execution, input) in self.steps.in_flight_inputs() {
             let name = table.spec(step).name;
             let input = input.ok_or_else(|| {
                 SuspendError::Unsupported(format!("the input of step `{name}` was not kept"))
             })?;
-            waiting.push(SavedExecution {
+            in_flight.push(SavedExecution {
                 step: name.to_owned(),
                 attempt,
+                execution,
                 input: durable::save_input(input)?,
+            });
+        }
+        let mut queued = Vec::new();
+        for (step, work) in self.steps.queued_inputs() {
+            queued.push(SavedExecution {
+                step: table.spec(step).name.to_owned(),
+                attempt: work.attempt,
+                execution: work.execution,
+                input: durable::save_input(&work.input)?,
             });
         }
         let state = serde_json::to_value(self.shared.state.get())
@@ -123,7 +138,9 @@ impl<W: Workflow> RunTask<W> {
             state_type: std::any::type_name::<W::State>().to_owned(),
             state,
             elapsed_ms: durable::millis(elapsed),
-            waiting,
+            in_flight,
+            queued,
+            next_execution: self.steps.next_execution,
         })
     }
 
@@ -149,6 +166,48 @@ impl<W: Workflow> RunTask<W> {
         };
         if let Err(error) = durable.store.set_status(self.shared.id, status) {
             tracing::warn!(target: "eventflow::run", run_id = %self.shared.id, %error, "the store could not record how the run ended");
+        }
+    }
+}
+
+impl<W: Workflow> RunTask<W> {
+    /// Routes what `finished` sent while it ran, now that it has finished, or drops it if it
+    /// failed: a retry sends it again.
+    pub(super) fn release(&mut self, finished: &crate::run::steps::Finished) {
+        let Some(held) = self.held.remove(&finished.meta.execution) else {
+            return;
+        };
+        if !matches!(finished.outcome, Ok(Ok(_))) {
+            return;
+        }
+        for envelope in held {
+            if self.is_done() {
+                return;
+            }
+            let from = super::Source {
+                step: envelope.origin,
+                link: envelope.link,
+            };
+            self.route(envelope.event, envelope.target, envelope.lineage, from);
+        }
+    }
+
+    /// In a run checkpointed after every step, commits what happened since the last
+    /// checkpoint. A moment a checkpoint cannot carry yet (a fan-out in progress) is skipped:
+    /// the run then resumes from the last one it could.
+    pub(super) fn checkpoint_if_dirty(&mut self) {
+        if !self.dirty || self.is_done() || !self.durable.as_ref().is_some_and(|d| d.every_step) {
+            return;
+        }
+        self.dirty = false;
+        match self.commit(RunStatus::Running, "(step)") {
+            Ok(_) => {}
+            Err(SuspendError::Unsupported(reason)) => {
+                tracing::debug!(target: "eventflow::run", run_id = %self.shared.id, %reason, "no checkpoint at this moment");
+            }
+            Err(error) => {
+                tracing::warn!(target: "eventflow::run", run_id = %self.shared.id, %error, "the checkpoint could not be committed");
+            }
         }
     }
 }
