@@ -335,7 +335,10 @@ async fn resuming_refuses_what_it_cannot_trust() {
     // A checkpoint that is not one: an error naming the run, never a panic.
     let garbage = RunId::from_u64(500);
     store
-        .create(&RunHeader::new(garbage, "Gate", 0))
+        .create(
+            &RunHeader::new(garbage, "Gate", 0),
+            &Commit::new(0, "(start)", b"{}".to_vec()),
+        )
         .expect("created");
     for (seq, record) in [
         &b"{\"format\":1"[..],
@@ -349,7 +352,7 @@ async fn resuming_refuses_what_it_cannot_trust() {
         store
             .commit(
                 garbage,
-                &Commit::new(seq as u64, "(suspended)", record.to_vec()),
+                &Commit::new(seq as u64 + 1, "(suspended)", record.to_vec()),
                 RunStatus::Waiting,
             )
             .expect("committed");
@@ -483,10 +486,9 @@ proptest::proptest! {
                 }
             }
             let damaged = RunId::from_u64(1);
-            store.create(&RunHeader::new(damaged, "Gate", 0)).expect("created");
             store
-                .commit(damaged, &Commit::new(0, "(suspended)", record), RunStatus::Waiting)
-                .expect("committed");
+                .create(&RunHeader::new(damaged, "Gate", 0), &Commit::new(0, "(suspended)", record))
+                .expect("created");
             match Runner::new(Gate::default()).store(store.clone()).resume(damaged) {
                 Err(ResumeError::Corrupt { .. } | ResumeError::WorkflowChanged { .. }) => {}
                 Err(other) => panic!("unexpected error: {other}"),

@@ -457,15 +457,19 @@ fn the_examples_topologies_match_their_snapshots() {
         ("human_review", "writer", "writer"),
         ("parallel_tools", "agent", "agent"),
         ("approval", "publisher", "publisher"),
+        ("crash_worker", "ledger", "ledger"),
     ];
     let db = std::env::temp_dir().join(format!("eventflow-examples-{}.db", std::process::id()));
     let db = db.to_string_lossy();
     for (example, workflow, snapshot) in examples {
         let dir = scratch(&format!("{example}-{workflow}"));
-        let args: &[&str] = if example == "approval" {
-            &["start", "a topic", "--db", &db]
-        } else {
-            &["--fast"]
+        let files = scratch("worker-files");
+        std::fs::create_dir_all(&files).unwrap_or_else(|e| panic!("{e}"));
+        let scratch_dir = files.to_string_lossy().into_owned();
+        let args: &[&str] = match example {
+            "approval" => &["start", "a topic", "--db", &db],
+            "crash_worker" => &["--db", &db, "--dir", &scratch_dir, "--runs", "1"],
+            _ => &["--fast"],
         };
         // The example stops at its first run, once its runners have written their graphs.
         run_example_in(example, args, "", &[("EVENTFLOW_EXPORT_TOPOLOGY", &dir)]);
@@ -479,6 +483,7 @@ fn the_examples_topologies_match_their_snapshots() {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{db}{suffix}"));
     }
+    let _ = std::fs::remove_dir_all(scratch("worker-files"));
 }
 
 #[test]

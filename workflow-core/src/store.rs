@@ -222,12 +222,15 @@ pub enum StoreError {
 /// Where durable runs are kept. See the [module docs](self) for the contract; every method
 /// is a short blocking call that the runtime makes off its run loops.
 pub trait CheckpointStore: Send + Sync {
-    /// Adds a new run.
+    /// Adds a new run with its first commit, in one transaction: a run is in the store with a
+    /// checkpoint to resume from, or not at all.
     ///
     /// # Errors
     ///
-    /// [`StoreError::DuplicateRun`] if the run is already there, or a backend failure.
-    fn create(&self, header: &RunHeader) -> Result<(), StoreError>;
+    /// [`StoreError::DuplicateRun`] if the run is already there;
+    /// [`StoreError::OutOfSequence`] unless `first.seq` is 0; or a backend failure. On error
+    /// nothing is written.
+    fn create(&self, header: &RunHeader, first: &Commit) -> Result<(), StoreError>;
 
     /// Appends `commit` to the run's journal and sets its status, in one transaction.
     ///
@@ -282,12 +285,12 @@ pub fn now_ms() -> u64 {
 ///
 /// let store = MemoryStore::new();
 /// let run = RunId::new();
-/// store.create(&RunHeader::new(run, "Writer", 7))?;
-/// store.commit(run, &Commit::new(0, "draft", b"one".to_vec()), RunStatus::Waiting)?;
-/// assert!(store.commit(run, &Commit::new(0, "draft", b"again".to_vec()), RunStatus::Running).is_err());
+/// store.create(&RunHeader::new(run, "Writer", 7), &Commit::new(0, "draft", b"one".to_vec()))?;
+/// store.commit(run, &Commit::new(1, "review", b"two".to_vec()), RunStatus::Waiting)?;
+/// assert!(store.commit(run, &Commit::new(1, "review", b"again".to_vec()), RunStatus::Running).is_err());
 /// let stored = store.load(run)?.expect("the run is stored");
 /// assert_eq!(stored.header.status, RunStatus::Waiting);
-/// assert_eq!(stored.commits.len(), 1);
+/// assert_eq!(stored.commits.len(), 2);
 /// # Ok::<(), eventflow_core::store::StoreError>(())
 /// ```
 #[derive(Debug, Default)]
@@ -308,16 +311,23 @@ impl MemoryStore {
 }
 
 impl CheckpointStore for MemoryStore {
-    fn create(&self, header: &RunHeader) -> Result<(), StoreError> {
+    fn create(&self, header: &RunHeader, first: &Commit) -> Result<(), StoreError> {
         let mut runs = self.runs();
         if runs.contains_key(&header.run) {
             return Err(StoreError::DuplicateRun(header.run));
+        }
+        if first.seq != 0 {
+            return Err(StoreError::OutOfSequence {
+                run: header.run,
+                expected: 0,
+                got: first.seq,
+            });
         }
         runs.insert(
             header.run,
             StoredRun {
                 header: header.clone(),
-                commits: Vec::new(),
+                commits: vec![first.clone()],
             },
         );
         Ok(())

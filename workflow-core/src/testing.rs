@@ -138,10 +138,37 @@ pub fn check_store(store: &dyn crate::store::CheckpointStore) {
         "check_store needs an empty store"
     );
 
+    // Records hold any bytes, empty and large ones included.
+    let records: [Vec<u8>; 3] = [
+        b"draft".to_vec(),
+        Vec::new(),
+        (0..=255).cycle().take(70_000).collect(),
+    ];
     let first = RunHeader::new(RunId::from_u64(1), "Writer", 0xfeed);
-    store.create(&first).unwrap_or_else(|e| fail("create", e));
+    let not_first = RunHeader::new(RunId::from_u64(3), "Writer", 0xfeed);
     assert!(
-        matches!(store.create(&first), Err(StoreError::DuplicateRun(_))),
+        matches!(
+            store.create(&not_first, &Commit::new(1, "s", Vec::new())),
+            Err(StoreError::OutOfSequence {
+                expected: 0,
+                got: 1,
+                ..
+            })
+        ),
+        "a run must be created with commit 0"
+    );
+    assert!(
+        matches!(store.load(not_first.run), Ok(None)),
+        "a refused creation must write nothing"
+    );
+    store
+        .create(&first, &Commit::new(0, "step0", records[0].clone()))
+        .unwrap_or_else(|e| fail("create", e));
+    assert!(
+        matches!(
+            store.create(&first, &Commit::new(0, "again", Vec::new())),
+            Err(StoreError::DuplicateRun(_))
+        ),
         "a run created twice must be refused with DuplicateRun"
     );
     let unknown = RunId::from_u64(99);
@@ -161,13 +188,7 @@ pub fn check_store(store: &dyn crate::store::CheckpointStore) {
         "a commit to an unknown run must be refused with UnknownRun"
     );
 
-    // Records hold any bytes, empty and large ones included.
-    let records: [Vec<u8>; 3] = [
-        b"draft".to_vec(),
-        Vec::new(),
-        (0..=255).cycle().take(70_000).collect(),
-    ];
-    for (seq, record) in records.iter().enumerate() {
+    for (seq, record) in records.iter().enumerate().skip(1) {
         let commit = Commit::new(seq as u64, format!("step{seq}"), record.clone());
         store
             .commit(first.run, &commit, RunStatus::Running)
@@ -248,7 +269,9 @@ pub fn check_store(store: &dyn crate::store::CheckpointStore) {
 
     // Statuses, listing and retention.
     let waiting = RunHeader::new(RunId::from_u64(2), "Writer", 0xfeed);
-    store.create(&waiting).unwrap_or_else(|e| fail("create", e));
+    store
+        .create(&waiting, &Commit::new(0, "ask", b"?".to_vec()))
+        .unwrap_or_else(|e| fail("create", e));
     store
         .set_status(waiting.run, RunStatus::Waiting)
         .unwrap_or_else(|e| fail("set_status", e));

@@ -50,8 +50,8 @@ const SCHEMA: &str = "
 /// let run = RunId::new();
 /// {
 ///     let store = SqliteStore::open(&path)?;
-///     store.create(&RunHeader::new(run, "Writer", 7))?;
-///     store.commit(run, &Commit::new(0, "draft", b"...".to_vec()), RunStatus::Waiting)?;
+///     store.create(&RunHeader::new(run, "Writer", 7), &Commit::new(0, "draft", b"...".to_vec()))?;
+///     store.set_status(run, RunStatus::Waiting)?;
 /// }
 /// // Another process, later: the run is still there.
 /// let store = SqliteStore::open(&path)?;
@@ -135,9 +135,19 @@ impl SqliteStore {
 }
 
 impl CheckpointStore for SqliteStore {
-    fn create(&self, header: &RunHeader) -> Result<(), StoreError> {
-        let connection = self.connection();
-        let inserted = connection
+    fn create(&self, header: &RunHeader, first: &Commit) -> Result<(), StoreError> {
+        if first.seq != 0 {
+            return Err(StoreError::OutOfSequence {
+                run: header.run,
+                expected: 0,
+                got: first.seq,
+            });
+        }
+        let mut connection = self.connection();
+        let tx = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let inserted = tx
             .execute(
                 "INSERT INTO runs (run, workflow, fingerprint, status, created_ms, updated_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (run) DO NOTHING",
@@ -154,7 +164,12 @@ impl CheckpointStore for SqliteStore {
         if inserted == 0 {
             return Err(StoreError::DuplicateRun(header.run));
         }
-        Ok(())
+        tx.execute(
+            "INSERT INTO commits (run, seq, step, record) VALUES (?1, 0, ?2, ?3)",
+            params![id(header.run), first.step, first.record],
+        )
+        .map_err(backend)?;
+        tx.commit().map_err(backend)
     }
 
     fn commit(&self, run: RunId, commit: &Commit, status: RunStatus) -> Result<(), StoreError> {

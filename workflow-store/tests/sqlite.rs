@@ -64,12 +64,11 @@ fn runs_outlive_the_store_that_wrote_them_and_the_file_is_in_wal_mode() -> Resul
     {
         let store = open(&path);
         assert_eq!(store.journal_mode()?, "wal");
-        store.create(&RunHeader::new(run, "Writer", u64::MAX))?;
-        store.commit(
-            run,
+        store.create(
+            &RunHeader::new(run, "Writer", u64::MAX),
             &Commit::new(0, "draft", vec![0, 255, 7]),
-            RunStatus::Waiting,
         )?;
+        store.set_status(run, RunStatus::Waiting)?;
     }
     let store = open(&path);
     let stored = store
@@ -90,14 +89,17 @@ fn two_writers_on_one_file_never_record_a_completion_twice() -> Result<(), Store
     let path = scratch("race");
     let (a, b) = (open(&path), open(&path));
     let run = RunId::new();
-    a.create(&RunHeader::new(run, "Writer", 1))?;
+    a.create(
+        &RunHeader::new(run, "Writer", 1),
+        &Commit::new(0, "start", Vec::new()),
+    )?;
     let threads: Vec<_> = [a, b]
         .into_iter()
         .enumerate()
         .map(|(writer, store)| {
             std::thread::spawn(move || {
                 // Both try to write commits 0..50; each number is taken by exactly one.
-                (0..50_u64)
+                (1..51_u64)
                     .filter(|&seq| {
                         let commit =
                             Commit::new(seq, format!("writer{writer}"), vec![writer as u8]);
@@ -114,7 +116,7 @@ fn two_writers_on_one_file_never_record_a_completion_twice() -> Result<(), Store
     let won: usize = threads.into_iter().map(|t| t.join().unwrap_or(0)).sum();
     let stored = open(&path).load(run)?.expect("the run is stored");
     let seqs: Vec<u64> = stored.commits.iter().map(|c| c.seq).collect();
-    assert_eq!(seqs, (0..won as u64).collect::<Vec<_>>());
+    assert_eq!(seqs, (0..=won as u64).collect::<Vec<_>>());
     assert!(won >= 1, "some commit went through");
     Ok(())
 }
@@ -152,12 +154,15 @@ fn rows_that_do_not_read_back_are_errors_not_panics() -> Result<(), Box<dyn std:
     let store = open(&path);
     let (good, bad_status, gap) = (RunId::from_u64(1), RunId::from_u64(2), RunId::from_u64(3));
     for run in [good, bad_status, gap] {
-        store.create(&RunHeader::new(run, "Writer", 1))?;
-        store.commit(run, &Commit::new(0, "a", Vec::new()), RunStatus::Running)?;
+        store.create(
+            &RunHeader::new(run, "Writer", 1),
+            &Commit::new(0, "a", Vec::new()),
+        )?;
+        store.commit(run, &Commit::new(1, "b", Vec::new()), RunStatus::Running)?;
     }
     let raw = rusqlite::Connection::open(&path)?;
     raw.execute("UPDATE runs SET status = 'sleeping' WHERE run = 2", [])?;
-    raw.execute("UPDATE commits SET seq = 5 WHERE run = 3", [])?;
+    raw.execute("UPDATE commits SET seq = 5 WHERE run = 3 AND seq = 1", [])?;
     assert!(matches!(store.load(good), Ok(Some(_))));
     match store.load(bad_status) {
         Err(StoreError::Corrupt(message)) => assert!(message.contains("sleeping"), "{message}"),
@@ -235,9 +240,10 @@ fn outcome<T>(result: &Result<T, StoreError>) -> String {
 
 fn apply(store: &dyn CheckpointStore, op: &Op) -> String {
     match op {
-        Op::Create(run) => {
-            outcome(&store.create(&RunHeader::new(RunId::from_u64(*run), "W", *run)))
-        }
+        Op::Create(run) => outcome(&store.create(
+            &RunHeader::new(RunId::from_u64(*run), "W", *run),
+            &Commit::new(0, "start", vec![1]),
+        )),
         Op::Commit {
             run,
             seq,

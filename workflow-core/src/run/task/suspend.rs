@@ -76,16 +76,15 @@ impl<W: Workflow> RunTask<W> {
         let Some(durable) = self.durable.as_mut() else {
             return Err(SuspendError::NoStore);
         };
-        if !durable.stored {
-            let fingerprint = topology.fingerprint();
-            durable
-                .store
-                .create(&RunHeader::new(run, W::NAME, fingerprint))?;
+        let commit = Commit::new(durable.next_seq, label, record);
+        if durable.stored {
+            durable.store.commit(run, &commit, status)?;
+        } else {
+            let mut header = RunHeader::new(run, W::NAME, topology.fingerprint());
+            header.status = status;
+            durable.store.create(&header, &commit)?;
             durable.stored = true;
         }
-        durable
-            .store
-            .commit(run, &Commit::new(durable.next_seq, label, record), status)?;
         durable.next_seq += 1;
         Ok(run)
     }
