@@ -196,9 +196,21 @@
 //!   [`ResumeError::WorkflowChanged`], naming each change; an unreadable checkpoint is
 //!   [`ResumeError::Corrupt`], never a panic.
 //!
-//! A run in the middle of a fan-out, a set or a collection cannot be suspended yet
-//! ([`SuspendError::Unsupported`]; it goes on). Runs are written to the store only when
-//! suspended: surviving a crash needs a checkpoint after every step, which is still to come.
+//! With [`Runner::checkpoint_every_step`], every run is in the store from its start and its
+//! checkpoint is committed after each step, so it survives the process: after a crash or a
+//! deploy, [`Runner::resume`] continues it. The same contract holds, exactly: a step whose
+//! completion was committed never runs again and its emissions are neither lost nor
+//! duplicated; a step that was running runs again on the same input, and
+//! [`Context::idempotency_key`] (run, step, input number, attempt) is the same each time, to
+//! do its side effects once. What a running step sends is delivered when it finishes,
+//! committed with it. A crash test kills a process running such runs at random moments and
+//! checks all of this from the steps' own log (`tests/crash.rs`).
+//!
+//! Not yet: a run in the middle of a fan-out, a set or a collection cannot be suspended
+//! ([`SuspendError::Unsupported`]; it goes on), and such moments are not checkpointed (the run
+//! resumes from the last moment that was, and the steps completed since run again); child
+//! workflows and runs started by a host are not checkpointed on their own (a child re-runs
+//! with the step that runs it).
 //!
 //! # Why `OneOf![A | B]`
 //!
@@ -296,9 +308,10 @@ pub use eventflow_draw as draw;
 #[cfg(feature = "opentelemetry")]
 pub mod telemetry;
 
-/// Where suspended runs are kept: the [`CheckpointStore`](store::CheckpointStore) contract,
+/// Where durable runs are kept: the [`CheckpointStore`](store::CheckpointStore) contract,
 /// an in-memory store, and with the `sqlite` feature the embedded SQLite store. See
-/// [`Runner::store`], [`WorkflowHandler::suspend`] and [`Runner::resume`].
+/// [`Runner::store`], [`Runner::checkpoint_every_step`], [`WorkflowHandler::suspend`] and
+/// [`Runner::resume`].
 pub mod store {
     pub use eventflow_core::store::*;
     #[cfg(feature = "sqlite")]
