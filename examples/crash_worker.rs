@@ -48,8 +48,11 @@ struct Ledger {
 impl Ledger {
     /// The step's side effect: one line, keyed, naming the process generation.
     async fn record(&self, ctx: &Context, value: u64) {
+        // One write of a whole line: a kill cannot leave half of it for the next process to
+        // run on into.
+        let line = format!("{} {} {value}\n", self.generation, ctx.idempotency_key());
         if let Ok(mut log) = self.log.lock() {
-            let _ = writeln!(log, "{} {} {value}", self.generation, ctx.idempotency_key());
+            let _ = log.write_all(line.as_bytes());
         }
         // Room for the test to kill the process mid-step.
         tokio::time::sleep(Duration::from_millis(1)).await;
@@ -188,7 +191,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
             // Never started, or killed before its first checkpoint: start it (again).
             None => {
                 let handler = runner.run(input);
-                writeln!(started_file, "{input} {}", handler.run_id())?;
+                started_file.write_all(format!("{input} {}\n", handler.run_id()).as_bytes())?;
                 handlers.push(handler);
             }
         }

@@ -311,6 +311,51 @@ fn an_approval_waits_across_two_processes() {
 }
 
 #[test]
+fn a_resumable_agent_killed_mid_step_resumes_and_repeats_no_side_effect() {
+    let dir = scratch("agent");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.join("agent.db").to_string_lossy().into_owned();
+    // The first process dies in the middle of the second search.
+    let exe = std::env::current_exe().unwrap_or_default();
+    let binary = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|profile| profile.join("examples").join("resumable_agent"))
+        .unwrap_or_default();
+    let crashed = Command::new(&binary)
+        .args(["--db", &db, "--crash"])
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+    assert!(!crashed.status.success());
+    let printed = String::from_utf8_lossy(&crashed.stdout);
+    assert_eq!(
+        printed.lines().collect::<Vec<_>>(),
+        [
+            "plan: three searches about \"Rust\"",
+            "search: searched for \"Rust history\"",
+            "search: searched for \"Rust design\"",
+            "the process dies",
+        ]
+    );
+    let lines = run_example("resumable_agent", &["--db", &db]);
+    assert_eq!(
+        lines[0].split(' ').take(2).collect::<Vec<_>>(),
+        ["resuming", "run"]
+    );
+    assert_eq!(
+        lines[1..],
+        [
+            // Only the step that was running runs again, and finds its search done.
+            "search: ran again, its search for \"Rust design\" was already done",
+            "search: searched for \"Rust adoption\"",
+            "write: 3 notes",
+            "Answer: notes on Rust history; notes on Rust design; notes on Rust adoption",
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn flaky_llm_answers_once_a_retry_succeeds() {
     assert_eq!(
         run_example("flaky_llm", &["--failures", "2", "--fast"]),
@@ -458,6 +503,7 @@ fn the_examples_topologies_match_their_snapshots() {
         ("parallel_tools", "agent", "agent"),
         ("approval", "publisher", "publisher"),
         ("crash_worker", "ledger", "ledger"),
+        ("resumable_agent", "agent", "agent_resumable"),
     ];
     let db = std::env::temp_dir().join(format!("eventflow-examples-{}.db", std::process::id()));
     let db = db.to_string_lossy();
@@ -469,6 +515,7 @@ fn the_examples_topologies_match_their_snapshots() {
         let args: &[&str] = match example {
             "approval" => &["start", "a topic", "--db", &db],
             "crash_worker" => &["--db", &db, "--dir", &scratch_dir, "--runs", "1"],
+            "resumable_agent" => &["--db", &db],
             _ => &["--fast"],
         };
         // The example stops at its first run, once its runners have written their graphs.
@@ -484,6 +531,7 @@ fn the_examples_topologies_match_their_snapshots() {
         let _ = std::fs::remove_file(format!("{db}{suffix}"));
     }
     let _ = std::fs::remove_dir_all(scratch("worker-files"));
+    let _ = std::fs::remove_file(std::path::Path::new(&*db).with_extension("effects"));
 }
 
 #[test]

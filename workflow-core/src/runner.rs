@@ -228,6 +228,8 @@ impl<W: Workflow> Runner<W> {
     /// the same input, with the same [`Context::idempotency_key`](crate::Context::idempotency_key),
     /// so that its side effects can be done once. What a running step sends is delivered when
     /// it finishes, committed with it (and dropped if it fails, since a retry sends it again).
+    /// The inputs a completion produces start once it is committed: nothing runs between a
+    /// step's completion and its commit. Each commit is a short blocking call to the store.
     ///
     /// A moment when a fan-out, a set or a collection is in progress is not checkpointed yet:
     /// such a run resumes from the last moment that was, and the steps completed since run

@@ -217,11 +217,15 @@ pub(crate) struct Steps {
     /// The inputs being executed, by number, in a run that can be suspended: what they send
     /// is held until they finish.
     running_ids: std::collections::HashSet<u64>,
+    /// Queue new inputs instead of starting them, until [`Steps::release_starts`]: a run
+    /// checkpointed after every step commits a completion before anything else runs.
+    hold_starts: bool,
 }
 
 impl Steps {
-    pub(crate) fn new(steps: usize, retain_all: bool) -> Self {
+    pub(crate) fn new(steps: usize, retain_all: bool, hold_starts: bool) -> Self {
         Self {
+            hold_starts,
             retain_all,
             next_execution: 1,
             running_ids: std::collections::HashSet::new(),
@@ -271,7 +275,7 @@ impl Steps {
             work.execution = self.next_execution;
             self.next_execution += 1;
         }
-        if self.has_free_worker(engine, run, step) {
+        if !self.hold_starts && self.has_free_worker(engine, run, step) {
             self.start(engine, run, step, work);
         } else {
             self.slots[step as usize].queue.push_back(work);
@@ -297,6 +301,9 @@ impl Steps {
         run: &Arc<RunShared<W::State>>,
         step: u32,
     ) {
+        if self.hold_starts {
+            return;
+        }
         while self.has_free_worker(engine, run, step) {
             let Some(work) = self.slots[step as usize].queue.pop_front() else {
                 break;
@@ -306,6 +313,21 @@ impl Steps {
     }
 
     /// After waits freed workers: starts what every step can.
+    /// Starts what is queued, in a run that holds its starts until its checkpoint is
+    /// committed.
+    /// Whether anything started.
+    pub(crate) fn release_starts<W: Workflow>(
+        &mut self,
+        engine: &Engine<W>,
+        run: &Arc<RunShared<W::State>>,
+    ) -> bool {
+        let before = self.in_flight;
+        self.hold_starts = false;
+        self.start_all_queued(engine, run);
+        self.hold_starts = true;
+        self.in_flight != before
+    }
+
     pub(crate) fn start_all_queued<W: Workflow>(
         &mut self,
         engine: &Engine<W>,

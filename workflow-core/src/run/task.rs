@@ -96,7 +96,8 @@ impl<W: Workflow> RunTask<W> {
             last_run,
             durable,
         } = settings;
-        let steps = Steps::new(engine.calls.len(), durable.is_some());
+        let every_step = durable.as_ref().is_some_and(|d| d.every_step);
+        let steps = Steps::new(engine.calls.len(), durable.is_some(), every_step);
         Self {
             engine,
             shared,
@@ -578,6 +579,8 @@ impl<W: Workflow> RunTask<W> {
                 self.steps.start_queued(&self.engine, &self.shared, step);
                 progressed = true;
             }
+            // What started may already have finished: look again before going idle.
+            progressed |= self.settle();
             if progressed {
                 budget -= 1;
                 if budget == 0 {
@@ -781,7 +784,6 @@ impl<W: Workflow> Future for RunTask<W> {
                     // The run is in the store from its start: a crash at any point after it
                     // can be resumed.
                     this.dirty = true;
-                    this.checkpoint_if_dirty();
                 }
                 Begin::Resume {
                     executions,

@@ -210,3 +210,17 @@ impl<W: Workflow> RunTask<W> {
         }
     }
 }
+
+impl<W: Workflow> RunTask<W> {
+    /// In a run checkpointed after every step, ends a turn of the loop: commits what it did
+    /// (at most one step's completion, and what came from outside), then starts what that
+    /// queued. Nothing runs between a completion and its commit, so a committed completion is
+    /// the last word on its step. Whether anything started.
+    pub(super) fn settle(&mut self) -> bool {
+        if !self.durable.as_ref().is_some_and(|d| d.every_step) || self.is_done() {
+            return false;
+        }
+        self.checkpoint_if_dirty();
+        self.steps.release_starts(&self.engine, &self.shared)
+    }
+}
