@@ -28,6 +28,8 @@ pub struct Scale {
     pub name: &'static str,
     /// Start value of ping-pong: `2n + 1` events.
     pub pingpong: u64,
+    /// Start value of the checkpointed ping-pong: a commit per event.
+    pub checkpointed: u64,
     pub fanout: Vec<u64>,
     pub runs: Vec<u64>,
     pub stream: u64,
@@ -42,6 +44,7 @@ impl Scale {
         Self {
             name: "smoke",
             pingpong: 100,
+            checkpointed: 20,
             fanout: vec![100, 1_000],
             runs: vec![10, 100],
             stream: 1_000,
@@ -56,6 +59,7 @@ impl Scale {
         Self {
             name: "full",
             pingpong: 100_000,
+            checkpointed: 5_000,
             fanout: vec![1_000, 100_000, 1_000_000],
             runs: vec![500, 100_000],
             stream: 2_000_000,
@@ -116,6 +120,8 @@ pub struct Results {
     /// eventflow's fan-in at the sizes the Python library ran, multi-thread.
     pub fanout_at_python_sizes: Vec<(u64, Duration)>,
     pub suspended: Option<Memory>,
+    /// Ping-pong with a checkpoint after every step, against none.
+    pub checkpoints: Vec<Checkpoints>,
     pub compile: Option<compile::CompileCost>,
     pub python: Option<python::PythonResults>,
 }
@@ -217,6 +223,67 @@ pub fn runtime_shapes(scale: &Scale) -> RuntimeShapes {
         ));
     }
     out
+}
+
+/// The cost of a checkpoint after every step, in one store.
+#[derive(Debug, Clone, Serialize)]
+pub struct Checkpoints {
+    pub store: &'static str,
+    /// Events routed (each one a step's completion, each one a commit).
+    pub steps: u64,
+    /// Ping-pong with the checkpoints.
+    pub with: Duration,
+    /// The same ping-pong without.
+    pub without: Duration,
+}
+
+impl Checkpoints {
+    /// The time a checkpoint adds to a step.
+    pub fn per_step(&self) -> f64 {
+        (self.with.as_secs_f64() - self.without.as_secs_f64()).max(0.0) / self.steps as f64
+    }
+
+    pub fn ratio(&self) -> f64 {
+        self.with.as_secs_f64() / self.without.as_secs_f64()
+    }
+}
+
+/// Ping-pong with a checkpoint after every step, in memory and in an SQLite file under `dir`,
+/// each against the same ping-pong without checkpoints, side by side, multi-thread.
+pub fn checkpoints(scale: &Scale, dir: &std::path::Path) -> Result<Vec<Checkpoints>, String> {
+    use eventflow::store::{MemoryStore, SqliteStore};
+    use std::sync::Arc;
+    let rt = Flavor::MultiThread.runtime();
+    let n = scale.checkpointed;
+    let plain = Runner::new(PingPong);
+    let db = dir.join("bench-checkpoints.db");
+    let _ = std::fs::remove_file(&db);
+    let sqlite = SqliteStore::open(&db).map_err(|e| format!("{}: {e}", db.display()))?;
+    let stores: [(&'static str, Arc<dyn eventflow::store::CheckpointStore>); 2] = [
+        ("memory", Arc::new(MemoryStore::new())),
+        ("sqlite (WAL)", Arc::new(sqlite)),
+    ];
+    let mut out = Vec::new();
+    for (name, store) in stores {
+        let checkpointed = Runner::new(PingPong)
+            .store(store)
+            .checkpoint_every_step(true);
+        rt.block_on(shapes::pingpong_eventflow(&checkpointed, n.min(10)));
+        out.push(Checkpoints {
+            store: name,
+            steps: shapes::pingpong_hops(n),
+            with: median(&rt, scale.repeats, || {
+                shapes::pingpong_eventflow(&checkpointed, n)
+            }),
+            without: median(&rt, scale.repeats, || shapes::pingpong_eventflow(&plain, n)),
+        });
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut path = db.clone().into_os_string();
+        path.push(suffix);
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(out)
 }
 
 /// eventflow's fan-in time at each size, on the multi-thread runtime.

@@ -151,6 +151,7 @@ fn main() -> Result<(), String> {
 
     let shapes = eventflow_bench::runtime_shapes(&scale);
     let suspended = suspended(scale.suspended)?;
+    let checkpoints = eventflow_bench::checkpoints(&scale, &repo().join("target"))?;
 
     let compile = if args.skip_compile {
         None
@@ -203,6 +204,7 @@ fn main() -> Result<(), String> {
         stream_tokio_boxed: shapes.stream_tokio_boxed,
         fanout_at_python_sizes,
         suspended: Some(suspended),
+        checkpoints,
         compile,
         python,
     };

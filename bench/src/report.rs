@@ -151,6 +151,27 @@ pub fn render(results: &Results, machine: &str) -> String {
             c.macro_build.as_secs_f64() / c.hand_build.as_secs_f64()
         );
     }
+    if !results.checkpoints.is_empty() {
+        let _ = writeln!(
+            out,
+            "\ncheckpoint after every step (ping-pong, multi-thread), against no persistence:\n"
+        );
+        let _ = writeln!(
+            out,
+            "{:<34} {:>14} {:>14} {:>9}",
+            "store", "with, per step", "added", "with/none"
+        );
+        for c in &results.checkpoints {
+            let _ = writeln!(
+                out,
+                "{:<34} {:>14} {:>14} {:>8.1}×",
+                format!("{} ({} steps)", c.store, c.steps),
+                per_unit(c.with.as_secs_f64() / c.steps as f64),
+                per_unit(c.per_step()),
+                c.ratio()
+            );
+        }
+    }
     if let Some(py) = &results.python {
         let _ = writeln!(
             out,

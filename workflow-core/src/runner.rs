@@ -81,6 +81,26 @@ pub(crate) struct Engine<W: Workflow> {
     pub(crate) calls: Box<[StepFn<W>]>,
     pub(crate) retries: Box<[Option<RetryPolicy>]>,
     pub(crate) table: Arc<StepTable>,
+    /// The graph's listing and fingerprint, made once, for checkpoints.
+    listing: std::sync::OnceLock<(String, u64)>,
+}
+
+impl<W: Workflow> Engine<W> {
+    /// The graph the runs execute, free-function steps included.
+    pub(crate) fn topology(&self) -> Topology {
+        let specs: Vec<&StepSpec> = self.table.specs.to_vec();
+        let retries: Vec<bool> = self.retries.iter().map(Option::is_some).collect();
+        Topology::build::<W>(&specs, &retries)
+    }
+
+    /// The graph's listing and its fingerprint, which every checkpoint carries.
+    pub(crate) fn listing(&self) -> (&str, u64) {
+        let (listing, fingerprint) = self.listing.get_or_init(|| {
+            let topology = self.topology();
+            (topology.to_string(), topology.fingerprint())
+        });
+        (listing, *fingerprint)
+    }
 }
 
 /// A step as a runner holds it.
@@ -150,6 +170,7 @@ impl<W: Workflow> Runner<W> {
             calls: calls.into_boxed_slice(),
             retries: retries.into_boxed_slice(),
             table: Arc::new(table),
+            listing: std::sync::OnceLock::new(),
         };
         let runner = Self {
             engine: Arc::new(engine),
@@ -320,9 +341,9 @@ impl<W: Workflow> Runner<W> {
                 checkpoint.workflow
             )));
         }
-        let topology = self.topology().to_string();
+        let (topology, _) = self.engine.listing();
         let state_type = std::any::type_name::<W::State>();
-        let mut changes = crate::topology::changes_between(&checkpoint.topology, &topology);
+        let mut changes = crate::topology::changes_between(&checkpoint.topology, topology);
         if checkpoint.state_type != state_type {
             changes.push(format!(
                 "the state type `{}` became `{state_type}`",
@@ -489,9 +510,7 @@ impl<W: Workflow> Runner<W> {
     /// assert_eq!(topology.steps[0].name, "echo");
     /// ```
     pub fn topology(&self) -> Topology {
-        let specs: Vec<&StepSpec> = self.engine.table.specs.to_vec();
-        let retries: Vec<bool> = self.engine.retries.iter().map(Option::is_some).collect();
-        Topology::build::<W>(&specs, &retries)
+        self.engine.topology()
     }
 
     /// Starts a run with `input` and fresh state, and returns its handler.

@@ -9,9 +9,7 @@ use crate::error::WorkflowError;
 use crate::handler::Outcome;
 use crate::id::RunId;
 use crate::run::steps::Work;
-use crate::step::StepSpec;
 use crate::store::{CheckpointStore, Commit, RunHeader, RunStatus};
-use crate::topology::Topology;
 use crate::workflow::Workflow;
 
 use super::RunTask;
@@ -69,8 +67,9 @@ impl<W: Workflow> RunTask<W> {
         if self.durable.is_none() {
             return Err(SuspendError::NoStore);
         }
-        let topology = self.engine_topology();
-        let checkpoint = self.checkpoint(&topology)?;
+        let engine = Arc::clone(&self.engine);
+        let (topology, fingerprint) = engine.listing();
+        let checkpoint = self.checkpoint(topology)?;
         let record = checkpoint.encode()?;
         let run = self.shared.id;
         let Some(durable) = self.durable.as_mut() else {
@@ -80,7 +79,7 @@ impl<W: Workflow> RunTask<W> {
         if durable.stored {
             durable.store.commit(run, &commit, status)?;
         } else {
-            let mut header = RunHeader::new(run, W::NAME, topology.fingerprint());
+            let mut header = RunHeader::new(run, W::NAME, fingerprint);
             header.status = status;
             durable.store.create(&header, &commit)?;
             durable.stored = true;
@@ -90,7 +89,7 @@ impl<W: Workflow> RunTask<W> {
     }
 
     /// What the run needs to go on, if a checkpoint can carry all of it.
-    fn checkpoint(&self, topology: &Topology) -> Result<Checkpoint, SuspendError> {
+    fn checkpoint(&self, topology: &str) -> Result<Checkpoint, SuspendError> {
         if !self.fan.is_empty() {
             return Err(SuspendError::Unsupported(
                 "a fan-out or a set of events is in progress".into(),
@@ -133,7 +132,7 @@ impl<W: Workflow> RunTask<W> {
         Ok(Checkpoint {
             format: durable::FORMAT,
             workflow: W::NAME.to_owned(),
-            topology: topology.to_string(),
+            topology: topology.to_owned(),
             state_type: std::any::type_name::<W::State>().to_owned(),
             state,
             elapsed_ms: durable::millis(elapsed),
@@ -141,13 +140,6 @@ impl<W: Workflow> RunTask<W> {
             queued,
             next_execution: self.steps.next_execution,
         })
-    }
-
-    /// The graph the run executes, free-function steps included.
-    fn engine_topology(&self) -> Topology {
-        let specs: Vec<&StepSpec> = self.engine.table.specs.to_vec();
-        let retries: Vec<bool> = self.engine.retries.iter().map(Option::is_some).collect();
-        Topology::build::<W>(&specs, &retries)
     }
 
     /// A run that is in the store ended here: the store says how.
