@@ -357,24 +357,18 @@ impl<W: Workflow> Runner<W> {
             .map_err(|e| corrupt(format!("its state: {e}")))?;
         let mut executions = Vec::new();
         for saved in checkpoint.in_flight.into_iter().chain(checkpoint.queued) {
-            let step = self
-                .engine
-                .table
-                .specs
-                .iter()
-                .position(|s| s.name == saved.step)
-                .ok_or_else(|| {
-                    corrupt(format!(
-                        "it names no step of the workflow: `{}`",
-                        saved.step
-                    ))
-                })?;
+            let step = self.engine.table.find(&saved.step).ok_or_else(|| {
+                corrupt(format!(
+                    "it names no step of the workflow: `{}`",
+                    saved.step
+                ))
+            })?;
             let input = crate::durable::load_input(saved.input, &|name| self.event_type(name))
                 .map_err(corrupt)?;
             let mut work = Work::new(input, Lineage::default());
             work.attempt = saved.attempt.max(1);
             work.execution = saved.execution;
-            executions.push((u32::try_from(step).unwrap_or(u32::MAX), work));
+            executions.push((step, work));
         }
         store.set_status(run, RunStatus::Running)?;
         let durable = Durable {

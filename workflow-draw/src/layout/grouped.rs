@@ -12,7 +12,7 @@ use super::geometry::{Path, Point, Rect};
 use super::orthogonal::{self, Ends};
 use super::route::Anchor;
 use super::size::{self, NodeBox};
-use super::{Layout, PlacedGroup, PlacedLink, PlacedNode, arrow_length, flat, labels};
+use super::{Layout, PlacedGroup, arrow_length, flat, labels};
 
 /// Font size of a frame's heading, in pixels (bold, proportional).
 pub(crate) const TITLE_FONT: f64 = 13.0;
@@ -142,31 +142,7 @@ pub(super) fn layout(d: &Diagram) -> Layout {
     let mut keep_clear = rects.clone();
     keep_clear.extend(titles);
     let labels = labels(d, &paths, &keep_clear);
-    let mut placed = Layout {
-        width: 0.0,
-        height: 0.0,
-        nodes: centers
-            .into_iter()
-            .zip(boxes)
-            .map(|(center, boxed)| PlacedNode { center, boxed })
-            .collect(),
-        links: paths
-            .into_iter()
-            .zip(labels)
-            .zip(loops)
-            .map(|((path, label), loops_back)| {
-                Some(PlacedLink {
-                    path: path?,
-                    label,
-                    loops_back,
-                })
-            })
-            .collect(),
-        rank,
-        groups,
-    };
-    placed.fit();
-    placed
+    Layout::assemble(centers, boxes, paths, labels, loops, rank, groups)
 }
 
 /// The layout of part `p` of `d` on its own: the nodes `members` and the links between them,

@@ -129,31 +129,7 @@ fn flat(diagram: &Diagram) -> Layout {
         .collect();
     let labels = labels(diagram, &paths, &rects);
 
-    let mut placed = Layout {
-        width: 0.0,
-        height: 0.0,
-        nodes: centers
-            .into_iter()
-            .zip(boxes)
-            .map(|(center, boxed)| PlacedNode { center, boxed })
-            .collect(),
-        links: paths
-            .into_iter()
-            .zip(labels)
-            .zip(loops_back)
-            .map(|((path, label), loops_back)| {
-                Some(PlacedLink {
-                    path: path?,
-                    label,
-                    loops_back,
-                })
-            })
-            .collect(),
-        rank,
-        groups: Vec::new(),
-    };
-    placed.fit();
-    placed
+    Layout::assemble(centers, boxes, paths, labels, loops_back, rank, Vec::new())
 }
 
 /// The layer of each node, and for each link whether it closes a loop, turned around so that
@@ -249,6 +225,45 @@ fn extents(boxes: &[NodeBox], links: &[Option<(usize, usize)>]) -> Vec<Extent> {
 }
 
 /// Each link's label, cut when too long, and where it goes along `paths`, clear of `nodes`.
+impl Layout {
+    /// The layout of placed nodes and routed, labelled links, fitted to its contents.
+    pub(crate) fn assemble(
+        centers: Vec<Point>,
+        boxes: Vec<NodeBox>,
+        paths: Vec<Option<Path>>,
+        labels: Vec<Option<(Rect, String)>>,
+        loops_back: Vec<bool>,
+        rank: Vec<usize>,
+        groups: Vec<PlacedGroup>,
+    ) -> Self {
+        let mut placed = Self {
+            width: 0.0,
+            height: 0.0,
+            nodes: centers
+                .into_iter()
+                .zip(boxes)
+                .map(|(center, boxed)| PlacedNode { center, boxed })
+                .collect(),
+            links: paths
+                .into_iter()
+                .zip(labels)
+                .zip(loops_back)
+                .map(|((path, label), loops_back)| {
+                    Some(PlacedLink {
+                        path: path?,
+                        label,
+                        loops_back,
+                    })
+                })
+                .collect(),
+            rank,
+            groups,
+        };
+        placed.fit();
+        placed
+    }
+}
+
 fn labels(
     diagram: &Diagram,
     paths: &[Option<Path>],
