@@ -1,7 +1,8 @@
-//! The process the crash test kills: it runs many checkpointed runs of a workflow with a loop,
-//! a branch and a retried step on an SQLite file, and resumes the unfinished ones each time it
-//! starts again. Every step appends its idempotency key to a log, which the test reads to check
-//! that nothing committed was lost or done twice.
+//! The process the crash test kills: it runs many checkpointed runs of a workflow with a
+//! fan-out and its join, a loop, a branch, a retried step, a fan-in through
+//! `collect_events` and a wait for an answer, on an SQLite file, and resumes the unfinished
+//! ones each time it starts again. Every step appends its idempotency key to a log, which the
+//! test reads to check that nothing committed was lost or done twice.
 //!
 //! `cargo run --example crash_worker -- --db runs.db --dir DIR --runs 20 --generation 0`
 //!
@@ -17,6 +18,20 @@ use std::time::Duration;
 use eventflow::RunId;
 use eventflow::prelude::*;
 use eventflow::store::{CheckpointStore, SqliteStore};
+use futures::StreamExt;
+
+/// One branch of the opening fan-out.
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Part {
+    input: u32,
+    k: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Scored {
+    input: u32,
+    score: u64,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, Event)]
 struct Tick {
@@ -34,12 +49,26 @@ struct Even(u64);
 #[derive(Debug, Clone, Serialize, Deserialize, Event)]
 struct Odd(u64);
 
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Checked(u64);
+
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Audit(u64);
+
+/// The question the last step asks the process, which answers with [`Answer`].
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Ask(u64);
+
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Answer(u64);
+
 #[derive(Debug, thiserror::Error)]
 #[error("the ledger is busy")]
 struct Busy;
 
-/// Sums a little series in a loop, then branches on the total's parity through a step that
-/// fails on its first attempt for some totals.
+/// Splits its input into parts scored in parallel and joins them in order, sums a little
+/// series in a loop, branches on the total's parity through a step that fails on its first
+/// attempt for some totals, then collects the branch's two results and waits for an answer.
 struct Ledger {
     log: Mutex<std::fs::File>,
     generation: u32,
@@ -57,17 +86,50 @@ impl Ledger {
         // Room for the test to kill the process mid-step.
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
+
+    /// The run's result, as the step that ends it sees it.
+    fn record_result(&self, ctx: &Context, value: u64) {
+        let line = format!(
+            "{} {}!result {value}\n",
+            self.generation,
+            ctx.idempotency_key()
+        );
+        if let Ok(mut log) = self.log.lock() {
+            let _ = log.write_all(line.as_bytes());
+        }
+    }
 }
 
-#[workflow]
+#[workflow(external(Answer))]
 impl Ledger {
     #[step]
-    async fn begin(&self, ctx: &Context, ev: StartEvent<u32>) -> Tick {
+    async fn begin(&self, ctx: &Context, ev: StartEvent<u32>) -> Vec<Part> {
         self.record(ctx, u64::from(ev.input)).await;
+        (0..ev.input % 3 + 2)
+            .map(|k| Part { input: ev.input, k })
+            .collect()
+    }
+
+    #[step]
+    async fn part(&self, ctx: &Context, ev: Part) -> Scored {
+        let score = u64::from(ev.input * 5 + ev.k * ev.k) % 13;
+        self.record(ctx, score).await;
+        Scored {
+            input: ev.input,
+            score,
+        }
+    }
+
+    #[step]
+    async fn gather(&self, ctx: &Context, scored: Vec<Scored>) -> Tick {
+        // Order matters here, so a join out of order would show in the result.
+        let acc = scored.iter().fold(0, |acc, s| (acc * 3 + s.score) % 1000);
+        self.record(ctx, acc).await;
+        let input = scored.first().map_or(0, |s| s.input);
         Tick {
-            n: ev.input % 7 + 3,
+            n: input % 7 + 3,
             i: 0,
-            acc: 0,
+            acc,
         }
     }
 
@@ -98,17 +160,52 @@ impl Ledger {
         })
     }
 
-    #[step]
-    async fn even(&self, ctx: &Context, ev: Even) -> StopEvent<u64> {
+    #[step(sends(Audit))]
+    async fn even(&self, ctx: &Context, ev: Even) -> Checked {
         self.record(ctx, ev.0 * 2).await;
-        StopEvent::new(ev.0 * 2)
+        ctx.send_event(Audit(ev.0 % 10));
+        Checked(ev.0 * 2)
     }
 
-    #[step]
-    async fn odd(&self, ctx: &Context, ev: Odd) -> StopEvent<u64> {
+    #[step(sends(Audit))]
+    async fn odd(&self, ctx: &Context, ev: Odd) -> Checked {
         self.record(ctx, ev.0 * 3 + 1).await;
-        StopEvent::new(ev.0 * 3 + 1)
+        ctx.send_event(Audit(ev.0 % 10));
+        Checked(ev.0 * 3 + 1)
     }
+
+    #[step(stream_only(Ask))]
+    async fn close(
+        &self,
+        ctx: &Context,
+        ev: OneOf![Checked | Audit],
+    ) -> Result<Option<StopEvent<u64>>, WaitError> {
+        let value = match &ev {
+            LedgerCloseInput::Checked(c) => c.0,
+            LedgerCloseInput::Audit(a) => a.0,
+        };
+        self.record(ctx, value).await;
+        let Some((checked, audit)) = ctx.collect_events::<(Checked, Audit)>(ev) else {
+            return Ok(None);
+        };
+        let answer = ctx
+            .wait_for_event::<Answer>()
+            .requesting(Ask(checked.0))
+            .await?;
+        let result = answer.0 * 10 + audit.0;
+        self.record_result(ctx, result);
+        Ok(Some(StopEvent::new(result)))
+    }
+}
+
+/// Follows a run to its end, answering its question.
+async fn drive(mut handler: WorkflowHandler<Ledger>) -> Result<u64, Box<dyn Error>> {
+    while let Some(event) = handler.next().await {
+        if let Some(ask) = event.downcast_ref::<Ask>() {
+            handler.send_event(Answer(ask.0 + 1))?;
+        }
+    }
+    Ok(handler.await?)
 }
 
 struct Args {
@@ -196,9 +293,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
             }
         }
     }
-    for handler in handlers {
-        handler.await?;
-    }
+    futures::future::try_join_all(handlers.into_iter().map(drive)).await?;
     println!("all {} runs finished", args.runs);
     Ok(())
 }

@@ -191,10 +191,15 @@
 //!   its start, on the same input and with the same [`Context::attempt`], so what it does
 //!   before it waits must be safe to repeat; a workflow that asks by emitting an event and
 //!   takes the answer in another step (see the `approval` example) re-runs nothing;
-//! - the state, the waiting inputs and the time the run's timeout has used are kept; a
-//!   workflow whose graph or state type changed since is refused with
-//!   [`ResumeError::WorkflowChanged`], naming each change; an unreadable checkpoint is
-//!   [`ResumeError::Corrupt`], never a panic.
+//! - everything else is kept: the state; the inputs waiting for a worker or a retry (with
+//!   their attempts); the fan-outs not joined yet, with what their branches already delivered
+//!   to the join; half-assembled sets of a step taking one event of each type; the events
+//!   steps buffered with [`Context::collect_events`] and [`Context::collect_many`]; the time
+//!   the run's timeout has used; and the numbering of the stream
+//!   ([`WorkflowHandler::stream_sequence`]), which a resumed run goes on with;
+//! - a workflow whose graph or state type changed since is refused with
+//!   [`ResumeError::WorkflowChanged`], naming each change; an unreadable or inconsistent
+//!   checkpoint is [`ResumeError::Corrupt`], never a panic.
 //!
 //! With [`Runner::checkpoint_every_step`], every run is in the store from its start and its
 //! checkpoint is committed after each step, so it survives the process: after a crash or a
@@ -203,14 +208,15 @@
 //! duplicated; a step that was running runs again on the same input, and
 //! [`Context::idempotency_key`] (run, step, input number, attempt) is the same each time, to
 //! do its side effects once. What a running step sends is delivered when it finishes,
-//! committed with it. A crash test kills a process running such runs at random moments and
-//! checks all of this from the steps' own log (`tests/crash.rs`).
+//! committed with it. What a running step did to the run goes with it: an event it buffered
+//! in a collection is left out of the checkpoint and a set it took is put back, since it does
+//! both again; its edits of the state, though, are like its other side effects, done again,
+//! so a step that may run again sets state rather than adds to it, or keys its edit. A crash
+//! test kills a process running such runs (fan-outs and joins, loops, branches, retries,
+//! collections, waits) at random moments and checks all of this from the steps' own log
+//! (`tests/crash.rs`).
 //!
-//! Not yet: a run in the middle of a fan-out, a set or a collection cannot be suspended
-//! ([`SuspendError::Unsupported`]; it goes on), and such moments are not checkpointed (the run
-//! resumes from the last moment that was, and the steps completed since run again); child
-//! workflows and runs started by a host are not checkpointed on their own (a child re-runs
-//! with the step that runs it).
+//! Not yet: runs started by a host are not checkpointed on their own.
 //!
 //! # Why `OneOf![A | B]`
 //!

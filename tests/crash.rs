@@ -16,8 +16,6 @@ use eventflow::store::{CheckpointStore, RunStatus, SqliteStore};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-const RUNS: u32 = 24;
-
 fn worker() -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();
     // The test binary is `<target>/<profile>/deps/crash-<hash>`.
@@ -34,11 +32,17 @@ fn worker() -> PathBuf {
     binary
 }
 
-/// The steps an uninterrupted run on `input` takes, with the value each logs, and its result.
+/// The steps an uninterrupted run on `input` takes, with the value each logs (sorted: the
+/// branches of a fan-out run in any order), and its result.
 fn reference(input: u32) -> (Vec<(String, u64)>, u64) {
     let mut path = vec![("begin".to_owned(), u64::from(input))];
+    let scores: Vec<u64> = (0..input % 3 + 2)
+        .map(|k| u64::from(input * 5 + k * k) % 13)
+        .collect();
+    path.extend(scores.iter().map(|&s| ("part".to_owned(), s)));
+    let mut acc = scores.iter().fold(0, |acc, s| (acc * 3 + s) % 1000);
+    path.push(("gather".to_owned(), acc));
     let n = input % 7 + 3;
-    let mut acc = 0_u64;
     for i in 0..=n {
         path.push(("tick".to_owned(), acc));
         if i < n {
@@ -50,15 +54,20 @@ fn reference(input: u32) -> (Vec<(String, u64)>, u64) {
         // The first attempt fails; the retry is another execution on the same input.
         path.push(("settle".to_owned(), acc));
     }
-    let result = if acc.is_multiple_of(2) {
-        acc * 2
+    let (branch, checked) = if acc.is_multiple_of(2) {
+        ("even", acc * 2)
     } else {
-        acc * 3 + 1
+        ("odd", acc * 3 + 1)
     };
-    path.push((
-        if acc.is_multiple_of(2) { "even" } else { "odd" }.to_owned(),
-        result,
-    ));
+    path.push((branch.to_owned(), checked));
+    let audit = acc % 10;
+    // `close` runs on each of the branch's two results, and the second one finishes.
+    path.push(("close".to_owned(), checked));
+    path.push(("close".to_owned(), audit));
+    // The process answers `Ask(checked)` with `checked + 1`.
+    let result = (checked + 1) * 10 + audit;
+    path.push(("result".to_owned(), result));
+    path.sort();
     (path, result)
 }
 
@@ -82,7 +91,12 @@ fn log(dir: &Path) -> Vec<Entry> {
             let value = words.next()?.parse().ok()?;
             let mut parts = key.split('/');
             let run = parts.next()?.to_owned();
-            let step = parts.next()?.to_owned();
+            // The step that ends a run also logs the result, under its key and `!result`.
+            let step = if key.ends_with("!result") {
+                "result".to_owned()
+            } else {
+                parts.next()?.to_owned()
+            };
             Some(Entry {
                 generation,
                 key,
@@ -113,6 +127,8 @@ fn runs_killed_at_random_moments_finish_as_if_never_interrupted() {
     let dir = std::env::temp_dir().join(format!("eventflow-crash-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    // Enough runs that the work outlasts the kills: each kill lands mid-work.
+    let runs = (kills * 2).max(24);
     let db = dir.join("runs.db");
     let worker = worker();
     let spawn = |generation: u32| {
@@ -125,7 +141,7 @@ fn runs_killed_at_random_moments_finish_as_if_never_interrupted() {
             ])
             .args([
                 "--runs",
-                &RUNS.to_string(),
+                &runs.to_string(),
                 "--generation",
                 &generation.to_string(),
             ])
@@ -161,10 +177,10 @@ fn runs_killed_at_random_moments_finish_as_if_never_interrupted() {
 
     // Every input has a run, and every run finished with the uninterrupted result.
     let store = SqliteStore::open(&db).unwrap_or_else(|e| panic!("{e}"));
-    let runs = started(&dir);
-    assert_eq!(runs.len(), RUNS as usize);
+    let started = started(&dir);
+    assert_eq!(started.len(), runs as usize);
     let entries = log(&dir);
-    for (&input, &run) in &runs {
+    for (&input, &run) in &started {
         let stored = store
             .load(run)
             .ok()
@@ -194,11 +210,39 @@ fn runs_killed_at_random_moments_finish_as_if_never_interrupted() {
             }
             generations.push(entry.generation);
         }
+        distinct.sort();
         assert_eq!(distinct, path, "input {input}: the steps taken");
-        assert_eq!(distinct.last().map(|(_, v)| *v), Some(result));
+        assert!(
+            distinct.contains(&("result".to_owned(), result)),
+            "input {input}: the result"
+        );
     }
     // A run killed before its first checkpoint was started again under a new id; steps of
     // the old one may have run, but only of runs this test started.
+    // The kills landed mid-work: some runs went on in a later process, and some steps
+    // that were running when a process died ran again there.
+    let generations_of = |run: &str| {
+        let mut generations: Vec<u32> = entries
+            .iter()
+            .filter(|e| e.run == run)
+            .map(|e| e.generation)
+            .collect();
+        generations.dedup();
+        generations.len()
+    };
+    let resumed = started
+        .values()
+        .filter(|run| generations_of(&run.to_string()) > 1)
+        .count();
+    let mut keys: Vec<(&str, u32)> = entries
+        .iter()
+        .map(|e| (e.key.as_str(), e.generation))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let ran_again = keys.windows(2).filter(|w| w[0].0 == w[1].0).count();
+    eprintln!("crash test: {resumed} of {runs} runs resumed, {ran_again} executions ran again");
+    assert!(resumed > 0 && ran_again > 0, "no kill interrupted anything");
     let every_start = std::fs::read_to_string(dir.join("started")).unwrap_or_default();
     for entry in &entries {
         assert!(

@@ -270,44 +270,6 @@ async fn suspending_needs_a_store_and_a_run_that_has_not_ended() {
 }
 
 #[tokio::test]
-async fn a_run_in_the_middle_of_a_collection_is_not_suspended_and_goes_on() {
-    #[derive(Debug, Clone, Serialize, Deserialize, Event)]
-    struct Part(u32);
-
-    struct Gather;
-
-    #[workflow(external(Part))]
-    impl Gather {
-        #[step]
-        async fn gather(
-            &self,
-            ctx: &Context,
-            ev: OneOf![StartEvent<u32> | Part],
-        ) -> Option<StopEvent<u32>> {
-            let part = match ev {
-                GatherGatherInput::StartEvent(start) => Part(start.input),
-                GatherGatherInput::Part(part) => part,
-            };
-            let parts = ctx.collect_many::<Part>(part, 2)?;
-            Some(StopEvent::new(parts.iter().map(|p| p.0).sum()))
-        }
-    }
-
-    let store = Arc::new(MemoryStore::new());
-    let handler = Runner::new(Gather).store(store.clone()).run(40);
-    match handler.suspend().await {
-        Err(SuspendError::Unsupported(reason)) => assert!(reason.contains("collected"), "{reason}"),
-        other => panic!("expected Unsupported, got {other:?}"),
-    }
-    assert!(
-        store.list().map(|l| l.is_empty()).unwrap_or(false),
-        "nothing was stored"
-    );
-    handler.send_event(Part(2)).expect("the run went on");
-    assert_eq!(handler.await.ok(), Some(42));
-}
-
-#[tokio::test]
 async fn resuming_refuses_what_it_cannot_trust() {
     let store = Arc::new(MemoryStore::new());
     let runner = Runner::new(Gate::default()).store(store.clone());

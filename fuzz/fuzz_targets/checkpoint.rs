@@ -39,6 +39,114 @@ impl Gate {
     }
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Item(u32);
+
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Asked(u32);
+
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Verdict {
+    id: u32,
+    ok: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Judged(u32, bool);
+
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Note(u32);
+
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Extra(u32);
+
+/// A fan-out whose branches wait, its join, a set and a collection: the shape of the other
+/// seeds, which are real checkpoints of it at several moments.
+struct Batch;
+
+#[workflow(external(Verdict, Extra))]
+impl Batch {
+    #[step]
+    async fn split(&self, ev: StartEvent<u32>) -> Vec<Item> {
+        (0..ev.input % 8).map(Item).collect()
+    }
+
+    #[step(stream_only(Asked), num_workers = 8)]
+    async fn judge(&self, ctx: &Context, item: Item) -> Result<Judged, WaitError> {
+        let id = item.0;
+        let verdict = ctx
+            .wait_for_event::<Verdict>()
+            .matching(move |v| v.id == id)
+            .requesting(Asked(id))
+            .await?;
+        Ok(Judged(id, verdict.ok))
+    }
+
+    #[step]
+    async fn tally(&self, judged: Vec<Judged>) -> Note {
+        Note(judged.iter().filter(|j| j.1).count() as u32)
+    }
+
+    #[step]
+    async fn pair(&self, note: Note, extra: Extra) -> StopEvent<u32> {
+        StopEvent::new(note.0 * 100 + extra.0)
+    }
+
+    #[step]
+    async fn gather(&self, ctx: &Context, extra: Extra) -> Option<StopEvent<u32>> {
+        let all = ctx.collect_many::<Extra>(extra, 3)?;
+        Some(StopEvent::new(all.iter().map(|e| e.0).sum()))
+    }
+}
+
+async fn resume_gate(data: &[u8]) {
+    let store = Arc::new(MemoryStore::new());
+    let run = RunId::from_u64(1);
+    let created = store.create(
+        &RunHeader::new(run, "Gate", 0),
+        &Commit::new(0, "(suspended)", data.to_vec()),
+    );
+    if created.is_err() {
+        return;
+    }
+    match Runner::new(Gate).store(store).resume(run) {
+        Err(ResumeError::Corrupt { .. } | ResumeError::WorkflowChanged { .. }) => {}
+        Err(other) => panic!("unexpected error for a damaged checkpoint: {other}"),
+        Ok(resumed) => {
+            let _ = resumed.send_event(Approval {
+                approved: true,
+                by: "fuzz".into(),
+            });
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), resumed).await;
+        }
+    }
+}
+
+async fn resume_batch(data: &[u8]) {
+    let store = Arc::new(MemoryStore::new());
+    let run = RunId::from_u64(1);
+    let created = store.create(
+        &RunHeader::new(run, "Batch", 0),
+        &Commit::new(0, "(suspended)", data.to_vec()),
+    );
+    if created.is_err() {
+        return;
+    }
+    match Runner::new(Batch).store(store).resume(run) {
+        Err(ResumeError::Corrupt { .. } | ResumeError::WorkflowChanged { .. }) => {}
+        Err(other) => panic!("unexpected error for a damaged checkpoint: {other}"),
+        Ok(resumed) => {
+            for id in 0..8 {
+                let _ = resumed.send_event(Verdict { id, ok: id % 2 == 0 });
+            }
+            for n in 0..3 {
+                let _ = resumed.send_event(Extra(n));
+            }
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), resumed).await;
+        }
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -48,25 +156,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     runtime.block_on(async {
-        let store = Arc::new(MemoryStore::new());
-        let run = RunId::from_u64(1);
-        let created = store.create(
-            &RunHeader::new(run, "Gate", 0),
-            &Commit::new(0, "(suspended)", data.to_vec()),
-        );
-        if created.is_err() {
-            return;
-        }
-        match Runner::new(Gate).store(store).resume(run) {
-            Err(ResumeError::Corrupt { .. } | ResumeError::WorkflowChanged { .. }) => {}
-            Err(other) => panic!("unexpected error for a damaged checkpoint: {other}"),
-            Ok(resumed) => {
-                let _ = resumed.send_event(Approval {
-                    approved: true,
-                    by: "fuzz".into(),
-                });
-                let _ = tokio::time::timeout(std::time::Duration::from_secs(1), resumed).await;
-            }
-        }
+        resume_gate(data).await;
+        resume_batch(data).await;
     });
 });

@@ -5,11 +5,13 @@
 //! events: a fan-in of a million events is linear.
 
 use std::any::TypeId;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use crate::any_event::AnyEvent;
 use crate::event::{Event, EventType};
 use crate::run::link::Link;
+
+mod checkpoint;
 
 /// A set of events that [`Context::collect_events`](crate::Context::collect_events) waits for:
 /// a tuple of event types, or an array of one event type.
@@ -84,11 +86,99 @@ pub(crate) struct CollectKey {
     pub(crate) set: TypeId,
 }
 
+/// The collectors of one run.
+#[derive(Debug, Default)]
+pub(crate) struct Collectors {
+    live: HashMap<CollectKey, Collector>,
+    /// Collectors read from a checkpoint, each waiting for its step to collect again: only
+    /// then is the key's type known.
+    restored: Vec<(u32, Collector)>,
+    /// Whether the run is checkpointed: complete sets are then remembered until the
+    /// execution that took one ends, since until then a checkpoint must still hold them.
+    durable: bool,
+    /// Sets taken by executions still running: the input number of the execution, the
+    /// collector's key, and each event with its kind and the input that buffered it.
+    taken: Vec<Taken>,
+}
+
+#[derive(Debug)]
+struct Taken {
+    execution: u64,
+    key: CollectKey,
+    events: Vec<(usize, u64, AnyEvent)>,
+}
+
+impl Collectors {
+    /// Adds `event`, buffered by input `execution`, to the collector `key` (made by `make`
+    /// unless it exists or a checkpoint held it), as [`Collector::insert`] does.
+    pub(crate) fn insert(
+        &mut self,
+        key: CollectKey,
+        make: impl FnOnce() -> Collector,
+        configure: impl FnOnce(&mut Collector),
+        event: AnyEvent,
+        execution: u64,
+        link: impl FnOnce() -> Link,
+    ) -> Result<Option<Batch>, AnyEvent> {
+        let restored = &mut self.restored;
+        let collector = self.live.entry(key).or_insert_with(|| {
+            let made = make();
+            match restored
+                .iter()
+                .position(|(step, c)| *step == key.step && c.same_shape(&made))
+            {
+                Some(at) => restored.swap_remove(at).1,
+                None => made,
+            }
+        });
+        configure(collector);
+        let batch = collector.insert_tagged(event, execution, self.durable, link)?;
+        if self.durable
+            && let Some(batch) = &batch
+        {
+            self.taken.push(Taken {
+                execution,
+                key,
+                events: batch.tagged.clone(),
+            });
+        }
+        Ok(batch)
+    }
+
+    /// Remembers taken sets from now on: the run is checkpointed.
+    pub(crate) fn keep_taken(&mut self) {
+        self.durable = true;
+    }
+
+    /// Input `execution`'s execution ended: what it took is no longer needed for a
+    /// checkpoint.
+    pub(crate) fn settled(&mut self, execution: u64) {
+        if !self.taken.is_empty() {
+            self.taken.retain(|t| t.execution != execution);
+        }
+    }
+
+    /// Descriptions of collections still waiting for events.
+    pub(crate) fn pending(&self) -> Vec<String> {
+        let mut pending: Vec<String> = self
+            .live
+            .values()
+            .chain(self.restored.iter().map(|(_, c)| c))
+            .filter_map(Collector::describe_pending)
+            .collect();
+        pending.sort();
+        pending
+    }
+}
+
 /// A complete set, with the spans standing for its events.
 #[derive(Debug)]
 pub(crate) struct Batch {
     pub(crate) events: Vec<AnyEvent>,
     pub(crate) links: Vec<Link>,
+    /// In a checkpointed run, a copy of the events with their kinds and the inputs that
+    /// buffered them.
+    tagged: Vec<(usize, u64, AnyEvent)>,
 }
 
 /// Events received towards one awaited set.
@@ -104,7 +194,8 @@ pub(crate) struct Collector {
 struct Kind {
     event: EventType,
     needed: usize,
-    queue: VecDeque<AnyEvent>,
+    /// The events, each with the number of the input whose execution buffered it.
+    queue: VecDeque<(u64, AnyEvent)>,
     /// The spans standing for the queued events, while tracing records them: the execution
     /// that completes a set follows from them all.
     links: VecDeque<Link>,
@@ -154,19 +245,42 @@ impl Collector {
         }
     }
 
-    /// Adds `event`, which `link` makes a span for if it waits; returns a complete batch
-    /// in slot order, `Ok(None)` while incomplete, or the event back if its type is not
-    /// awaited. A batch comes with the links of its events.
-    pub(crate) fn insert(
+    /// Whether `other` awaits the same set: the same kinds in the same slots.
+    fn same_shape(&self, other: &Self) -> bool {
+        self.slots == other.slots
+            && self.kinds.len() == other.kinds.len()
+            && self
+                .kinds
+                .iter()
+                .zip(&other.kinds)
+                .all(|(a, b)| a.event == b.event && (self.slots.is_empty() || a.needed == b.needed))
+    }
+
+    /// Adds `event`, buffered by input `execution` and which `link` makes a span for if it
+    /// waits; returns a complete batch in slot order, `Ok(None)` while incomplete, or the
+    /// event back if its type is not awaited. A batch comes with the links of its events.
+    #[cfg(test)]
+    fn insert(
         &mut self,
         event: AnyEvent,
+        execution: u64,
+        link: impl FnOnce() -> Link,
+    ) -> Result<Option<Batch>, AnyEvent> {
+        self.insert_tagged(event, execution, false, link)
+    }
+
+    fn insert_tagged(
+        &mut self,
+        event: AnyEvent,
+        execution: u64,
+        tag: bool,
         link: impl FnOnce() -> Link,
     ) -> Result<Option<Batch>, AnyEvent> {
         let id = event.event_type_id();
         let Some(kind) = self.kinds.iter_mut().find(|k| k.event.type_id() == id) else {
             return Err(event);
         };
-        kind.queue.push_back(event);
+        kind.queue.push_back((execution, event));
         if self.kinds.iter().any(|k| k.queue.len() < k.needed) {
             // The execution that completes the set takes this event from its buffer: it
             // follows from the span that stands for the event while it waits there.
@@ -186,24 +300,37 @@ impl Collector {
                 k.links.drain(..n).collect::<Vec<_>>()
             })
             .collect();
-        let mut taken: Vec<VecDeque<AnyEvent>> = self
+        let mut taken: Vec<VecDeque<(u64, AnyEvent)>> = self
             .kinds
             .iter_mut()
             .map(|k| k.queue.drain(..k.needed).collect())
             .collect();
+        let tagged = if tag {
+            (0..)
+                .zip(&taken)
+                .flat_map(|(kind, queue)| queue.iter().map(move |(n, e)| (kind, *n, e.clone())))
+                .collect()
+        } else {
+            Vec::new()
+        };
         if self.slots.is_empty() {
             // A `many` collector: one kind, arrival order.
             return Ok(taken.pop().map(|events| Batch {
-                events: Vec::from(events),
+                events: events.into_iter().map(|(_, e)| e).collect(),
                 links,
+                tagged,
             }));
         }
         let events = self
             .slots
             .iter()
-            .filter_map(|&kind| taken[kind].pop_front())
+            .filter_map(|&kind| taken[kind].pop_front().map(|(_, e)| e))
             .collect();
-        Ok(Some(Batch { events, links }))
+        Ok(Some(Batch {
+            events,
+            links,
+            tagged,
+        }))
     }
 
     /// Describes an incomplete collection for a stalled run, or `None` if nothing is buffered.
@@ -243,7 +370,7 @@ mod tests {
     }
 
     fn fire<T: CollectSet>(c: &mut Collector, ev: AnyEvent) -> Option<T> {
-        c.insert(ev, Link::none)
+        c.insert(ev, 1, Link::none)
             .ok()
             .flatten()
             .and_then(|b| T::assemble(b.events))
@@ -273,7 +400,7 @@ mod tests {
     #[test]
     fn unexpected_types_are_handed_back() {
         let mut c = Collector::new("s", &<[A; 2]>::slots());
-        assert!(c.insert(b(1), Link::none).is_err());
+        assert!(c.insert(b(1), 1, Link::none).is_err());
         assert!(fire::<[A; 2]>(&mut c, a(1)).is_none());
         let [x, y] = fire::<[A; 2]>(&mut c, a(2)).expect("complete");
         assert_eq!((x.input, y.input), (1, 2));
@@ -283,13 +410,17 @@ mod tests {
     fn many_collectors_describe_what_is_missing() {
         let mut c = Collector::many("gather", EventType::of::<A>(), 3);
         assert_eq!(c.describe_pending(), None);
-        assert!(matches!(c.insert(a(1), Link::none), Ok(None)));
+        assert!(matches!(c.insert(a(1), 1, Link::none), Ok(None)));
         assert_eq!(
             c.describe_pending().as_deref(),
             Some("step `gather` collected 1 of 3 events and still lacks 2 × `StartEvent`")
         );
-        assert!(matches!(c.insert(a(2), Link::none), Ok(None)));
-        let batch = c.insert(a(3), Link::none).ok().flatten().expect("complete");
+        assert!(matches!(c.insert(a(2), 1, Link::none), Ok(None)));
+        let batch = c
+            .insert(a(3), 1, Link::none)
+            .ok()
+            .flatten()
+            .expect("complete");
         assert_eq!(batch.events.len(), 3);
     }
 }

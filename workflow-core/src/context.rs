@@ -279,13 +279,14 @@ impl<S> Context<S> {
             step: self.step,
             set: TypeId::of::<T>(),
         };
-        let batch = {
-            let mut collectors = lock(&self.run.collectors);
-            let collector = collectors
-                .entry(key)
-                .or_insert_with(|| Collector::new(self.step_name(), &T::slots()));
-            collector.insert(event.into(), || self.buffered())
-        };
+        let batch = lock(&self.run.collectors).insert(
+            key,
+            || Collector::new(self.step_name(), &T::slots()),
+            |_| {},
+            event.into(),
+            self.execution,
+            || self.buffered(),
+        );
         self.assemble(batch)
     }
 
@@ -299,14 +300,14 @@ impl<S> Context<S> {
             step: self.step,
             set: TypeId::of::<Vec<E>>(),
         };
-        let batch = {
-            let mut collectors = lock(&self.run.collectors);
-            let collector = collectors
-                .entry(key)
-                .or_insert_with(|| Collector::many(self.step_name(), EventType::of::<E>(), n));
-            collector.set_needed(n);
-            collector.insert(event.into(), || self.buffered())
-        };
+        let batch = lock(&self.run.collectors).insert(
+            key,
+            || Collector::many(self.step_name(), EventType::of::<E>(), n),
+            |collector| collector.set_needed(n),
+            event.into(),
+            self.execution,
+            || self.buffered(),
+        );
         let events = match batch {
             Ok(batch) => self.follow(batch?),
             Err(event) => {

@@ -134,6 +134,111 @@ pub(crate) struct SavedExecution {
     /// The input's number within the run, 0 if it had none yet.
     pub(crate) execution: u64,
     pub(crate) input: SavedInput,
+    /// Its recoveries and its branch of a fan-out.
+    #[serde(default, skip_serializing_if = "SavedLineage::is_root")]
+    pub(crate) lineage: SavedLineage,
+}
+
+/// The history an input carries: how often it was recovered, and its fan-out branch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SavedLineage {
+    #[serde(default)]
+    pub(crate) recoveries: u32,
+    #[serde(default)]
+    pub(crate) member: Option<SavedMember>,
+}
+
+impl SavedLineage {
+    fn is_root(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// A branch of a fan-out: the fan-out's slot and generation, and the branch's position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SavedMember {
+    pub(crate) slot: u32,
+    pub(crate) generation: u32,
+    pub(crate) index: u32,
+}
+
+/// The fan-outs of a run and the sets its steps assemble.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SavedFanOuts {
+    /// The generation of every slot, so a branch of a joined fan-out never matches a later one.
+    pub(crate) generations: Vec<u32>,
+    pub(crate) open: Vec<SavedFanOut>,
+    /// Sets assembled outside any fan-out.
+    pub(crate) root_sets: Vec<SavedSet>,
+}
+
+impl SavedFanOuts {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.open.is_empty() && self.root_sets.is_empty()
+    }
+}
+
+/// A fan-out not joined yet.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SavedFanOut {
+    pub(crate) slot: u32,
+    /// The step that fanned out.
+    pub(crate) step: String,
+    pub(crate) parent: SavedLineage,
+    pub(crate) members: u32,
+    /// Units of work alive in it.
+    pub(crate) live: u64,
+    /// Events that reached its joins, in arrival order.
+    pub(crate) arrivals: Vec<SavedArrival>,
+    /// How many events each join received, for `take`.
+    pub(crate) counts: Vec<(String, u64)>,
+    pub(crate) sets: Vec<SavedSet>,
+}
+
+/// An event that reached a join.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SavedArrival {
+    pub(crate) step: String,
+    pub(crate) param: u32,
+    pub(crate) member: u32,
+    pub(crate) event: SavedEvent,
+}
+
+/// A set of one event per parameter being assembled for a step.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SavedSet {
+    pub(crate) step: String,
+    /// The waiting events of each parameter, oldest first.
+    pub(crate) params: Vec<Vec<(SavedLineage, SavedEvent)>>,
+}
+
+/// Events a step buffered with [`Context::collect_events`](crate::Context::collect_events)
+/// or [`Context::collect_many`](crate::Context::collect_many).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SavedCollector {
+    pub(crate) step: String,
+    /// Made by `collect_many` (one kind, no slots).
+    pub(crate) many: bool,
+    /// For each slot of the awaited set, the index of its kind.
+    pub(crate) slots: Vec<u32>,
+    pub(crate) kinds: Vec<SavedKind>,
+}
+
+/// The events of one type a collector holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SavedKind {
+    pub(crate) event: String,
+    pub(crate) needed: u64,
+    /// Oldest first, each with the number of the input whose execution buffered it.
+    pub(crate) queue: Vec<(u64, SavedEvent)>,
 }
 
 /// Everything needed to continue a suspended run.
@@ -155,6 +260,15 @@ pub(crate) struct Checkpoint {
     pub(crate) queued: Vec<SavedExecution>,
     /// The number the run's next input gets.
     pub(crate) next_execution: u64,
+    /// Fan-outs waiting to be joined, and sets being assembled.
+    #[serde(default, skip_serializing_if = "SavedFanOuts::is_empty")]
+    pub(crate) fan_outs: SavedFanOuts,
+    /// Events buffered by steps collecting them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) collectors: Vec<SavedCollector>,
+    /// How many events the run has written to its stream: the number of the next one.
+    #[serde(default)]
+    pub(crate) streamed: u64,
 }
 
 impl Checkpoint {
@@ -214,13 +328,7 @@ pub(crate) fn load_input(
     input: SavedInput,
     find: &dyn Fn(&str) -> Option<EventType>,
 ) -> Result<StepInput, String> {
-    let one = |saved: SavedEvent| -> Result<AnyEvent, String> {
-        let ty = find(&saved.name)
-            .ok_or_else(|| format!("the workflow has no event named `{}`", saved.name))?;
-        let json = serde_json::to_vec(&saved.value).map_err(|e| e.to_string())?;
-        ty.decode_json(&json)
-            .map_err(|e| format!("event `{}`: {e}", saved.name))
-    };
+    let one = |saved: SavedEvent| load_event(&saved, find);
     let all = |events: Vec<SavedEvent>| events.into_iter().map(one).collect::<Result<Vec<_>, _>>();
     Ok(match input {
         SavedInput::One(event) => StepInput::One(one(event)?),
@@ -232,6 +340,18 @@ pub(crate) fn load_input(
                 .collect::<Result<Vec<_>, _>>()?,
         ),
     })
+}
+
+/// Reads a saved event back as the type `find` names.
+pub(crate) fn load_event(
+    saved: &SavedEvent,
+    find: &dyn Fn(&str) -> Option<EventType>,
+) -> Result<AnyEvent, String> {
+    let ty = find(&saved.name)
+        .ok_or_else(|| format!("the workflow has no event named `{}`", saved.name))?;
+    let json = serde_json::to_vec(&saved.value).map_err(|e| e.to_string())?;
+    ty.decode_json(&json)
+        .map_err(|e| format!("event `{}`: {e}", saved.name))
 }
 
 /// Milliseconds in `duration`, saturating.

@@ -99,6 +99,8 @@ pub struct WorkflowHandler<W: Workflow> {
     drained: bool,
     /// The last event was yielded.
     ended: bool,
+    /// The number the next event the stream yields gets.
+    sequence: u64,
 }
 
 enum ResultSlot<W: Workflow> {
@@ -133,11 +135,12 @@ impl<W: Workflow> WorkflowHandler<W> {
         result: oneshot::Receiver<Outcome<W>>,
     ) -> Self {
         Self {
-            run,
             result: ResultSlot::Waiting(result),
             events: VecDeque::new(),
             drained: false,
             ended: false,
+            sequence: run.stream.base(),
+            run,
         }
     }
 
@@ -150,6 +153,49 @@ impl<W: Workflow> WorkflowHandler<W> {
     /// The run's identifier.
     pub fn run_id(&self) -> RunId {
         self.run.id
+    }
+
+    /// The sequence number of the next event the stream yields, which is also how many it
+    /// has yielded: a run numbers the events of its stream from 0, the last (terminal) event
+    /// included. A resumed run goes on from the number its checkpoint had reached, so a
+    /// consumer can keep events of one run apart and in order across processes. Events
+    /// streamed by a step that runs again after a resume are streamed again, under new
+    /// numbers.
+    ///
+    /// ```
+    /// use eventflow::prelude::*;
+    /// use futures::StreamExt;
+    ///
+    /// #[derive(Clone, Serialize, Deserialize, Event)]
+    /// struct Progress(u32);
+    ///
+    /// struct Count;
+    ///
+    /// #[workflow]
+    /// impl Count {
+    ///     #[step(stream_only(Progress))]
+    ///     async fn count(&self, ctx: &Context, ev: StartEvent<u32>) -> StopEvent<u32> {
+    ///         for n in 0..ev.input {
+    ///             ctx.write_event_to_stream(Progress(n));
+    ///         }
+    ///         StopEvent::new(ev.input)
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut run = Runner::new(Count).run(2);
+    /// assert_eq!(run.stream_sequence(), 0);
+    /// let first = run.next().await.expect("an event");
+    /// assert!(first.downcast_ref::<Progress>().is_some());
+    /// assert_eq!(run.stream_sequence(), 1);
+    /// while run.next().await.is_some() {}
+    /// // Two progress events and the stop event.
+    /// assert_eq!(run.stream_sequence(), 3);
+    /// # }
+    /// ```
+    pub fn stream_sequence(&self) -> u64 {
+        self.sequence
     }
 
     /// Cancels the run: running steps are dropped, the stream ends with
@@ -172,9 +218,8 @@ impl<W: Workflow> WorkflowHandler<W> {
     ///
     /// # Errors
     ///
-    /// [`SuspendError`]: the runner has no store; the run holds what a checkpoint cannot
-    /// carry yet (a fan-out, a set or a collection in progress); the run ended first; or the
-    /// store failed.
+    /// [`SuspendError`]: the runner has no store; the state or an event could not be
+    /// encoded; the run ended first; or the store failed.
     pub async fn suspend(&self) -> Result<RunId, SuspendError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.run.request_suspend(reply);
@@ -234,6 +279,24 @@ impl<W: Workflow> WorkflowHandler<W> {
         Poll::Ready(None)
     }
 
+    fn poll_event(&mut self, cx: &mut TaskContext<'_>) -> Poll<Option<AnyEvent>> {
+        if let Some(event) = self.events.pop_front() {
+            return Poll::Ready(Some(event));
+        }
+        if self.ended {
+            return Poll::Ready(None);
+        }
+        if !self.drained {
+            if ready!(self.run.stream.poll_take(&mut self.events, cx)) {
+                return Poll::Ready(self.events.pop_front());
+            }
+            self.drained = true;
+        }
+        let last = ready!(self.result.poll(cx)).and_then(terminal::last_event);
+        self.ended = true;
+        Poll::Ready(last)
+    }
+
     /// The run's shared parts.
     pub(crate) fn shared(&self) -> &Arc<RunShared<W::State>> {
         &self.run
@@ -250,21 +313,11 @@ impl<W: Workflow> Stream for WorkflowHandler<W> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<AnyEvent>> {
         let this = self.get_mut();
-        if let Some(event) = this.events.pop_front() {
-            return Poll::Ready(Some(event));
+        let next = this.poll_event(cx);
+        if let Poll::Ready(Some(_)) = next {
+            this.sequence += 1;
         }
-        if this.ended {
-            return Poll::Ready(None);
-        }
-        if !this.drained {
-            if ready!(this.run.stream.poll_take(&mut this.events, cx)) {
-                return Poll::Ready(this.events.pop_front());
-            }
-            this.drained = true;
-        }
-        let last = ready!(this.result.poll(cx)).and_then(terminal::last_event);
-        this.ended = true;
-        Poll::Ready(last)
+        next
     }
 }
 

@@ -20,9 +20,7 @@ use crate::handler::WorkflowHandler;
 use crate::host::hub::{HostLink, Hub};
 use crate::id::RunId;
 use crate::retry::RetryPolicy;
-use crate::run::envelope::Lineage;
 use crate::run::shared::RunShared;
-use crate::run::steps::Work;
 use crate::run::table::StepTable;
 use crate::run::task::{Begin, Durable, RunTask, Settings};
 use crate::step::{FreeStep, StepDef, StepFn, StepFuture, StepInput, StepSpec};
@@ -251,10 +249,8 @@ impl<W: Workflow> Runner<W> {
     /// it finishes, committed with it (and dropped if it fails, since a retry sends it again).
     /// The inputs a completion produces start once it is committed: nothing runs between a
     /// step's completion and its commit. Each commit is a short blocking call to the store.
-    ///
-    /// A moment when a fan-out, a set or a collection is in progress is not checkpointed yet:
-    /// such a run resumes from the last moment that was, and the steps completed since run
-    /// again.
+    /// Fan-outs, sets and collections in progress are part of the checkpoint; see the crate
+    /// documentation, "Suspending and resuming runs", for everything a checkpoint keeps.
     ///
     /// ```
     /// use std::sync::Arc;
@@ -334,7 +330,7 @@ impl<W: Workflow> Runner<W> {
                 status: stored.header.status,
             });
         };
-        let checkpoint = Checkpoint::decode(&last.record).map_err(corrupt)?;
+        let mut checkpoint = Checkpoint::decode(&last.record).map_err(corrupt)?;
         if checkpoint.workflow != W::NAME {
             return Err(corrupt(format!(
                 "it names workflow `{}`",
@@ -353,24 +349,8 @@ impl<W: Workflow> Runner<W> {
         if !changes.is_empty() {
             return Err(ResumeError::WorkflowChanged { run, changes });
         }
-        let state: W::State = serde_json::from_value(checkpoint.state)
+        let state: W::State = serde_json::from_value(std::mem::take(&mut checkpoint.state))
             .map_err(|e| corrupt(format!("its state: {e}")))?;
-        let mut executions = Vec::new();
-        for saved in checkpoint.in_flight.into_iter().chain(checkpoint.queued) {
-            let step = self.engine.table.find(&saved.step).ok_or_else(|| {
-                corrupt(format!(
-                    "it names no step of the workflow: `{}`",
-                    saved.step
-                ))
-            })?;
-            let input = crate::durable::load_input(saved.input, &|name| self.event_type(name))
-                .map_err(corrupt)?;
-            let mut work = Work::new(input, Lineage::default());
-            work.attempt = saved.attempt.max(1);
-            work.execution = saved.execution;
-            executions.push((step, work));
-        }
-        store.set_status(run, RunStatus::Running)?;
         let durable = Durable {
             store: Arc::clone(store),
             stored: true,
@@ -378,10 +358,11 @@ impl<W: Workflow> Runner<W> {
             used: Duration::from_millis(checkpoint.elapsed_ms),
             every_step: self.every_step,
         };
-        let begin = Begin::Resume {
-            executions,
-            next_execution: checkpoint.next_execution.max(1),
-        };
+        let begin = Begin::restore(checkpoint, &self.engine.table, &|name| {
+            self.event_type(name)
+        })
+        .map_err(corrupt)?;
+        store.set_status(run, RunStatus::Running)?;
         let (task, handler) = self.launch(run, begin, state, None, Some(durable));
         self.spawn(task);
         Ok(handler)
@@ -582,6 +563,10 @@ impl<W: Workflow> Runner<W> {
             record,
             host,
         ));
+        if let Begin::Resume { streamed, .. } = &begin {
+            // Before the handler exists: it numbers what it yields from here.
+            shared.stream.start_at(*streamed);
+        }
         let (tx, rx) = oneshot::channel();
         let task = RunTask::new(
             Arc::clone(&self.engine),

@@ -12,6 +12,10 @@ use crate::any_event::AnyEvent;
 use crate::run::envelope::{FanOutId, Lineage, Member};
 use crate::run::link::Link;
 
+mod checkpoint;
+
+pub(crate) use checkpoint::{load_lineage, save_lineage};
+
 /// The fan-outs in flight in one run, owned by its run loop.
 #[derive(Default)]
 pub(crate) struct FanOuts {
@@ -54,11 +58,6 @@ struct Arrival {
 }
 
 impl FanOuts {
-    /// Whether no fan-out is in flight and no set is being assembled.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.slots.iter().all(|s| s.fan_out.is_none()) && self.partial_sets().is_empty()
-    }
-
     fn get(&self, id: FanOutId) -> Option<&FanOut> {
         let slot = self.slots.get(id.slot as usize)?;
         if slot.generation != id.generation {
@@ -113,7 +112,7 @@ impl FanOuts {
     /// One more unit of work in the lineage's fan-out.
     pub(crate) fn enter(&mut self, lineage: &Lineage) {
         if let Some(fan_out) = lineage.member.and_then(|m| self.get_mut(m.fan_out)) {
-            fan_out.live += 1;
+            fan_out.live = fan_out.live.saturating_add(1);
         }
     }
 
@@ -152,7 +151,7 @@ impl FanOuts {
         });
         match fan_out.counts.iter_mut().find(|(s, _)| *s == step) {
             Some((_, n)) => {
-                *n += 1;
+                *n = n.saturating_add(1);
                 *n
             }
             None => {
@@ -280,6 +279,13 @@ impl FanOut {
 /// Orders events by branch, keeping arrival order within a branch, in linear time.
 fn in_member_order(items: Vec<(u32, AnyEvent)>, members: u32) -> Vec<AnyEvent> {
     if items.windows(2).all(|w| w[0].0 <= w[1].0) {
+        return items.into_iter().map(|(_, event)| event).collect();
+    }
+    if members as usize > 2 * items.len() + 64 {
+        // Few of many branches reached the join: sorting them beats a bucket per branch,
+        // and a count read from a checkpoint never sizes an allocation.
+        let mut items = items;
+        items.sort_by_key(|&(member, _)| member);
         return items.into_iter().map(|(_, event)| event).collect();
     }
     let buckets = members as usize + 1;

@@ -1,12 +1,11 @@
 //! What a run shares between its loop, its steps' contexts and its handler.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use futures::task::AtomicWaker;
 
-use crate::collect::{CollectKey, Collector};
+use crate::collect::Collectors;
 use crate::host::hub::{self, HostLink};
 use crate::id::RunId;
 use crate::run::envelope::Envelope;
@@ -36,7 +35,7 @@ pub(crate) struct RunShared<S> {
     pub(crate) table: Arc<StepTable>,
     pub(crate) state: StateCell<S>,
     pub(crate) stream: StreamChannel,
-    pub(crate) collectors: Mutex<HashMap<CollectKey, Collector>>,
+    pub(crate) collectors: Mutex<Collectors>,
     inbox: Mutex<Inbox>,
     /// Whether the inbox may hold events: the loop looks every turn, and a load is cheaper
     /// than the lock. Set under the lock, cleared under it.
@@ -276,13 +275,7 @@ impl<S> RunShared<S> {
 
     /// Descriptions of collections still waiting for events.
     pub(crate) fn pending_collections(&self) -> Vec<String> {
-        let collectors = lock(&self.collectors);
-        let mut pending: Vec<String> = collectors
-            .values()
-            .filter_map(Collector::describe_pending)
-            .collect();
-        pending.sort();
-        pending
+        lock(&self.collectors).pending()
     }
 }
 

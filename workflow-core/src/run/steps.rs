@@ -273,7 +273,7 @@ impl Steps {
     ) {
         if work.execution == 0 {
             work.execution = self.next_execution;
-            self.next_execution += 1;
+            self.next_execution = self.next_execution.wrapping_add(1).max(1);
         }
         if !self.hold_starts && self.has_free_worker(engine, run, step) {
             self.start(engine, run, step, work);
@@ -462,10 +462,8 @@ impl Steps {
         self.in_flight
     }
 
-    /// The executions in flight: their step, attempt and number, and their input if kept.
-    pub(crate) fn in_flight_inputs(
-        &self,
-    ) -> impl Iterator<Item = (u32, u32, u64, Option<&StepInput>)> {
+    /// The executions in flight: what they run, and their input if kept.
+    pub(crate) fn in_flight_inputs(&self) -> impl Iterator<Item = (&Meta, Option<&StepInput>)> {
         let running = self
             .running
             .iter()
@@ -478,9 +476,7 @@ impl Steps {
             .iter()
             .chain(&self.finished.rest)
             .map(|f| (&f.meta, f.retained.as_deref()));
-        running
-            .chain(finished)
-            .map(|(meta, input)| (meta.step, meta.attempt, meta.execution, input))
+        running.chain(finished)
     }
 
     /// The inputs waiting for a worker or for a retry: their step and work.

@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll};
 
 use futures::task::AtomicWaker;
@@ -19,11 +19,17 @@ pub(crate) struct StreamChannel {
     waker: AtomicWaker,
     /// The receiver was dropped: producers skip the work of publishing.
     unwatched: AtomicBool,
+    /// Events published while unwatched, which still take a number.
+    skipped: AtomicU64,
+    /// The number of the run's first event here: what it streamed before a resume.
+    base: AtomicU64,
 }
 
 #[derive(Debug, Default)]
 struct Buffer {
     items: VecDeque<AnyEvent>,
+    /// Events published while watched.
+    published: u64,
     closed: bool,
     /// The consumer found nothing and waits to be woken. Set and cleared under the lock, so a
     /// publisher wakes it exactly when needed rather than on every event.
@@ -39,6 +45,7 @@ impl StreamChannel {
     /// Appends `event` unless the stream is closed or unwatched.
     pub(crate) fn publish(&self, event: AnyEvent) {
         if !self.is_watched() {
+            self.skipped.fetch_add(1, Ordering::Relaxed);
             return;
         }
         let wake = {
@@ -47,11 +54,27 @@ impl StreamChannel {
                 return;
             }
             buffer.items.push_back(event);
+            buffer.published += 1;
             std::mem::take(&mut buffer.waiting)
         };
         if wake {
             self.waker.wake();
         }
+    }
+
+    /// Numbers the events from `base` on: a resumed run goes on from its checkpoint.
+    pub(crate) fn start_at(&self, base: u64) {
+        self.base.store(base, Ordering::Relaxed);
+    }
+
+    /// The number of the first event published here.
+    pub(crate) fn base(&self) -> u64 {
+        self.base.load(Ordering::Relaxed)
+    }
+
+    /// The number the next event published gets.
+    pub(crate) fn next_number(&self) -> u64 {
+        self.base() + self.lock().published + self.skipped.load(Ordering::Relaxed)
     }
 
     /// Ends the stream after what is buffered.

@@ -23,7 +23,7 @@ use crate::run::envelope::{Envelope, FanOutId, Lineage, Member};
 use crate::run::fan::FanOuts;
 use crate::run::link::Link;
 use crate::run::recorder;
-use crate::run::shared::RunShared;
+use crate::run::shared::{RunShared, lock};
 use crate::run::steps::{Finished, Meta, Steps, Work};
 use crate::runner::Engine;
 use crate::step::{Emit, StepInput, Takes};
@@ -98,6 +98,9 @@ impl<W: Workflow> RunTask<W> {
         } = settings;
         let every_step = durable.as_ref().is_some_and(|d| d.every_step);
         let steps = Steps::new(engine.calls.len(), durable.is_some(), every_step);
+        if durable.is_some() {
+            lock(&shared.collectors).keep_taken();
+        }
         Self {
             engine,
             shared,
@@ -300,6 +303,9 @@ impl<W: Workflow> RunTask<W> {
 
     fn complete(&mut self, finished: Finished) {
         let meta = finished.meta;
+        if self.durable.is_some() {
+            lock(&self.shared.collectors).settled(meta.execution);
+        }
         let error = match finished.outcome {
             Ok(Ok(emit)) => {
                 let from = Source {
@@ -392,7 +398,7 @@ impl<W: Workflow> RunTask<W> {
             let work = Work {
                 input,
                 lineage,
-                attempt: attempts + 1,
+                attempt: attempts.saturating_add(1),
                 first_started: Some(first_started),
                 // The retry follows from the attempt that failed.
                 links: vec![link],
@@ -423,7 +429,7 @@ impl<W: Workflow> RunTask<W> {
             let failure = StepFailed::new(name, inputs, input_event, error, attempts, elapsed);
             self.steps.start_queued(&self.engine, &self.shared, step);
             let recovering = Lineage {
-                recoveries: lineage.recoveries + 1,
+                recoveries: lineage.recoveries.saturating_add(1),
                 ..lineage
             };
             let handler_name = table.spec(handler).name;
@@ -788,8 +794,13 @@ impl<W: Workflow> Future for RunTask<W> {
                 Begin::Resume {
                     executions,
                     next_execution,
+                    fan,
+                    collectors,
+                    ..
                 } => {
                     this.steps.next_execution = next_execution;
+                    this.fan = fan;
+                    *lock(&this.shared.collectors) = collectors;
                     for (step, work) in executions {
                         this.steps.dispatch(&this.engine, &this.shared, step, work);
                     }

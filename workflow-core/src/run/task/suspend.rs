@@ -4,11 +4,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::any_event::AnyEvent;
+use crate::collect::Collectors;
 use crate::durable::{self, Checkpoint, SavedExecution, SuspendError};
 use crate::error::WorkflowError;
+use crate::event::EventType;
 use crate::handler::Outcome;
 use crate::id::RunId;
+use crate::run::fan::{FanOuts, load_lineage, save_lineage};
+use crate::run::shared::lock;
 use crate::run::steps::Work;
+use crate::run::table::StepTable;
 use crate::store::{CheckpointStore, Commit, RunHeader, RunStatus};
 use crate::workflow::Workflow;
 
@@ -23,7 +28,50 @@ pub(crate) enum Begin {
     Resume {
         executions: Vec<(u32, Work)>,
         next_execution: u64,
+        fan: FanOuts,
+        collectors: Collectors,
+        /// How many events the run had streamed.
+        streamed: u64,
     },
+}
+
+impl Begin {
+    /// How a run goes on from `checkpoint`, whose steps are in `table` and whose events
+    /// `find` names; or why the checkpoint does not fit.
+    pub(crate) fn restore(
+        checkpoint: Checkpoint,
+        table: &StepTable,
+        find: &dyn Fn(&str) -> Option<EventType>,
+    ) -> Result<Self, String> {
+        let load = |saved| durable::load_event(&saved, find);
+        let fan = FanOuts::restore(checkpoint.fan_outs, table, &load)?;
+        let mut executions = Vec::new();
+        for saved in checkpoint.in_flight.into_iter().chain(checkpoint.queued) {
+            let step = table
+                .find(&saved.step)
+                .ok_or_else(|| format!("it names no step of the workflow: `{}`", saved.step))?;
+            let input = durable::load_input(saved.input, find)?;
+            let lineage = load_lineage(saved.lineage);
+            if !fan.is_open(&lineage) {
+                return Err(format!(
+                    "an input of step `{}` belongs to no open fan-out",
+                    saved.step
+                ));
+            }
+            let mut work = Work::new(input, lineage);
+            work.attempt = saved.attempt.max(1);
+            work.execution = saved.execution;
+            executions.push((step, work));
+        }
+        let collectors = Collectors::restore(checkpoint.collectors, table, find, true)?;
+        Ok(Self::Resume {
+            executions,
+            next_execution: checkpoint.next_execution.max(1),
+            fan,
+            collectors,
+            streamed: checkpoint.streamed,
+        })
+    }
 }
 
 /// A run that can be suspended into a store.
@@ -69,7 +117,7 @@ impl<W: Workflow> RunTask<W> {
         }
         let engine = Arc::clone(&self.engine);
         let (topology, fingerprint) = engine.listing();
-        let checkpoint = self.checkpoint(topology)?;
+        let checkpoint = self.checkpoint(topology, status == RunStatus::Waiting)?;
         let record = checkpoint.encode()?;
         let run = self.shared.id;
         let Some(durable) = self.durable.as_mut() else {
@@ -89,33 +137,25 @@ impl<W: Workflow> RunTask<W> {
     }
 
     /// What the run needs to go on, if a checkpoint can carry all of it.
-    fn checkpoint(&self, topology: &str) -> Result<Checkpoint, SuspendError> {
-        if !self.fan.is_empty() {
-            return Err(SuspendError::Unsupported(
-                "a fan-out or a set of events is in progress".into(),
-            ));
-        }
-        let pending = self.shared.pending_collections();
-        if !pending.is_empty() {
-            return Err(SuspendError::Unsupported(format!(
-                "events are being collected: {}",
-                pending.join("; ")
-            )));
-        }
+    fn checkpoint(&self, topology: &str, suspending: bool) -> Result<Checkpoint, SuspendError> {
         let table = &self.engine.table;
         let mut in_flight = Vec::new();
-        for (step, attempt, execution, input) in self.steps.in_flight_inputs() {
-            let name = table.spec(step).name;
+        for (meta, input) in self.steps.in_flight_inputs() {
+            let name = table.spec(meta.step).name;
             let input = input.ok_or_else(|| {
                 SuspendError::Unsupported(format!("the input of step `{name}` was not kept"))
             })?;
             in_flight.push(SavedExecution {
                 step: name.to_owned(),
-                attempt,
-                execution,
+                attempt: meta.attempt,
+                execution: meta.execution,
                 input: durable::save_input(input)?,
+                lineage: save_lineage(&meta.lineage),
             });
         }
+        let running: std::collections::HashSet<u64> =
+            in_flight.iter().map(|e| e.execution).collect();
+        let collectors = lock(&self.shared.collectors).save(&|n| running.contains(&n))?;
         let mut queued = Vec::new();
         for (step, work) in self.steps.queued_inputs() {
             queued.push(SavedExecution {
@@ -123,6 +163,7 @@ impl<W: Workflow> RunTask<W> {
                 attempt: work.attempt,
                 execution: work.execution,
                 input: durable::save_input(&work.input)?,
+                lineage: save_lineage(&work.lineage),
             });
         }
         let state = serde_json::to_value(self.shared.state.get())
@@ -139,6 +180,10 @@ impl<W: Workflow> RunTask<W> {
             in_flight,
             queued,
             next_execution: self.steps.next_execution,
+            fan_outs: self.fan.save(table)?,
+            collectors,
+            // A suspended run's stream ends with `WorkflowSuspended`, which takes a number.
+            streamed: self.shared.stream.next_number() + u64::from(suspending),
         })
     }
 

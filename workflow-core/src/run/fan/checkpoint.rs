@@ -1,0 +1,273 @@
+//! Fan-outs and sets as a checkpoint holds them, and back.
+//!
+//! A checkpoint is taken between turns of the run loop, so every unit of work a fan-out
+//! counts is held by something the checkpoint also carries: an execution in flight or
+//! queued, an event waiting in a set, or a nested fan-out. Restored with those, the counts
+//! stay exact and each fan-out joins when its last branch ends, as it would have.
+
+use std::collections::VecDeque;
+
+use crate::any_event::AnyEvent;
+use crate::durable::{
+    self, SavedArrival, SavedEvent, SavedFanOut, SavedFanOuts, SavedLineage, SavedMember, SavedSet,
+    SuspendError,
+};
+use crate::run::envelope::{FanOutId, Lineage, Member};
+use crate::run::link::Link;
+use crate::run::table::StepTable;
+use crate::step::Takes;
+
+use super::{Arrival, FanOut, FanOuts, PartialSet, Sets, Slot};
+
+/// Reads a saved event back.
+pub(crate) type LoadEvent<'a> = &'a dyn Fn(SavedEvent) -> Result<AnyEvent, String>;
+
+pub(crate) fn save_lineage(lineage: &Lineage) -> SavedLineage {
+    SavedLineage {
+        recoveries: lineage.recoveries,
+        member: lineage.member.map(|m| SavedMember {
+            slot: m.fan_out.slot,
+            generation: m.fan_out.generation,
+            index: m.index,
+        }),
+    }
+}
+
+pub(crate) fn load_lineage(saved: SavedLineage) -> Lineage {
+    Lineage {
+        recoveries: saved.recoveries,
+        member: saved.member.map(|m| Member {
+            fan_out: FanOutId {
+                slot: m.slot,
+                generation: m.generation,
+            },
+            index: m.index,
+        }),
+    }
+}
+
+impl FanOuts {
+    /// The fan-outs not joined yet and the sets being assembled, with step names from
+    /// `table`.
+    pub(crate) fn save(&self, table: &StepTable) -> Result<SavedFanOuts, SuspendError> {
+        let mut open = Vec::new();
+        for (slot, entry) in (0u32..).zip(&self.slots) {
+            let Some(fan_out) = &entry.fan_out else {
+                continue;
+            };
+            let arrivals = fan_out
+                .arrivals
+                .iter()
+                .map(|a| {
+                    Ok(SavedArrival {
+                        step: table.spec(a.step).name.to_owned(),
+                        param: a.param,
+                        member: a.member,
+                        event: durable::save_event(&a.event)?,
+                    })
+                })
+                .collect::<Result<_, SuspendError>>()?;
+            open.push(SavedFanOut {
+                slot,
+                step: table.spec(fan_out.step).name.to_owned(),
+                parent: save_lineage(&fan_out.parent),
+                members: fan_out.members,
+                live: fan_out.live as u64,
+                arrivals,
+                counts: fan_out
+                    .counts
+                    .iter()
+                    .map(|&(step, n)| (table.spec(step).name.to_owned(), n as u64))
+                    .collect(),
+                sets: fan_out.sets.save(table)?,
+            });
+        }
+        Ok(SavedFanOuts {
+            generations: self.slots.iter().map(|s| s.generation).collect(),
+            open,
+            root_sets: self.root_sets.save(table)?,
+        })
+    }
+
+    /// Rebuilds the fan-outs of a checkpoint, checking that everything in it fits the
+    /// workflow and hangs together.
+    pub(crate) fn restore(
+        saved: SavedFanOuts,
+        table: &StepTable,
+        load: LoadEvent<'_>,
+    ) -> Result<Self, String> {
+        let mut slots: Vec<Slot> = saved
+            .generations
+            .iter()
+            .map(|&generation| Slot {
+                generation,
+                fan_out: None,
+            })
+            .collect();
+        for fan_out in saved.open {
+            let step = find(table, &fan_out.step)?;
+            if fan_out.live == 0 {
+                return Err(format!(
+                    "a fan-out of step `{}` has no work left but was not joined",
+                    fan_out.step
+                ));
+            }
+            let mut arrivals = Vec::with_capacity(fan_out.arrivals.len());
+            for arrival in fan_out.arrivals {
+                let join = find(table, &arrival.step)?;
+                if !matches!(table.spec(join).takes, Takes::Collections { .. })
+                    || arrival.param as usize >= table.spec(join).accepts.len()
+                {
+                    return Err(format!(
+                        "an event reached step `{}`, which joins no such collection",
+                        arrival.step
+                    ));
+                }
+                arrivals.push(Arrival {
+                    step: join,
+                    param: arrival.param,
+                    member: arrival.member,
+                    event: load(arrival.event)?,
+                    link: Link::none(),
+                });
+            }
+            let counts = fan_out
+                .counts
+                .iter()
+                .map(|(name, n)| {
+                    Ok((
+                        find(table, name)?,
+                        usize::try_from(*n).unwrap_or(usize::MAX),
+                    ))
+                })
+                .collect::<Result<_, String>>()?;
+            let entry = slots
+                .get_mut(fan_out.slot as usize)
+                .filter(|entry| entry.fan_out.is_none())
+                .ok_or_else(|| format!("fan-out slot {} is out of place", fan_out.slot))?;
+            entry.fan_out = Some(FanOut {
+                step,
+                parent: load_lineage(fan_out.parent),
+                members: fan_out.members,
+                live: usize::try_from(fan_out.live).unwrap_or(usize::MAX),
+                arrivals,
+                counts,
+                sets: Sets::restore(fan_out.sets, table, load)?,
+            });
+        }
+        let free = (0u32..)
+            .zip(&slots)
+            .filter(|(_, s)| s.fan_out.is_none())
+            .map(|(slot, _)| slot)
+            .collect();
+        let fan_outs = Self {
+            slots,
+            free,
+            root_sets: Sets::restore(saved.root_sets, table, load)?,
+        };
+        fan_outs.check_nesting()?;
+        Ok(fan_outs)
+    }
+
+    /// Every fan-out's parent is open, and no chain of parents loops (walking one would never
+    /// end).
+    fn check_nesting(&self) -> Result<(), String> {
+        let open = self.slots.iter().filter(|s| s.fan_out.is_some()).count();
+        for fan_out in self.slots.iter().filter_map(|s| s.fan_out.as_ref()) {
+            let mut member = fan_out.parent.member;
+            let mut depth = 0;
+            while let Some(m) = member {
+                depth += 1;
+                let parent = self
+                    .get(m.fan_out)
+                    .filter(|_| depth <= open)
+                    .ok_or("the fan-outs' nesting is broken")?;
+                member = parent.parent.member;
+            }
+        }
+        let sets = std::iter::once(&self.root_sets).chain(
+            self.slots
+                .iter()
+                .filter_map(|s| s.fan_out.as_ref())
+                .map(|f| &f.sets),
+        );
+        for set in sets.flat_map(|s| &s.0) {
+            for (lineage, _, _) in set.params.iter().flatten() {
+                if !self.is_open(lineage) {
+                    return Err("an event waiting in a set belongs to no open fan-out".into());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Sets {
+    fn save(&self, table: &StepTable) -> Result<Vec<SavedSet>, SuspendError> {
+        let mut saved = Vec::new();
+        for set in self
+            .0
+            .iter()
+            .filter(|s| s.params.iter().any(|q| !q.is_empty()))
+        {
+            let params = set
+                .params
+                .iter()
+                .map(|queue| {
+                    queue
+                        .iter()
+                        .map(|(lineage, event, _)| {
+                            Ok((save_lineage(lineage), durable::save_event(event)?))
+                        })
+                        .collect::<Result<Vec<_>, SuspendError>>()
+                })
+                .collect::<Result<_, _>>()?;
+            saved.push(SavedSet {
+                step: table.spec(set.step).name.to_owned(),
+                params,
+            });
+        }
+        Ok(saved)
+    }
+
+    fn restore(
+        saved: Vec<SavedSet>,
+        table: &StepTable,
+        load: LoadEvent<'_>,
+    ) -> Result<Self, String> {
+        let mut sets = Vec::with_capacity(saved.len());
+        for set in saved {
+            let step = find(table, &set.step)?;
+            let spec = table.spec(step);
+            if spec.takes != Takes::EachOf || set.params.len() != spec.accepts.len() {
+                return Err(format!(
+                    "step `{}` does not take the set the checkpoint holds for it",
+                    set.step
+                ));
+            }
+            if sets.iter().any(|s: &PartialSet| s.step == step) {
+                return Err(format!("step `{}` has two sets in one scope", set.step));
+            }
+            let params = set
+                .params
+                .into_iter()
+                .map(|queue| {
+                    queue
+                        .into_iter()
+                        .map(|(lineage, event)| {
+                            Ok((load_lineage(lineage), load(event)?, Link::none()))
+                        })
+                        .collect::<Result<VecDeque<_>, String>>()
+                })
+                .collect::<Result<_, String>>()?;
+            sets.push(PartialSet { step, params });
+        }
+        Ok(Sets(sets))
+    }
+}
+
+fn find(table: &StepTable, name: &str) -> Result<u32, String> {
+    table
+        .find(name)
+        .ok_or_else(|| format!("it names no step of the workflow: `{name}`"))
+}
