@@ -216,7 +216,13 @@
 //! collections, waits) at random moments and checks all of this from the steps' own log
 //! (`tests/crash.rs`).
 //!
-//! Not yet: runs started by a host are not checkpointed on their own.
+//! Child runs ([`Context::child`]) of a checkpointed run are checkpointed too, in the same
+//! store, and taken up where they were when their parent's step runs again: a completed
+//! child is not run again, a running one goes on from its checkpoint. Resuming a child run
+//! on its own is refused ([`ResumeError::Child`]): its parent takes it up.
+//!
+//! Not yet: runs started by a host are checkpointed only if their own runner is, and a
+//! resumed one is outside its host's conversation.
 //!
 //! # Why `OneOf![A | B]`
 //!

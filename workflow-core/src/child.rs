@@ -20,6 +20,8 @@ use crate::topology::Topology;
 use crate::verbose::VerbosePrinter;
 use crate::workflow::Workflow;
 
+mod durable;
+
 /// A workflow a step runs as its child, declared with `#[step(runs(Child))]` so that the
 /// parent's topology (and its drawings) include the child.
 #[derive(Debug, Clone, Copy)]
@@ -214,9 +216,28 @@ impl<'a, S: Send + Sync + 'static, W: Workflow> ChildRun<'a, S, W> {
     /// error-recovery step then see like any other failure.
     pub fn run(self, input: <W::Start as Start>::Input) -> ChildFuture<W, S> {
         let state = self.state.unwrap_or_default();
-        let (task, handler) = self
-            .runner
-            .prepare(W::Start::from_input(input), state, None);
+        let start = W::Start::from_input(input);
+        let (task, handler) = match self.ctx.run().child_store.get() {
+            Some(store) => {
+                let key = self.ctx.idempotency_key();
+                let ordinal = self.ctx.run().next_child(key.input, key.attempt);
+                match durable::take_up(self.runner, &store.0, &key, ordinal, start, state) {
+                    durable::TakenUp::Run(task, handler) => (task, handler),
+                    durable::TakenUp::Done(result) => {
+                        return ChildFuture {
+                            task: None,
+                            handler: None,
+                            result: None,
+                            done: Some(result),
+                            parent: Arc::clone(self.ctx.shared()),
+                            name: self.name,
+                            forward: false,
+                        };
+                    }
+                }
+            }
+            None => self.runner.prepare(start, state, None),
+        };
         let task: Pin<Box<dyn Future<Output = ()> + Send>> = if self.runner.is_verbose() {
             Box::pin(task.with_subscriber(VerbosePrinter::new()))
         } else {
@@ -230,6 +251,7 @@ impl<'a, S: Send + Sync + 'static, W: Workflow> ChildRun<'a, S, W> {
             task: Some(task),
             handler: Some(handler),
             result: None,
+            done: None,
             parent: Arc::clone(self.ctx.shared()),
             name: self.name,
             forward,
@@ -255,16 +277,24 @@ pub struct ChildFuture<W: Workflow, S> {
     /// Until the child's events are all forwarded.
     handler: Option<WorkflowHandler<W>>,
     result: Option<RunResult<W>>,
+    /// The result of a child that completed before a resume.
+    done: Option<Result<Output<W>, WorkflowError>>,
     parent: Arc<RunShared<S>>,
     name: String,
     forward: bool,
 }
+
+// Nothing is pinned in place: the child's task is boxed, the rest is moved out.
+impl<W: Workflow, S> Unpin for ChildFuture<W, S> {}
 
 impl<W: Workflow, S> Future for ChildFuture<W, S> {
     type Output = Result<Output<W>, WorkflowError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
+        if let Some(done) = this.done.take() {
+            return Poll::Ready(done);
+        }
         if let Some(task) = &mut this.task
             && task.as_mut().poll(cx).is_ready()
         {

@@ -415,6 +415,18 @@ impl<S> Context<S> {
     /// where it came from (unless [`quiet`](crate::ChildRun::quiet)); its stop event stays
     /// with the step. Declare the child on the step, `#[step(runs(Child))]`.
     ///
+    /// In a run checkpointed after every step ([`Runner::checkpoint_every_step`]), the child
+    /// is checkpointed after each of its steps too, into the parent's store, as a run whose
+    /// header names its parent. When the parent's step runs again after a resume, the same
+    /// call (the step's first child, its second, and so on, in the order the step starts
+    /// them) takes the child up where it was: a child that had completed gives its kept
+    /// result without running, one that was running goes on from its checkpoint (only its
+    /// running steps run again), and one that had failed, was cancelled or timed out runs
+    /// anew. A child that cannot be taken up (its workflow changed, its checkpoint is
+    /// damaged) is [`WorkflowError::ChildResume`](crate::WorkflowError::ChildResume). Its
+    /// state is the checkpoint's, not [`with_state`](crate::ChildRun::with_state)'s; events
+    /// it streamed before the crash are not forwarded again.
+    ///
     /// ```
     /// use eventflow::prelude::*;
     ///

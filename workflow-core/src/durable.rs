@@ -77,6 +77,14 @@ pub enum ResumeError {
         /// How it ended.
         status: RunStatus,
     },
+    /// The run is a child run: it goes on when its parent, resumed, runs it again.
+    #[error("run {run} is a child of run {parent}: resume run {parent}, which takes it up")]
+    Child {
+        /// The run.
+        run: RunId,
+        /// Its parent.
+        parent: RunId,
+    },
     /// The run belongs to another workflow.
     #[error("run {run} is a run of `{found}`, not of `{expected}`")]
     OtherWorkflow {
@@ -269,6 +277,36 @@ pub(crate) struct Checkpoint {
     /// How many events the run has written to its stream: the number of the next one.
     #[serde(default)]
     pub(crate) streamed: u64,
+}
+
+/// The last record of a run that completed: its stop event, which a parent running it as a
+/// child again takes as the child's result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Completed {
+    pub(crate) format: u32,
+    pub(crate) stop: serde_json::Value,
+}
+
+impl Completed {
+    /// The stop event of a completed run's record, or why not.
+    pub(crate) fn read<S: crate::event::Event>(bytes: &[u8]) -> Result<S, String> {
+        if bytes.len() > MAX_CHECKPOINT {
+            return Err(format!(
+                "{} bytes, more than a record may have",
+                bytes.len()
+            ));
+        }
+        let record: Self =
+            serde_json::from_slice(bytes).map_err(|e| format!("not a completed run: {e}"))?;
+        if record.format != FORMAT {
+            return Err(format!(
+                "record layout {}, this version reads layout {FORMAT}",
+                record.format
+            ));
+        }
+        serde_json::from_value(record.stop).map_err(|e| format!("its stop event: {e}"))
+    }
 }
 
 impl Checkpoint {

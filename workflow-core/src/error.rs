@@ -75,6 +75,10 @@ pub enum WorkflowError {
     /// The run's task ended without reporting a result: the tokio runtime shut down under it.
     #[error("the run was dropped before it finished (did the tokio runtime shut down?)")]
     Aborted,
+    /// A child run kept in the store by a checkpointed parent could not be taken up again
+    /// when the parent's step ran again (see [`Context::child`](crate::Context::child)).
+    #[error("a child run could not be resumed: {0}")]
+    ChildResume(#[source] Box<crate::durable::ResumeError>),
 }
 
 impl WorkflowError {

@@ -12,7 +12,7 @@ use tracing::instrument::WithSubscriber;
 
 use crate::any_event::AnyEvent;
 use crate::context::Context;
-use crate::durable::{Checkpoint, ResumeError};
+use crate::durable::ResumeError;
 use crate::error::ValidationError;
 use crate::event::{EventType, Start};
 use crate::graph;
@@ -24,11 +24,13 @@ use crate::run::shared::RunShared;
 use crate::run::table::StepTable;
 use crate::run::task::{Begin, Durable, RunTask, Settings};
 use crate::step::{FreeStep, StepDef, StepFn, StepFuture, StepInput, StepSpec};
-use crate::store::{CheckpointStore, RunStatus};
+use crate::store::CheckpointStore;
 use crate::topology::Topology;
 use crate::trace::RunTrace;
 use crate::verbose::VerbosePrinter;
 use crate::workflow::{CheckedWorkflow, Workflow};
+
+mod resume;
 
 /// A workflow instance with its steps and settings, ready to start runs.
 ///
@@ -310,60 +312,10 @@ impl<W: Workflow> Runner<W> {
     pub fn resume(&self, run: RunId) -> Result<WorkflowHandler<W>, ResumeError> {
         let store = self.store.as_ref().ok_or(ResumeError::NoStore)?;
         let stored = store.load(run)?.ok_or(ResumeError::UnknownRun(run))?;
-        if stored.header.workflow != W::NAME {
-            return Err(ResumeError::OtherWorkflow {
-                run,
-                expected: W::NAME,
-                found: stored.header.workflow,
-            });
+        if let Some(parent) = stored.header.parent {
+            return Err(ResumeError::Child { run, parent });
         }
-        if stored.header.status.is_finished() {
-            return Err(ResumeError::Finished {
-                run,
-                status: stored.header.status,
-            });
-        }
-        let corrupt = |reason: String| ResumeError::Corrupt { run, reason };
-        let Some(last) = stored.commits.last() else {
-            return Err(ResumeError::NoCheckpoint {
-                run,
-                status: stored.header.status,
-            });
-        };
-        let mut checkpoint = Checkpoint::decode(&last.record).map_err(corrupt)?;
-        if checkpoint.workflow != W::NAME {
-            return Err(corrupt(format!(
-                "it names workflow `{}`",
-                checkpoint.workflow
-            )));
-        }
-        let (topology, _) = self.engine.listing();
-        let state_type = std::any::type_name::<W::State>();
-        let mut changes = crate::topology::changes_between(&checkpoint.topology, topology);
-        if checkpoint.state_type != state_type {
-            changes.push(format!(
-                "the state type `{}` became `{state_type}`",
-                checkpoint.state_type
-            ));
-        }
-        if !changes.is_empty() {
-            return Err(ResumeError::WorkflowChanged { run, changes });
-        }
-        let state: W::State = serde_json::from_value(std::mem::take(&mut checkpoint.state))
-            .map_err(|e| corrupt(format!("its state: {e}")))?;
-        let durable = Durable {
-            store: Arc::clone(store),
-            stored: true,
-            next_seq: stored.commits.len() as u64,
-            used: Duration::from_millis(checkpoint.elapsed_ms),
-            every_step: self.every_step,
-        };
-        let begin = Begin::restore(checkpoint, &self.engine.table, &|name| {
-            self.event_type(name)
-        })
-        .map_err(corrupt)?;
-        store.set_status(run, RunStatus::Running)?;
-        let (task, handler) = self.launch(run, begin, state, None, Some(durable));
+        let (task, handler) = self.restore(store, stored, self.every_step, None)?;
         self.spawn(task);
         Ok(handler)
     }
@@ -528,6 +480,7 @@ impl<W: Workflow> Runner<W> {
             next_seq: 0,
             used: Duration::ZERO,
             every_step: self.every_step,
+            parent: None,
         });
         self.launch(
             RunId::new(),

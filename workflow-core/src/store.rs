@@ -109,6 +109,9 @@ pub struct RunHeader {
     pub created_ms: u64,
     /// When its last commit or status change was written.
     pub updated_ms: u64,
+    /// For a child run (see [`Context::child`](crate::Context::child)), the run whose step
+    /// runs it: it is resumed with that run, not on its own.
+    pub parent: Option<RunId>,
 }
 
 impl RunHeader {
@@ -131,7 +134,24 @@ impl RunHeader {
             status: RunStatus::Running,
             created_ms: now,
             updated_ms: now,
+            parent: None,
         }
+    }
+
+    /// The header of a child run of `parent`.
+    ///
+    /// ```
+    /// use eventflow_core::RunId;
+    /// use eventflow_core::store::RunHeader;
+    ///
+    /// let parent = RunId::from_u64(1);
+    /// let header = RunHeader::new(RunId::from_u64(2), "Orders", 7).child_of(parent);
+    /// assert_eq!(header.parent, Some(parent));
+    /// ```
+    #[must_use]
+    pub fn child_of(mut self, parent: RunId) -> Self {
+        self.parent = Some(parent);
+        self
     }
 }
 

@@ -112,6 +112,7 @@ pub(crate) fn last_event<S: Event>(outcome: &Result<S, WorkflowError>) -> Option
         Err(WorkflowError::Suspended { run }) => AnyEvent::new(WorkflowSuspended {
             run_id: run.to_string(),
         }),
-        Err(WorkflowError::Aborted) => return None,
+        // A child's resume error reaches its parent's step, never the end of a run.
+        Err(WorkflowError::Aborted | WorkflowError::ChildResume(_)) => return None,
     })
 }

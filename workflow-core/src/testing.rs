@@ -268,7 +268,8 @@ pub fn check_store(store: &dyn crate::store::CheckpointStore) {
     );
 
     // Statuses, listing and retention.
-    let waiting = RunHeader::new(RunId::from_u64(2), "Writer", 0xfeed);
+    // A child run: its header names its parent.
+    let waiting = RunHeader::new(RunId::from_u64(2), "Writer", 0xfeed).child_of(first.run);
     store
         .create(&waiting, &Commit::new(0, "ask", b"?".to_vec()))
         .unwrap_or_else(|e| fail("create", e));
@@ -282,19 +283,19 @@ pub fn check_store(store: &dyn crate::store::CheckpointStore) {
         ),
         "set_status on an unknown run must be refused with UnknownRun"
     );
-    let listed: Vec<(RunId, RunStatus)> = store
+    let listed: Vec<(RunId, RunStatus, Option<RunId>)> = store
         .list()
         .unwrap_or_else(|e| fail("list", e))
         .into_iter()
-        .map(|h| (h.run, h.status))
+        .map(|h| (h.run, h.status, h.parent))
         .collect();
     assert_eq!(
         listed,
         [
-            (first.run, RunStatus::Failed),
-            (waiting.run, RunStatus::Waiting)
+            (first.run, RunStatus::Failed, None),
+            (waiting.run, RunStatus::Waiting, Some(first.run))
         ],
-        "runs must list oldest first with their status"
+        "runs must list oldest first with their status and parent"
     );
     assert_eq!(
         store

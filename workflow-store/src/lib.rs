@@ -15,8 +15,9 @@ use eventflow_core::store::{
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-/// The layout this version writes; a file with another is refused, never guessed at.
-const SCHEMA_VERSION: i64 = 1;
+/// The layout this version writes; a file of an older one is brought up to it, a file of
+/// another is refused, never guessed at.
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS runs (
@@ -25,7 +26,8 @@ const SCHEMA: &str = "
         fingerprint INTEGER NOT NULL,
         status      TEXT    NOT NULL,
         created_ms  INTEGER NOT NULL,
-        updated_ms  INTEGER NOT NULL
+        updated_ms  INTEGER NOT NULL,
+        parent      INTEGER
     );
     CREATE TABLE IF NOT EXISTS commits (
         run    INTEGER NOT NULL REFERENCES runs (run) ON DELETE CASCADE,
@@ -88,7 +90,7 @@ impl SqliteStore {
         let version: i64 = connection
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .map_err(backend)?;
-        if version != 0 && version != SCHEMA_VERSION {
+        if !(0..=SCHEMA_VERSION).contains(&version) {
             return Err(StoreError::Corrupt(format!(
                 "the file holds a store of layout version {version}; this version reads {SCHEMA_VERSION}"
             )));
@@ -104,11 +106,23 @@ impl SqliteStore {
         connection
             .pragma_update(None, "foreign_keys", true)
             .map_err(backend)?;
-        if version == 0 {
-            connection.execute_batch(SCHEMA).map_err(backend)?;
-            connection
-                .pragma_update(None, "user_version", SCHEMA_VERSION)
-                .map_err(backend)?;
+        match version {
+            0 => {
+                connection.execute_batch(SCHEMA).map_err(backend)?;
+                connection
+                    .pragma_update(None, "user_version", SCHEMA_VERSION)
+                    .map_err(backend)?;
+            }
+            // Layout 1 had no parents: every run in it is a top-level run.
+            1 => connection
+                .execute_batch(
+                    "BEGIN IMMEDIATE;
+                     ALTER TABLE runs ADD COLUMN parent INTEGER;
+                     PRAGMA user_version = 2;
+                     COMMIT;",
+                )
+                .map_err(backend)?,
+            _ => {}
         }
         Ok(Self {
             connection: Mutex::new(connection),
@@ -149,8 +163,8 @@ impl CheckpointStore for SqliteStore {
             .map_err(backend)?;
         let inserted = tx
             .execute(
-                "INSERT INTO runs (run, workflow, fingerprint, status, created_ms, updated_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (run) DO NOTHING",
+                "INSERT INTO runs (run, workflow, fingerprint, status, created_ms, updated_ms, parent)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (run) DO NOTHING",
                 params![
                     id(header.run),
                     header.workflow,
@@ -158,6 +172,7 @@ impl CheckpointStore for SqliteStore {
                     header.status.as_str(),
                     signed(header.created_ms),
                     signed(header.updated_ms),
+                    header.parent.map(id),
                 ],
             )
             .map_err(backend)?;
@@ -241,7 +256,7 @@ impl CheckpointStore for SqliteStore {
         let tx = connection.transaction().map_err(backend)?;
         let header = tx
             .query_row(
-                "SELECT run, workflow, fingerprint, status, created_ms, updated_ms
+                "SELECT run, workflow, fingerprint, status, created_ms, updated_ms, parent
                  FROM runs WHERE run = ?1",
                 [id(run)],
                 read_header,
@@ -285,7 +300,7 @@ impl CheckpointStore for SqliteStore {
         let connection = self.connection();
         let mut statement = connection
             .prepare(
-                "SELECT run, workflow, fingerprint, status, created_ms, updated_ms
+                "SELECT run, workflow, fingerprint, status, created_ms, updated_ms, parent
                  FROM runs ORDER BY created_ms, run",
             )
             .map_err(backend)?;
@@ -330,8 +345,10 @@ fn read_header(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<RunHeader, St
     let status: String = row.get(3)?;
     let created: i64 = row.get(4)?;
     let updated: i64 = row.get(5)?;
+    let parent: Option<i64> = row.get(6)?;
     Ok((|| {
         let mut header = RunHeader::new(run, workflow, fingerprint);
+        header.parent = parent.map(|p| RunId::from_u64(u64::from_ne_bytes(p.to_ne_bytes())));
         header.status = status.parse()?;
         header.created_ms = unsigned(created)?;
         header.updated_ms = unsigned(updated)?;

@@ -132,6 +132,50 @@ fn a_file_that_is_not_a_store_is_refused_and_left_alone() {
 }
 
 #[test]
+fn a_store_of_the_first_layout_is_brought_up_to_date_and_keeps_its_runs()
+-> Result<(), Box<dyn std::error::Error>> {
+    let path = scratch("layout1");
+    {
+        // The first layout, as its version wrote it: no parents.
+        let old = rusqlite::Connection::open(&path)?;
+        old.execute_batch(
+            "CREATE TABLE runs (
+                 run INTEGER PRIMARY KEY, workflow TEXT NOT NULL, fingerprint INTEGER NOT NULL,
+                 status TEXT NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL);
+             CREATE TABLE commits (
+                 run INTEGER NOT NULL REFERENCES runs (run) ON DELETE CASCADE,
+                 seq INTEGER NOT NULL, step TEXT NOT NULL, record BLOB NOT NULL,
+                 PRIMARY KEY (run, seq)) WITHOUT ROWID;
+             INSERT INTO runs VALUES (7, 'Writer', 1, 'waiting', 10, 20);
+             INSERT INTO commits VALUES (7, 0, 'ask', x'6869');
+             PRAGMA user_version = 1;",
+        )?;
+    }
+    let store = SqliteStore::open(&path)?;
+    let old = store
+        .load(RunId::from_u64(7))?
+        .ok_or("the old run is kept")?;
+    assert_eq!(
+        (
+            old.header.status,
+            old.header.parent,
+            old.commits[0].record.as_slice()
+        ),
+        (RunStatus::Waiting, None, &b"hi"[..])
+    );
+    // New runs may name a parent.
+    let child = RunHeader::new(RunId::from_u64(8), "Orders", 2).child_of(RunId::from_u64(7));
+    store.create(&child, &Commit::new(0, "start", Vec::new()))?;
+    drop(store);
+    let reopened = SqliteStore::open(&path)?;
+    let child = reopened
+        .load(RunId::from_u64(8))?
+        .ok_or("the child is stored")?;
+    assert_eq!(child.header.parent, Some(RunId::from_u64(7)));
+    Ok(())
+}
+
+#[test]
 fn a_store_of_another_layout_version_is_refused() -> Result<(), rusqlite::Error> {
     let path = scratch("future");
     rusqlite::Connection::open(&path)?.pragma_update(None, "user_version", 9)?;

@@ -1,7 +1,8 @@
 //! What a run shares between its loop, its steps' contexts and its handler.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use futures::task::AtomicWaker;
 
@@ -14,6 +15,7 @@ use crate::run::stream::StreamChannel;
 use crate::run::table::StepTable;
 use crate::run::waiters::Waiters;
 use crate::state::StateCell;
+use crate::store::CheckpointStore;
 use crate::trace::RunTrace;
 
 #[derive(Debug, Default)]
@@ -36,6 +38,13 @@ pub(crate) struct RunShared<S> {
     pub(crate) state: StateCell<S>,
     pub(crate) stream: StreamChannel,
     pub(crate) collectors: Mutex<Collectors>,
+    /// In a run checkpointed after every step, the store its child runs are kept in too.
+    pub(crate) child_store: OnceLock<ChildStore>,
+    /// How many child runs each running execution (input number and attempt) has started:
+    /// a child is known across resumes by its place in that order.
+    child_ordinals: Mutex<HashMap<(u64, u32), u32>>,
+    /// The run started a child run in its store.
+    pub(crate) had_children: AtomicBool,
     inbox: Mutex<Inbox>,
     /// Whether the inbox may hold events: the loop looks every turn, and a load is cheaper
     /// than the lock. Set under the lock, cleared under it.
@@ -56,6 +65,15 @@ pub(crate) struct RunShared<S> {
     suspend: Mutex<Option<SuspendReply>>,
     /// A request may be waiting in `suspend`: idle turns look here, without the lock.
     suspend_asked: AtomicBool,
+}
+
+/// The store a checkpointed run keeps its child runs in.
+pub(crate) struct ChildStore(pub(crate) Arc<dyn CheckpointStore>);
+
+impl std::fmt::Debug for ChildStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChildStore")
+    }
 }
 
 /// Where the run loop answers a request to suspend.
@@ -84,6 +102,9 @@ impl<S> RunShared<S> {
             state: StateCell::new(state),
             stream: StreamChannel::default(),
             collectors: Mutex::default(),
+            child_store: OnceLock::new(),
+            child_ordinals: Mutex::default(),
+            had_children: AtomicBool::new(false),
             inbox: Mutex::default(),
             mail: AtomicBool::new(false),
             waker: AtomicWaker::new(),
@@ -271,6 +292,25 @@ impl<S> RunShared<S> {
                 .is_some_and(|host| host.others_live(self.id));
         // Checked after the count: a context's last send happened before its drop.
         !outside && !host && self.inbox_is_empty()
+    }
+
+    /// The place of the next child run that execution `execution` (attempt `attempt`)
+    /// starts, among those it started.
+    pub(crate) fn next_child(&self, execution: u64, attempt: u32) -> u32 {
+        self.had_children.store(true, Ordering::Relaxed);
+        let mut ordinals = lock(&self.child_ordinals);
+        let next = ordinals.entry((execution, attempt)).or_insert(0);
+        let ordinal = *next;
+        *next = next.saturating_add(1);
+        ordinal
+    }
+
+    /// An execution of a checkpointed run ended: forgets what it kept for a resume.
+    pub(crate) fn execution_ended(&self, execution: u64, attempt: u32) {
+        lock(&self.collectors).settled(execution);
+        if self.child_store.get().is_some() {
+            lock(&self.child_ordinals).remove(&(execution, attempt));
+        }
     }
 
     /// Descriptions of collections still waiting for events.

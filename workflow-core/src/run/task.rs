@@ -23,7 +23,7 @@ use crate::run::envelope::{Envelope, FanOutId, Lineage, Member};
 use crate::run::fan::FanOuts;
 use crate::run::link::Link;
 use crate::run::recorder;
-use crate::run::shared::{RunShared, lock};
+use crate::run::shared::{ChildStore, RunShared, lock};
 use crate::run::steps::{Finished, Meta, Steps, Work};
 use crate::runner::Engine;
 use crate::step::{Emit, StepInput, Takes};
@@ -98,8 +98,13 @@ impl<W: Workflow> RunTask<W> {
         } = settings;
         let every_step = durable.as_ref().is_some_and(|d| d.every_step);
         let steps = Steps::new(engine.calls.len(), durable.is_some(), every_step);
-        if durable.is_some() {
+        if let Some(durable) = &durable {
             lock(&shared.collectors).keep_taken();
+            if durable.every_step {
+                let _ = shared
+                    .child_store
+                    .set(ChildStore(Arc::clone(&durable.store)));
+            }
         }
         Self {
             engine,
@@ -304,7 +309,7 @@ impl<W: Workflow> RunTask<W> {
     fn complete(&mut self, finished: Finished) {
         let meta = finished.meta;
         if self.durable.is_some() {
-            lock(&self.shared.collectors).settled(meta.execution);
+            self.shared.execution_ended(meta.execution, meta.attempt);
         }
         let error = match finished.outcome {
             Ok(Ok(emit)) => {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::any_event::AnyEvent;
 use crate::collect::Collectors;
-use crate::durable::{self, Checkpoint, SavedExecution, SuspendError};
+use crate::durable::{self, Checkpoint, Completed, SavedExecution, SuspendError};
 use crate::error::WorkflowError;
 use crate::event::EventType;
 use crate::handler::Outcome;
@@ -85,6 +85,8 @@ pub(crate) struct Durable {
     pub(crate) used: Duration,
     /// Commit a checkpoint after every step, so the run survives a crash.
     pub(crate) every_step: bool,
+    /// For a child run, the run whose step runs it.
+    pub(crate) parent: Option<RunId>,
 }
 
 impl<W: Workflow> RunTask<W> {
@@ -128,6 +130,7 @@ impl<W: Workflow> RunTask<W> {
             durable.store.commit(run, &commit, status)?;
         } else {
             let mut header = RunHeader::new(run, W::NAME, fingerprint);
+            header.parent = durable.parent;
             header.status = status;
             durable.store.create(&header, &commit)?;
             durable.stored = true;
@@ -192,8 +195,11 @@ impl<W: Workflow> RunTask<W> {
         let Some(durable) = self.durable.as_ref().filter(|d| d.stored) else {
             return;
         };
+        if !matches!(outcome, Err(WorkflowError::Suspended { .. })) {
+            self.end_children(durable);
+        }
         let status = match outcome {
-            Ok(_) => RunStatus::Completed,
+            Ok(stop) => return self.completed_in_store(durable, stop),
             // The checkpoint was just committed as waiting.
             Err(WorkflowError::Suspended { .. }) => return,
             Err(WorkflowError::Cancelled) => RunStatus::Cancelled,
@@ -202,6 +208,61 @@ impl<W: Workflow> RunTask<W> {
         };
         if let Err(error) = durable.store.set_status(self.shared.id, status) {
             tracing::warn!(target: "eventflow::run", run_id = %self.shared.id, %error, "the store could not record how the run ended");
+        }
+    }
+}
+
+impl<W: Workflow> RunTask<W> {
+    /// The run ended: a child run it left unfinished (its step was dropped, by a cancel, a
+    /// timeout or a failure elsewhere) will never be taken up, so the store says it was
+    /// cancelled.
+    fn end_children(&self, durable: &Durable) {
+        if !self
+            .shared
+            .had_children
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return;
+        }
+        let run = self.shared.id;
+        let orphans = durable.store.list().map(|runs| {
+            runs.into_iter()
+                .filter(|h| h.parent == Some(run) && !h.status.is_finished())
+                .map(|h| h.run)
+                .collect::<Vec<_>>()
+        });
+        for child in orphans.unwrap_or_default() {
+            if let Err(error) = durable.store.set_status(child, RunStatus::Cancelled) {
+                tracing::warn!(target: "eventflow::run", run_id = %run, child = %child, %error, "the store could not record that a child run was dropped");
+            }
+        }
+    }
+
+    /// Commits the stop event of a run that completed, with its status: the result of a child
+    /// run is there for its parent if the parent's step runs again.
+    fn completed_in_store(&self, durable: &Durable, stop: &W::Stop) {
+        let record = serde_json::to_value(stop).and_then(|stop| {
+            serde_json::to_vec(&Completed {
+                format: durable::FORMAT,
+                stop,
+            })
+        });
+        let written = match record {
+            Ok(record) => {
+                let commit = Commit::new(durable.next_seq, "(completed)", record);
+                durable
+                    .store
+                    .commit(self.shared.id, &commit, RunStatus::Completed)
+            }
+            Err(error) => {
+                tracing::warn!(target: "eventflow::run", run_id = %self.shared.id, %error, "the stop event could not be encoded; only the status is recorded");
+                durable
+                    .store
+                    .set_status(self.shared.id, RunStatus::Completed)
+            }
+        };
+        if let Err(error) = written {
+            tracing::warn!(target: "eventflow::run", run_id = %self.shared.id, %error, "the store could not record that the run completed");
         }
     }
 }
