@@ -192,7 +192,7 @@
 //!   before it waits must be safe to repeat; a workflow that asks by emitting an event and
 //!   takes the answer in another step (see the `approval` example) re-runs nothing;
 //! - everything else is kept: the state; the inputs waiting for a worker or a retry (with
-//!   their attempts); the fan-outs not joined yet, with what their branches already delivered
+//!   their attempts, and what is left of a retry's delay); the fan-outs not joined yet, with what their branches already delivered
 //!   to the join; half-assembled sets of a step taking one event of each type; the events
 //!   steps buffered with [`Context::collect_events`] and [`Context::collect_many`]; the time
 //!   the run's timeout has used; and the numbering of the stream

@@ -598,3 +598,48 @@ fn a_run_resumes_after_its_process_dies_and_only_the_running_step_runs_again() {
         Some(RunStatus::Completed)
     );
 }
+
+// --- a retry waiting out its delay ------------------------------------------------------------
+
+#[derive(Debug, thiserror::Error)]
+#[error("the service is busy")]
+struct Busy;
+
+/// Fails on its first attempt; the retry comes ten seconds later.
+#[derive(Default)]
+struct Flaky {
+    attempts: AtomicUsize,
+}
+
+#[workflow]
+impl Flaky {
+    #[step(retry = RetryPolicy::fixed(Duration::from_secs(10)).max_attempts(3))]
+    async fn call(&self, ctx: &Context, ev: StartEvent<u32>) -> Result<StopEvent<u32>, Busy> {
+        self.attempts.fetch_add(1, Ordering::SeqCst);
+        if ctx.attempt() == 1 {
+            return Err(Busy);
+        }
+        Ok(StopEvent::new(ev.input + ctx.attempt()))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_waiting_for_its_delay_waits_the_rest_of_it_after_a_resume() {
+    let store = Arc::new(MemoryStore::new());
+    let handler = Runner::new(Flaky::default()).store(store.clone()).run(40);
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let run = handler
+        .suspend()
+        .await
+        .expect("suspended with its retry pending");
+
+    let second = Runner::new(Flaky::default()).store(store);
+    let resumed = second.resume(run).expect("resumed");
+    let began = tokio::time::Instant::now();
+    // The second attempt, with the attempt counted before the suspension.
+    assert_eq!(resumed.await.ok(), Some(42));
+    // The six seconds left of the delay, not all ten and not none (time is paused: this is
+    // the tokio clock, exact).
+    assert_eq!(began.elapsed().as_secs(), 6);
+    assert_eq!(second.workflow().attempts.load(Ordering::SeqCst), 1);
+}

@@ -3,10 +3,18 @@
 //!
 //! A run of a runner with a store ([`Runner::store`](crate::Runner::store)) can be suspended
 //! ([`WorkflowHandler::suspend`](crate::WorkflowHandler::suspend)) once nothing in it runs
-//! but steps waiting in [`Context::wait_for_event`](crate::Context::wait_for_event): its
-//! checkpoint (state, the inputs of the waiting executions, the time its timeout has used) is
-//! committed to the store and the run ends there, holding no task or memory.
-//! [`Runner::resume`](crate::Runner::resume) continues it from the checkpoint.
+//! but steps waiting in [`Context::wait_for_event`](crate::Context::wait_for_event) and
+//! retries waiting out their delay: its checkpoint is committed to the store and the run ends
+//! there, holding no task or memory. [`Runner::resume`](crate::Runner::resume) continues it
+//! from the checkpoint. A run checkpointed after every step commits one after each
+//! completion as well.
+//!
+//! A checkpoint ([`Checkpoint`], versioned JSON) holds the state, the inputs in flight and
+//! queued (attempts, retry delays left, fan-out branches), the fan-outs with what reached
+//! their joins, half-assembled sets, collections, the time the run's timeout used, the
+//! stream's numbering, and the workflow's graph listing and state type, to say what changed
+//! if the workflow did. Modules `run::fan::checkpoint` and `collect::checkpoint` turn the
+//! run's parts into it and back, checking what they read.
 //!
 //! What re-runs is exact: a step that emitted an event, or returned, is never run again; a
 //! step that was waiting in `wait_for_event` runs again from its start, on the same input, and
@@ -145,6 +153,9 @@ pub(crate) struct SavedExecution {
     /// Its recoveries and its branch of a fan-out.
     #[serde(default, skip_serializing_if = "SavedLineage::is_root")]
     pub(crate) lineage: SavedLineage,
+    /// For a retry waiting for its delay, what was left of it, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) delay_ms: Option<u64>,
 }
 
 /// The history an input carries: how often it was recovered, and its fan-out branch.

@@ -211,7 +211,8 @@ impl<W: Workflow> WorkflowHandler<W> {
     }
 
     /// Suspends the run into its runner's store ([`Runner::store`](crate::Runner::store)) as
-    /// soon as nothing in it runs but steps waiting for events from outside, and returns the
+    /// soon as nothing in it runs but steps waiting for events from outside (and retries
+    /// waiting out their delay, which a resumed run waits out the rest of), and returns the
     /// run's id, to [`resume`](crate::Runner::resume) it by. The run then ends here: its
     /// stream ends with [`WorkflowSuspended`](crate::WorkflowSuspended) and awaiting it gives
     /// [`WorkflowError::Suspended`]. If it cannot be suspended, it goes on as if not asked.

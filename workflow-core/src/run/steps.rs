@@ -479,18 +479,23 @@ impl Steps {
         running.chain(finished)
     }
 
-    /// The inputs waiting for a worker or for a retry: their step and work.
-    pub(crate) fn queued_inputs(&self) -> impl Iterator<Item = (u32, &Work)> {
+    /// The inputs waiting for a worker or for a retry: their step, their work, and what is
+    /// left of a retry's delay.
+    pub(crate) fn queued_inputs(&self) -> impl Iterator<Item = (u32, &Work, Option<Duration>)> {
         let queued = self.slots.iter().enumerate().flat_map(|(step, slot)| {
             slot.queue
                 .iter()
-                .map(move |work| (u32::try_from(step).unwrap_or(u32::MAX), work))
+                .map(move |work| (u32::try_from(step).unwrap_or(u32::MAX), work, None))
         });
+        let now = tokio::time::Instant::now();
         let retries = self
             .retries
             .iter()
             .flat_map(FuturesUnordered::iter)
-            .filter_map(|d| d.work.as_ref().map(|work| (d.step, work)));
+            .filter_map(move |d| {
+                let left = d.sleep.deadline().saturating_duration_since(now);
+                d.work.as_ref().map(|work| (d.step, work, Some(left)))
+            });
         queued.chain(retries)
     }
 

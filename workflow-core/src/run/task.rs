@@ -806,8 +806,14 @@ impl<W: Workflow> Future for RunTask<W> {
                     this.steps.next_execution = next_execution;
                     this.fan = fan;
                     *lock(&this.shared.collectors) = collectors;
-                    for (step, work) in executions {
-                        this.steps.dispatch(&this.engine, &this.shared, step, work);
+                    for (step, work, delay) in executions {
+                        match delay {
+                            // A retry waits out the rest of its delay, as it would have.
+                            Some(delay) if !delay.is_zero() => {
+                                this.steps.retry_later(step, work, delay);
+                            }
+                            _ => this.steps.dispatch(&this.engine, &this.shared, step, work),
+                        }
                     }
                 }
             }

@@ -26,7 +26,8 @@ pub(crate) enum Begin {
     /// From a checkpoint: these inputs (those that were in flight first) run, and new inputs
     /// are numbered from `next_execution`.
     Resume {
-        executions: Vec<(u32, Work)>,
+        /// With what is left of a retry's delay.
+        executions: Vec<(u32, Work, Option<Duration>)>,
         next_execution: u64,
         fan: FanOuts,
         collectors: Collectors,
@@ -61,7 +62,7 @@ impl Begin {
             let mut work = Work::new(input, lineage);
             work.attempt = saved.attempt.max(1);
             work.execution = saved.execution;
-            executions.push((step, work));
+            executions.push((step, work, saved.delay_ms.map(Duration::from_millis)));
         }
         let collectors = Collectors::restore(checkpoint.collectors, table, find, true)?;
         Ok(Self::Resume {
@@ -90,9 +91,10 @@ pub(crate) struct Durable {
 }
 
 impl<W: Workflow> RunTask<W> {
-    /// Whether nothing runs but executions waiting, without a timeout, for an event.
+    /// Whether nothing runs but executions waiting, without a timeout, for an event (retries
+    /// waiting out their delay are kept with what is left of it).
     pub(super) fn can_suspend(&self) -> bool {
-        self.steps.in_flight() == self.shared.waiters.unbounded() && !self.steps.has_retries()
+        self.steps.in_flight() == self.shared.waiters.unbounded()
     }
 
     /// Answers the caller's request to suspend: commits the checkpoint and ends the run here,
@@ -154,19 +156,21 @@ impl<W: Workflow> RunTask<W> {
                 execution: meta.execution,
                 input: durable::save_input(input)?,
                 lineage: save_lineage(&meta.lineage),
+                delay_ms: None,
             });
         }
         let running: std::collections::HashSet<u64> =
             in_flight.iter().map(|e| e.execution).collect();
         let collectors = lock(&self.shared.collectors).save(&|n| running.contains(&n))?;
         let mut queued = Vec::new();
-        for (step, work) in self.steps.queued_inputs() {
+        for (step, work, delay) in self.steps.queued_inputs() {
             queued.push(SavedExecution {
                 step: table.spec(step).name.to_owned(),
                 attempt: work.attempt,
                 execution: work.execution,
                 input: durable::save_input(&work.input)?,
                 lineage: save_lineage(&work.lineage),
+                delay_ms: delay.map(durable::millis),
             });
         }
         let state = serde_json::to_value(self.shared.state.get())
