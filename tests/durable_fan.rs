@@ -613,3 +613,142 @@ proptest::proptest! {
         });
     }
 }
+
+// --- the journal grows with what the run did -----------------------------------------------------
+
+/// Splits into pieces that are doubled and joined; nothing hangs.
+struct Doubles;
+
+#[workflow]
+impl Doubles {
+    #[step]
+    async fn split(&self, ev: StartEvent<u32>) -> Vec<Piece> {
+        (0..ev.input).map(Piece).collect()
+    }
+
+    #[step(num_workers = 8)]
+    async fn double(&self, piece: Piece) -> Done {
+        Done(piece.0 * 2)
+    }
+
+    #[step]
+    async fn join(&self, done: Vec<Done>) -> StopEvent<u32> {
+        StopEvent::new(done.iter().map(|d| d.0).sum())
+    }
+}
+
+/// The bytes of the journal a checkpointed fan-out of `n` leaves, and how many of its
+/// records are full checkpoints.
+async fn journal_of(n: u32) -> (usize, usize, usize) {
+    let store = Arc::new(MemoryStore::new());
+    let runner = Runner::new(Doubles)
+        .store(store.clone())
+        .checkpoint_every_step(true);
+    let handler = runner.run(n);
+    let run = handler.run_id();
+    assert_eq!(handler.await.ok(), Some(n * (n - 1)));
+    let commits = store.load(run).ok().flatten().expect("stored").commits;
+    let bytes = commits.iter().map(|c| c.record.len()).sum();
+    let full = commits
+        .iter()
+        .filter(|c| c.record.starts_with(b"{\"format\":1,\"workflow\""))
+        .count();
+    (bytes, full, commits.len())
+}
+
+#[tokio::test]
+async fn a_checkpointed_fan_out_writes_a_journal_in_proportion_to_its_size() {
+    let (small, small_full, small_commits) = journal_of(100).await;
+    let (large, large_full, large_commits) = journal_of(800).await;
+    // A commit per completion, and a full checkpoint now and then, not every time.
+    assert!(large_commits > 800, "{large_commits} commits");
+    assert!(
+        small_full >= 1 && small_full < small_commits / 4,
+        "{small_full} of {small_commits}"
+    );
+    assert!(
+        large_full < large_commits / 4,
+        "{large_full} of {large_commits}"
+    );
+    // Eight times the branches, about eight times the bytes: linear, where a full
+    // checkpoint per commit would be some sixty times.
+    let ratio = large as f64 / small as f64;
+    assert!(
+        ratio < 16.0,
+        "8x the branches wrote {ratio:.1}x the bytes ({small} -> {large})"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+    /// A journal of full checkpoints and deltas with a number changed in one of its records
+    /// is refused, or resumes a run that ends: never a panic or a hang.
+    #[test]
+    fn a_tampered_journal_is_refused_or_runs(
+        record in proptest::prelude::any::<usize>(),
+        pick in proptest::prelude::any::<usize>(),
+        value in proptest::prelude::any::<u64>(),
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+        runtime.block_on(async {
+            let store = Arc::new(MemoryStore::new());
+            let runner = Runner::new(Reviews::default())
+                .store(store.clone())
+                .checkpoint_every_step(true);
+            let mut handler = runner.run(5);
+            asked(&mut handler, 5).await;
+            for id in [3, 1] {
+                handler.send_event(Verdict { id, ok: true }).expect("sent");
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            let mut records: Vec<Vec<u8>> = store
+                .load(handler.run_id())
+                .ok()
+                .flatten()
+                .expect("stored")
+                .commits
+                .into_iter()
+                .map(|c| c.record)
+                .collect();
+            assert!(records.len() > 2, "a journal of several commits");
+            let at = record % records.len();
+            let mut json: serde_json::Value =
+                serde_json::from_slice(&records[at]).expect("JSON");
+            let mut pointers = Vec::new();
+            numbers(&json, String::new(), &mut pointers);
+            if !pointers.is_empty() {
+                let value = if value % 2 == 0 { value / 2 % 6 } else { value };
+                if let Some(slot) = json.pointer_mut(&pointers[pick % pointers.len()]) {
+                    *slot = serde_json::Value::from(value);
+                }
+                records[at] = serde_json::to_vec(&json).expect("JSON");
+            }
+            let damaged = RunId::from_u64(1);
+            let mut commits = records.into_iter().enumerate();
+            let (_, first) = commits.next().expect("a first commit");
+            store
+                .create(&RunHeader::new(damaged, "Reviews", 0), &Commit::new(0, "(start)", first))
+                .expect("created");
+            for (seq, record) in commits {
+                store
+                    .commit(damaged, &Commit::new(seq as u64, "(step)", record), RunStatus::Running)
+                    .expect("committed");
+            }
+            match Runner::new(Reviews::default()).store(store.clone()).resume(damaged) {
+                Err(ResumeError::Corrupt { .. } | ResumeError::WorkflowChanged { .. }) => {}
+                Err(other) => panic!("unexpected error: {other}"),
+                Ok(resumed) => {
+                    for id in 0..6 {
+                        let _ = resumed.send_event(Verdict { id, ok: true });
+                    }
+                    let _ = tokio::time::timeout(Duration::from_secs(5), resumed).await;
+                }
+            }
+        });
+    }
+}

@@ -30,6 +30,8 @@ pub struct Scale {
     pub pingpong: u64,
     /// Start value of the checkpointed ping-pong: a commit per event.
     pub checkpointed: u64,
+    /// Sizes of the checkpointed typed fan-out: the cost per branch should not grow.
+    pub checkpointed_fanout: Vec<u64>,
     pub fanout: Vec<u64>,
     pub runs: Vec<u64>,
     pub stream: u64,
@@ -45,6 +47,7 @@ impl Scale {
             name: "smoke",
             pingpong: 100,
             checkpointed: 20,
+            checkpointed_fanout: vec![50, 400],
             fanout: vec![100, 1_000],
             runs: vec![10, 100],
             stream: 1_000,
@@ -60,6 +63,7 @@ impl Scale {
             name: "full",
             pingpong: 100_000,
             checkpointed: 5_000,
+            checkpointed_fanout: vec![1_000, 8_000],
             fanout: vec![1_000, 100_000, 1_000_000],
             runs: vec![500, 100_000],
             stream: 2_000_000,
@@ -122,6 +126,8 @@ pub struct Results {
     pub suspended: Option<Memory>,
     /// Ping-pong with a checkpoint after every step, against none.
     pub checkpoints: Vec<Checkpoints>,
+    /// The typed fan-out with a checkpoint after every step, at growing sizes.
+    pub checkpointed_fanout: Vec<Checkpoints>,
     pub compile: Option<compile::CompileCost>,
     pub python: Option<python::PythonResults>,
 }
@@ -284,6 +290,37 @@ pub fn checkpoints(scale: &Scale, dir: &std::path::Path) -> Result<Vec<Checkpoin
         let _ = std::fs::remove_file(path);
     }
     Ok(out)
+}
+
+/// The typed fan-out with a checkpoint after every step (in memory) at each size, against
+/// the same fan-out without, side by side: what a commit adds per branch should stay flat as
+/// the fan-out grows, since a commit writes what changed, not the whole run.
+pub fn checkpointed_fanout(scale: &Scale) -> Vec<Checkpoints> {
+    use eventflow::store::MemoryStore;
+    use std::sync::Arc;
+    let rt = Flavor::MultiThread.runtime();
+    let plain = Runner::new(TypedFanOut);
+    scale
+        .checkpointed_fanout
+        .iter()
+        .map(|&n| {
+            // A fresh store per size: the journal of one size does not weigh on the next.
+            let checkpointed = Runner::new(TypedFanOut)
+                .store(Arc::new(MemoryStore::new()))
+                .checkpoint_every_step(true);
+            Checkpoints {
+                store: "memory",
+                // A commit per branch, and for the split and the join.
+                steps: n + 2,
+                with: median(&rt, scale.repeats, || {
+                    shapes::typed_fanout_eventflow(&checkpointed, n)
+                }),
+                without: median(&rt, scale.repeats, || {
+                    shapes::typed_fanout_eventflow(&plain, n)
+                }),
+            }
+        })
+        .collect()
 }
 
 /// eventflow's fan-in time at each size, on the multi-thread runtime.

@@ -152,6 +152,7 @@ fn main() -> Result<(), String> {
     let shapes = eventflow_bench::runtime_shapes(&scale);
     let suspended = suspended(scale.suspended)?;
     let checkpoints = eventflow_bench::checkpoints(&scale, &repo().join("target"))?;
+    let checkpointed_fanout = eventflow_bench::checkpointed_fanout(&scale);
 
     let compile = if args.skip_compile {
         None
@@ -205,6 +206,7 @@ fn main() -> Result<(), String> {
         fanout_at_python_sizes,
         suspended: Some(suspended),
         checkpoints,
+        checkpointed_fanout,
         compile,
         python,
     };

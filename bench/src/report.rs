@@ -172,6 +172,34 @@ pub fn render(results: &Results, machine: &str) -> String {
             );
         }
     }
+    if let [first, .., last] = results.checkpointed_fanout.as_slice() {
+        let _ = writeln!(
+            out,
+            "\ncheckpoint after every step (typed fan-out, memory, multi-thread), per branch:\n"
+        );
+        let _ = writeln!(
+            out,
+            "{:<34} {:>14} {:>14} {:>9}",
+            "branches", "with, per step", "added", "with/none"
+        );
+        for c in &results.checkpointed_fanout {
+            let _ = writeln!(
+                out,
+                "{:<34} {:>14} {:>14} {:>8.1}×",
+                c.steps - 2,
+                per_unit(c.with.as_secs_f64() / c.steps as f64),
+                per_unit(c.per_step()),
+                c.ratio()
+            );
+        }
+        let _ = writeln!(
+            out,
+            "added per branch at {} / at {}: {:.2} (flat is linear)",
+            last.steps - 2,
+            first.steps - 2,
+            last.per_step() / first.per_step().max(f64::MIN_POSITIVE)
+        );
+    }
     if let Some(py) = &results.python {
         let _ = writeln!(
             out,

@@ -1,7 +1,7 @@
 //! Every benchmark shape runs at a tiny size and computes the right result (each shape checks
 //! its own result). This asserts correctness, never time.
 
-use eventflow_bench::{Scale, compile, runtime_shapes, shapes};
+use eventflow_bench::{Scale, checkpointed_fanout, compile, runtime_shapes, shapes};
 
 #[test]
 fn every_runtime_shape_runs_and_checks_its_result() {
@@ -13,6 +13,14 @@ fn every_runtime_shape_runs_and_checks_its_result() {
     assert_eq!(shapes.runs.len(), 2 * scale.runs.len());
     assert_eq!(shapes.stream.len(), 2);
     assert_eq!(shapes.stream_tokio_boxed.len(), 2);
+}
+
+#[test]
+fn the_checkpointed_fan_out_runs_at_each_size_and_checks_its_result() {
+    let scale = Scale::smoke();
+    let measured = checkpointed_fanout(&scale);
+    let sizes: Vec<u64> = measured.iter().map(|c| c.steps - 2).collect();
+    assert_eq!(sizes, scale.checkpointed_fanout);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -290,6 +290,208 @@ pub(crate) struct Checkpoint {
     pub(crate) streamed: u64,
 }
 
+/// What changed since the previous commit, in a run checkpointed after every step: applied
+/// in order to the full checkpoint the journal last holds, it gives the checkpoint of its
+/// moment. A commit costs what changed, not what the run holds, so a fan-out of `n` branches
+/// costs `O(n)` to checkpoint in all rather than `O(n²)`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Delta {
+    pub(crate) format: u32,
+    /// The commit number of the full checkpoint this builds on.
+    pub(crate) base: u64,
+    pub(crate) state: serde_json::Value,
+    pub(crate) elapsed_ms: u64,
+    pub(crate) next_execution: u64,
+    pub(crate) streamed: u64,
+    /// Inputs added, changed or gone, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) executions: Vec<ExecutionOp>,
+    /// Fan-out slots whose fan-out changed, opened or was joined.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) slots: Vec<SlotDelta>,
+    /// The sets outside any fan-out, if they changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) root_sets: Option<Vec<SavedSet>>,
+    /// Every collector, if any holds events now or did at the previous commit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) collectors: Option<Vec<SavedCollector>>,
+}
+
+/// An input added or changed (by its number), or gone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub(crate) enum ExecutionOp {
+    Put(SavedExecution),
+    Remove(u64),
+}
+
+/// A fan-out slot as it is now.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SlotDelta {
+    pub(crate) slot: u32,
+    pub(crate) generation: u32,
+    /// `None`: the slot is free (its fan-out was joined).
+    pub(crate) open: Option<OpenDelta>,
+}
+
+/// An open fan-out's changes: its header if it is new in the slot, and its new arrivals.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OpenDelta {
+    /// The step, parent and size of a fan-out the journal does not hold yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) new: Option<(String, SavedLineage, u32)>,
+    pub(crate) live: u64,
+    pub(crate) counts: Vec<(String, u64)>,
+    /// Arrivals since the previous commit.
+    pub(crate) arrivals: Vec<SavedArrival>,
+    pub(crate) sets: Vec<SavedSet>,
+}
+
+/// Tells a full checkpoint from a delta without reading either.
+#[derive(Deserialize)]
+struct Probe {
+    #[serde(default)]
+    base: Option<u64>,
+}
+
+/// The checkpoint a run's journal ends at: its last full checkpoint with the deltas after it
+/// applied, checked as they are.
+pub(crate) fn fold(records: &[&[u8]]) -> Result<Checkpoint, String> {
+    let probe = |bytes: &[u8]| -> Result<Option<u64>, String> {
+        if bytes.len() > MAX_CHECKPOINT {
+            return Err(format!(
+                "{} bytes, more than the {MAX_CHECKPOINT} a checkpoint may have",
+                bytes.len()
+            ));
+        }
+        serde_json::from_slice::<Probe>(bytes)
+            .map(|p| p.base)
+            .map_err(|e| format!("not a checkpoint: {e}"))
+    };
+    let mut full = None;
+    for (at, record) in records.iter().enumerate().rev() {
+        if probe(record)?.is_none() {
+            full = Some(at);
+            break;
+        }
+    }
+    let full = full.ok_or("the journal holds no full checkpoint")?;
+    let mut checkpoint = Checkpoint::decode(records[full])?;
+    for record in &records[full + 1..] {
+        let delta: Delta =
+            serde_json::from_slice(record).map_err(|e| format!("not a checkpoint: {e}"))?;
+        if delta.format != FORMAT {
+            return Err(format!(
+                "checkpoint layout {}, this version reads layout {FORMAT}",
+                delta.format
+            ));
+        }
+        if delta.base != full as u64 {
+            return Err(format!(
+                "a delta builds on commit {}, not on the last full checkpoint ({full})",
+                delta.base
+            ));
+        }
+        checkpoint.apply(delta)?;
+    }
+    Ok(checkpoint)
+}
+
+impl Checkpoint {
+    /// Applies `delta`, refusing what does not fit.
+    fn apply(&mut self, delta: Delta) -> Result<(), String> {
+        self.state = delta.state;
+        self.elapsed_ms = delta.elapsed_ms;
+        self.next_execution = delta.next_execution;
+        self.streamed = delta.streamed;
+        if !delta.executions.is_empty() {
+            let mut inputs: std::collections::BTreeMap<u64, SavedExecution> = self
+                .in_flight
+                .drain(..)
+                .chain(self.queued.drain(..))
+                .map(|e| (e.execution, e))
+                .collect();
+            for op in delta.executions {
+                match op {
+                    ExecutionOp::Put(input) => {
+                        inputs.insert(input.execution, input);
+                    }
+                    ExecutionOp::Remove(execution) => {
+                        inputs.remove(&execution);
+                    }
+                }
+            }
+            self.queued = inputs.into_values().collect();
+        }
+        let fan = &mut self.fan_outs;
+        let slots = fan.generations.len() + delta.slots.len();
+        for change in delta.slots {
+            let slot = change.slot as usize;
+            if slot >= slots {
+                return Err(format!("fan-out slot {slot} is out of place"));
+            }
+            if fan.generations.len() <= slot {
+                fan.generations.resize(slot + 1, 0);
+            }
+            fan.generations[slot] = change.generation;
+            let at = fan.open.iter().position(|f| f.slot == change.slot);
+            match (change.open, at) {
+                (None, Some(at)) => {
+                    fan.open.swap_remove(at);
+                }
+                (None, None) => {}
+                (Some(open), at) => {
+                    let fan_out = match (open.new, at) {
+                        (Some((step, parent, members)), at) => {
+                            let fresh = SavedFanOut {
+                                slot: change.slot,
+                                step,
+                                parent,
+                                members,
+                                live: 0,
+                                arrivals: Vec::new(),
+                                counts: Vec::new(),
+                                sets: Vec::new(),
+                            };
+                            match at {
+                                Some(at) => {
+                                    fan.open[at] = fresh;
+                                    &mut fan.open[at]
+                                }
+                                None => {
+                                    fan.open.push(fresh);
+                                    let last = fan.open.len() - 1;
+                                    &mut fan.open[last]
+                                }
+                            }
+                        }
+                        (None, Some(at)) => &mut fan.open[at],
+                        (None, None) => {
+                            return Err(format!(
+                                "a delta changes fan-out slot {slot}, which is free"
+                            ));
+                        }
+                    };
+                    fan_out.live = open.live;
+                    fan_out.counts = open.counts;
+                    fan_out.arrivals.extend(open.arrivals);
+                    fan_out.sets = open.sets;
+                }
+            }
+        }
+        if let Some(root_sets) = delta.root_sets {
+            fan.root_sets = root_sets;
+        }
+        if let Some(collectors) = delta.collectors {
+            self.collectors = collectors;
+        }
+        Ok(())
+    }
+}
+
 /// The last record of a run that completed: its stop event, which a parent running it as a
 /// child again takes as the child's result.
 #[derive(Debug, Clone, Serialize, Deserialize)]

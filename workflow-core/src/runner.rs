@@ -481,6 +481,7 @@ impl<W: Workflow> Runner<W> {
             used: Duration::ZERO,
             every_step: self.every_step,
             parent: None,
+            written: Default::default(),
         });
         self.launch(
             RunId::new(),
@@ -516,9 +517,9 @@ impl<W: Workflow> Runner<W> {
             record,
             host,
         ));
-        if let Begin::Resume { streamed, .. } = &begin {
+        if let Begin::Resume(resumed) = &begin {
             // Before the handler exists: it numbers what it yields from here.
-            shared.stream.start_at(*streamed);
+            shared.stream.start_at(resumed.streamed);
         }
         let (tx, rx) = oneshot::channel();
         let task = RunTask::new(

@@ -23,12 +23,25 @@ pub(crate) struct FanOuts {
     free: Vec<u32>,
     /// Sets being assembled outside any fan-out.
     root_sets: Sets,
+    /// In a run checkpointed after every step, which slots changed since the last commit.
+    journal: Option<Changes>,
+}
+
+#[derive(Default)]
+struct Changes {
+    slots: Vec<u32>,
+    root_sets: bool,
 }
 
 #[derive(Default)]
 struct Slot {
     generation: u32,
     fan_out: Option<FanOut>,
+    /// Changed since the last commit (listed in the journal).
+    changed: bool,
+    /// What the last commit holds of the slot: the fan-out's generation and how many of its
+    /// arrivals.
+    written: Option<(u32, usize)>,
 }
 
 /// One fan-out in flight.
@@ -58,6 +71,21 @@ struct Arrival {
 }
 
 impl FanOuts {
+    /// Notes the changes of every slot from now on, for commits that write only those.
+    pub(crate) fn track(&mut self) {
+        self.journal.get_or_insert_with(Changes::default);
+    }
+
+    fn touch(&mut self, slot: u32) {
+        if let Some(journal) = &mut self.journal
+            && let Some(entry) = self.slots.get_mut(slot as usize)
+            && !entry.changed
+        {
+            entry.changed = true;
+            journal.slots.push(slot);
+        }
+    }
+
     fn get(&self, id: FanOutId) -> Option<&FanOut> {
         let slot = self.slots.get(id.slot as usize)?;
         if slot.generation != id.generation {
@@ -94,25 +122,29 @@ impl FanOuts {
         if let Some(slot) = self.free.pop() {
             let entry = &mut self.slots[slot as usize];
             entry.fan_out = Some(fan_out);
-            return FanOutId {
-                slot,
-                generation: entry.generation,
-            };
+            let generation = entry.generation;
+            self.touch(slot);
+            return FanOutId { slot, generation };
         }
         self.slots.push(Slot {
-            generation: 0,
             fan_out: Some(fan_out),
+            ..Slot::default()
         });
+        let slot = u32::try_from(self.slots.len() - 1).unwrap_or(u32::MAX);
+        self.touch(slot);
         FanOutId {
-            slot: u32::try_from(self.slots.len() - 1).unwrap_or(u32::MAX),
+            slot,
             generation: 0,
         }
     }
 
     /// One more unit of work in the lineage's fan-out.
     pub(crate) fn enter(&mut self, lineage: &Lineage) {
-        if let Some(fan_out) = lineage.member.and_then(|m| self.get_mut(m.fan_out)) {
+        if let Some(member) = lineage.member
+            && let Some(fan_out) = self.get_mut(member.fan_out)
+        {
             fan_out.live = fan_out.live.saturating_add(1);
+            self.touch(member.fan_out.slot);
         }
     }
 
@@ -121,7 +153,9 @@ impl FanOuts {
         let id = lineage.member?.fan_out;
         let fan_out = self.get_mut(id)?;
         fan_out.live = fan_out.live.saturating_sub(units);
-        (fan_out.live == 0).then_some(id)
+        let idle = fan_out.live == 0;
+        self.touch(id.slot);
+        idle.then_some(id)
     }
 
     /// Whether the fan-out has no work left.
@@ -139,6 +173,7 @@ impl FanOuts {
         event: AnyEvent,
         link: Link,
     ) -> usize {
+        self.touch(member.fan_out.slot);
         let Some(fan_out) = self.get_mut(member.fan_out) else {
             return 0;
         };
@@ -174,8 +209,16 @@ impl FanOuts {
         link: Link,
     ) -> Option<CompleteSet> {
         let sets = match lineage.member.map(|m| m.fan_out) {
-            Some(id) if self.get(id).is_some() => &mut self.get_mut(id)?.sets,
-            _ => &mut self.root_sets,
+            Some(id) if self.get(id).is_some() => {
+                self.touch(id.slot);
+                &mut self.get_mut(id)?.sets
+            }
+            _ => {
+                if let Some(journal) = &mut self.journal {
+                    journal.root_sets = true;
+                }
+                &mut self.root_sets
+            }
         };
         sets.add(step, param, params, lineage, event, link)
     }
@@ -189,6 +232,7 @@ impl FanOuts {
         let fan_out = slot.fan_out.take()?;
         slot.generation = slot.generation.wrapping_add(1);
         self.free.push(id.slot);
+        self.touch(id.slot);
         Some(fan_out)
     }
 

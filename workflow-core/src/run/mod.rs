@@ -2,6 +2,7 @@
 
 pub(crate) mod envelope;
 pub(crate) mod fan;
+pub(crate) mod journal;
 pub(crate) mod link;
 pub(crate) mod recorder;
 pub(crate) mod shared;

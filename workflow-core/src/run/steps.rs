@@ -21,6 +21,7 @@ use crate::any_event::AnyEvent;
 use crate::context::Context;
 use crate::error::BoxError;
 use crate::run::envelope::Lineage;
+use crate::run::journal::Journal;
 use crate::run::link::Link;
 use crate::run::shared::RunShared;
 use crate::runner::Engine;
@@ -220,11 +221,15 @@ pub(crate) struct Steps {
     /// Queue new inputs instead of starting them, until [`Steps::release_starts`]: a run
     /// checkpointed after every step commits a completion before anything else runs.
     hold_starts: bool,
+    /// In a run checkpointed after every step, what changed among the inputs since the last
+    /// commit.
+    pub(crate) journal: Option<Journal>,
 }
 
 impl Steps {
     pub(crate) fn new(steps: usize, retain_all: bool, hold_starts: bool) -> Self {
         Self {
+            journal: hold_starts.then(Journal::default),
             hold_starts,
             retain_all,
             next_execution: 1,
@@ -274,6 +279,9 @@ impl Steps {
         if work.execution == 0 {
             work.execution = self.next_execution;
             self.next_execution = self.next_execution.wrapping_add(1).max(1);
+        }
+        if let Some(journal) = &mut self.journal {
+            journal.put(step, &work, None);
         }
         if !self.hold_starts && self.has_free_worker(engine, run, step) {
             self.start(engine, run, step, work);
@@ -429,11 +437,17 @@ impl Steps {
         if self.retain_all {
             self.running_ids.remove(&finished.meta.execution);
         }
+        if let Some(journal) = &mut self.journal {
+            journal.remove(finished.meta.execution);
+        }
         Some(finished)
     }
 
     /// Retries `work` on `step` after `delay`, at the head of the step's queue.
     pub(crate) fn retry_later(&mut self, step: u32, work: Work, delay: Duration) {
+        if let Some(journal) = &mut self.journal {
+            journal.put(step, &work, Some(delay));
+        }
         if delay.is_zero() {
             self.slots[step as usize].queue.push_front(work);
             return;
@@ -453,6 +467,9 @@ impl Steps {
         else {
             return None;
         };
+        if let Some(journal) = &mut self.journal {
+            journal.put(step, &work, None);
+        }
         self.slots[step as usize].queue.push_front(work);
         Some(step)
     }
@@ -522,6 +539,8 @@ impl Steps {
     /// Drops the executions, queued inputs and retries whose lineage is `doomed`.
     pub(crate) fn cancel(&mut self, doomed: impl Fn(&Lineage) -> bool) {
         let mut dropped = Vec::new();
+        // The numbers of what is dropped, for the journal.
+        let mut gone = Vec::new();
         if let Some(running) = self.running.take() {
             let kept = FuturesUnordered::new();
             for execution in running {
@@ -530,6 +549,7 @@ impl Steps {
                     slot.in_flight -= 1;
                     slot.idle_workers.push(execution.meta.worker);
                     self.in_flight -= 1;
+                    gone.push(execution.meta.execution);
                     dropped.push(execution);
                 } else {
                     kept.push(execution);
@@ -544,20 +564,38 @@ impl Steps {
                 slot.in_flight -= 1;
                 slot.idle_workers.push(execution.meta.worker);
                 self.in_flight -= 1;
+                gone.push(execution.meta.execution);
             } else {
                 self.finished.push(execution);
             }
         }
         for slot in &mut self.slots {
-            slot.queue.retain(|work| !doomed(&work.lineage));
+            slot.queue.retain(|work| {
+                let keep = !doomed(&work.lineage);
+                if !keep {
+                    gone.push(work.execution);
+                }
+                keep
+            });
         }
         if let Some(retries) = self.retries.take() {
             self.retries = Some(
                 retries
                     .into_iter()
-                    .filter(|d| !d.work.as_ref().is_some_and(|w| doomed(&w.lineage)))
+                    .filter(|d| {
+                        let doomed = d.work.as_ref().filter(|w| doomed(&w.lineage));
+                        if let Some(work) = doomed {
+                            gone.push(work.execution);
+                        }
+                        doomed.is_none()
+                    })
                     .collect(),
             );
+        }
+        if let Some(journal) = &mut self.journal {
+            for execution in gone {
+                journal.remove(execution);
+            }
         }
         // Dropping a step's future runs its destructors; one that panics must not take the run
         // down.

@@ -31,9 +31,10 @@ use crate::step_failed::StepFailed;
 use crate::trace::{AfterFailure, RunTrace, TraceOutcome};
 use crate::workflow::Workflow;
 
+mod commit;
 mod suspend;
 
-pub(crate) use suspend::{Begin, Durable};
+pub(crate) use suspend::{Begin, Durable, Resumed};
 
 /// Loop iterations that made progress before the task yields to the scheduler, so a run that
 /// never waits (a tight loop of steps) cannot starve other tasks on its worker.
@@ -98,19 +99,21 @@ impl<W: Workflow> RunTask<W> {
         } = settings;
         let every_step = durable.as_ref().is_some_and(|d| d.every_step);
         let steps = Steps::new(engine.calls.len(), durable.is_some(), every_step);
+        let mut fan = FanOuts::default();
         if let Some(durable) = &durable {
             lock(&shared.collectors).keep_taken();
             if durable.every_step {
                 let _ = shared
                     .child_store
                     .set(ChildStore(Arc::clone(&durable.store)));
+                fan.track();
             }
         }
         Self {
             engine,
             shared,
             steps,
-            fan: FanOuts::default(),
+            fan,
             batch: Vec::new(),
             deadline: None,
             timeout,
@@ -796,15 +799,19 @@ impl<W: Workflow> Future for RunTask<W> {
                     // can be resumed.
                     this.dirty = true;
                 }
-                Begin::Resume {
-                    executions,
-                    next_execution,
-                    fan,
-                    collectors,
-                    ..
-                } => {
+                Begin::Resume(resumed) => {
+                    let Resumed {
+                        executions,
+                        next_execution,
+                        fan,
+                        collectors,
+                        ..
+                    } = *resumed;
                     this.steps.next_execution = next_execution;
                     this.fan = fan;
+                    if this.durable.as_ref().is_some_and(|d| d.every_step) {
+                        this.fan.track();
+                    }
                     *lock(&this.shared.collectors) = collectors;
                     for (step, work, delay) in executions {
                         match delay {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tracing::instrument::Instrumented;
 
 use crate::any_event::AnyEvent;
-use crate::durable::{Checkpoint, ResumeError};
+use crate::durable::{self, ResumeError};
 use crate::handler::WorkflowHandler;
 use crate::id::RunId;
 use crate::run::task::{Begin, Durable, RunTask};
@@ -42,13 +42,14 @@ impl<W: Workflow> Runner<W> {
             });
         }
         let corrupt = |reason: String| ResumeError::Corrupt { run, reason };
-        let Some(last) = stored.commits.last() else {
+        if stored.commits.is_empty() {
             return Err(ResumeError::NoCheckpoint {
                 run,
                 status: stored.header.status,
             });
-        };
-        let mut checkpoint = Checkpoint::decode(&last.record).map_err(corrupt)?;
+        }
+        let records: Vec<&[u8]> = stored.commits.iter().map(|c| c.record.as_slice()).collect();
+        let mut checkpoint = durable::fold(&records).map_err(corrupt)?;
         if checkpoint.workflow != W::NAME {
             return Err(corrupt(format!(
                 "it names workflow `{}`",
@@ -76,6 +77,8 @@ impl<W: Workflow> Runner<W> {
             used: Duration::from_millis(checkpoint.elapsed_ms),
             every_step,
             parent,
+            // A full checkpoint first: the deltas of this process build on one it wrote.
+            written: Default::default(),
         };
         let begin = Begin::restore(checkpoint, &self.engine.table, &|name| {
             self.event_type(name)
@@ -102,6 +105,7 @@ impl<W: Workflow> Runner<W> {
             used: Duration::ZERO,
             every_step: true,
             parent: Some(parent),
+            written: Default::default(),
         };
         self.launch(
             id,

@@ -9,8 +9,8 @@ use std::collections::VecDeque;
 
 use crate::any_event::AnyEvent;
 use crate::durable::{
-    self, SavedArrival, SavedEvent, SavedFanOut, SavedFanOuts, SavedLineage, SavedMember, SavedSet,
-    SuspendError,
+    self, OpenDelta, SavedArrival, SavedEvent, SavedFanOut, SavedFanOuts, SavedLineage,
+    SavedMember, SavedSet, SlotDelta, SuspendError,
 };
 use crate::run::envelope::{FanOutId, Lineage, Member};
 use crate::run::link::Link;
@@ -89,6 +89,107 @@ impl FanOuts {
         })
     }
 
+    /// What changed since the last commit: each changed slot as it is now (a fan-out new in
+    /// it whole, one the last commit holds with its new arrivals only), and the sets outside
+    /// any fan-out if they changed.
+    pub(crate) fn delta(
+        &self,
+        table: &StepTable,
+    ) -> Result<(Vec<SlotDelta>, Option<Vec<SavedSet>>), SuspendError> {
+        let Some(journal) = &self.journal else {
+            return Ok((Vec::new(), None));
+        };
+        let mut slots = Vec::with_capacity(journal.slots.len());
+        for &slot in &journal.slots {
+            let Some(entry) = self.slots.get(slot as usize) else {
+                continue;
+            };
+            let open = match &entry.fan_out {
+                None => None,
+                Some(fan_out) => {
+                    let known = entry
+                        .written
+                        .filter(|&(generation, _)| generation == entry.generation);
+                    let from = known.map_or(0, |(_, arrivals)| arrivals);
+                    let arrivals = fan_out.arrivals[from.min(fan_out.arrivals.len())..]
+                        .iter()
+                        .map(|a| {
+                            Ok(SavedArrival {
+                                step: table.spec(a.step).name.to_owned(),
+                                param: a.param,
+                                member: a.member,
+                                event: durable::save_event(&a.event)?,
+                            })
+                        })
+                        .collect::<Result<_, SuspendError>>()?;
+                    Some(OpenDelta {
+                        new: known.is_none().then(|| {
+                            (
+                                table.spec(fan_out.step).name.to_owned(),
+                                save_lineage(&fan_out.parent),
+                                fan_out.members,
+                            )
+                        }),
+                        live: fan_out.live as u64,
+                        counts: fan_out
+                            .counts
+                            .iter()
+                            .map(|&(step, n)| (table.spec(step).name.to_owned(), n as u64))
+                            .collect(),
+                        arrivals,
+                        sets: fan_out.sets.save(table)?,
+                    })
+                }
+            };
+            slots.push(SlotDelta {
+                slot,
+                generation: entry.generation,
+                open,
+            });
+        }
+        let root_sets = if journal.root_sets {
+            Some(self.root_sets.save(table)?)
+        } else {
+            None
+        };
+        Ok((slots, root_sets))
+    }
+
+    /// A commit wrote the changes (`all`: a full checkpoint, everything): they are the new
+    /// starting point.
+    pub(crate) fn written(&mut self, all: bool) {
+        let Some(journal) = &mut self.journal else {
+            return;
+        };
+        let mark = |entry: &mut Slot| {
+            entry.changed = false;
+            entry.written = entry
+                .fan_out
+                .as_ref()
+                .map(|f| (entry.generation, f.arrivals.len()));
+        };
+        if all {
+            self.slots.iter_mut().for_each(mark);
+        } else {
+            for &slot in &journal.slots {
+                if let Some(entry) = self.slots.get_mut(slot as usize) {
+                    mark(entry);
+                }
+            }
+        }
+        journal.slots.clear();
+        journal.root_sets = false;
+    }
+
+    /// How much a full checkpoint of the fan-outs holds: a fan-out and its arrivals each.
+    pub(crate) fn size(&self) -> usize {
+        self.slots
+            .iter()
+            .filter_map(|s| s.fan_out.as_ref())
+            .map(|f| 1 + f.arrivals.len())
+            .sum()
+    }
+
     /// Rebuilds the fan-outs of a checkpoint, checking that everything in it fits the
     /// workflow and hangs together.
     pub(crate) fn restore(
@@ -101,7 +202,7 @@ impl FanOuts {
             .iter()
             .map(|&generation| Slot {
                 generation,
-                fan_out: None,
+                ..Slot::default()
             })
             .collect();
         for fan_out in saved.open {
@@ -164,6 +265,7 @@ impl FanOuts {
             slots,
             free,
             root_sets: Sets::restore(saved.root_sets, table, load)?,
+            journal: None,
         };
         fan_outs.check_nesting()?;
         Ok(fan_outs)

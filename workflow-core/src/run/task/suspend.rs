@@ -5,16 +5,15 @@ use std::time::Duration;
 
 use crate::any_event::AnyEvent;
 use crate::collect::Collectors;
-use crate::durable::{self, Checkpoint, Completed, SavedExecution, SuspendError};
+use crate::durable::{self, Checkpoint, Completed, SuspendError};
 use crate::error::WorkflowError;
 use crate::event::EventType;
 use crate::handler::Outcome;
 use crate::id::RunId;
-use crate::run::fan::{FanOuts, load_lineage, save_lineage};
-use crate::run::shared::lock;
+use crate::run::fan::{FanOuts, load_lineage};
 use crate::run::steps::Work;
 use crate::run::table::StepTable;
-use crate::store::{CheckpointStore, Commit, RunHeader, RunStatus};
+use crate::store::{CheckpointStore, Commit, RunStatus};
 use crate::workflow::Workflow;
 
 use super::RunTask;
@@ -23,17 +22,20 @@ use super::RunTask;
 pub(crate) enum Begin {
     /// From its start event.
     Start(AnyEvent),
-    /// From a checkpoint: these inputs (those that were in flight first) run, and new inputs
-    /// are numbered from `next_execution`.
-    Resume {
-        /// With what is left of a retry's delay.
-        executions: Vec<(u32, Work, Option<Duration>)>,
-        next_execution: u64,
-        fan: FanOuts,
-        collectors: Collectors,
-        /// How many events the run had streamed.
-        streamed: u64,
-    },
+    /// From a checkpoint.
+    Resume(Box<Resumed>),
+}
+
+/// A run as its checkpoint left it: these inputs (those that were in flight first) run, and
+/// new inputs are numbered from `next_execution`.
+pub(crate) struct Resumed {
+    /// With what is left of a retry's delay.
+    pub(crate) executions: Vec<(u32, Work, Option<Duration>)>,
+    pub(crate) next_execution: u64,
+    pub(crate) fan: FanOuts,
+    pub(crate) collectors: Collectors,
+    /// How many events the run had streamed.
+    pub(crate) streamed: u64,
 }
 
 impl Begin {
@@ -65,13 +67,13 @@ impl Begin {
             executions.push((step, work, saved.delay_ms.map(Duration::from_millis)));
         }
         let collectors = Collectors::restore(checkpoint.collectors, table, find, true)?;
-        Ok(Self::Resume {
+        Ok(Self::Resume(Box::new(Resumed {
             executions,
             next_execution: checkpoint.next_execution.max(1),
             fan,
             collectors,
             streamed: checkpoint.streamed,
-        })
+        })))
     }
 }
 
@@ -88,6 +90,22 @@ pub(crate) struct Durable {
     pub(crate) every_step: bool,
     /// For a child run, the run whose step runs it.
     pub(crate) parent: Option<RunId>,
+    /// What the journal holds since its last full checkpoint.
+    pub(crate) written: Written,
+}
+
+/// The journal of a run checkpointed after every step, since its last full checkpoint.
+#[derive(Debug, Default)]
+pub(crate) struct Written {
+    /// The commit number of the last full checkpoint, `None` before the first (in this
+    /// process: a resumed run writes a full one first).
+    pub(crate) full: Option<u64>,
+    /// How many changes the deltas since hold.
+    pub(crate) changes: usize,
+    /// How many inputs and fan-out arrivals the full checkpoint held.
+    pub(crate) size: usize,
+    /// The last commit held events in collectors.
+    pub(crate) collecting: bool,
 }
 
 impl<W: Workflow> RunTask<W> {
@@ -112,86 +130,6 @@ impl<W: Workflow> RunTask<W> {
                 let _ = reply.send(Err(error));
             }
         }
-    }
-
-    /// Commits the run's checkpoint with `status`, under the step name `label`.
-    fn commit(&mut self, status: RunStatus, label: &str) -> Result<RunId, SuspendError> {
-        if self.durable.is_none() {
-            return Err(SuspendError::NoStore);
-        }
-        let engine = Arc::clone(&self.engine);
-        let (topology, fingerprint) = engine.listing();
-        let checkpoint = self.checkpoint(topology, status == RunStatus::Waiting)?;
-        let record = checkpoint.encode()?;
-        let run = self.shared.id;
-        let Some(durable) = self.durable.as_mut() else {
-            return Err(SuspendError::NoStore);
-        };
-        let commit = Commit::new(durable.next_seq, label, record);
-        if durable.stored {
-            durable.store.commit(run, &commit, status)?;
-        } else {
-            let mut header = RunHeader::new(run, W::NAME, fingerprint);
-            header.parent = durable.parent;
-            header.status = status;
-            durable.store.create(&header, &commit)?;
-            durable.stored = true;
-        }
-        durable.next_seq += 1;
-        Ok(run)
-    }
-
-    /// What the run needs to go on, if a checkpoint can carry all of it.
-    fn checkpoint(&self, topology: &str, suspending: bool) -> Result<Checkpoint, SuspendError> {
-        let table = &self.engine.table;
-        let mut in_flight = Vec::new();
-        for (meta, input) in self.steps.in_flight_inputs() {
-            let name = table.spec(meta.step).name;
-            let input = input.ok_or_else(|| {
-                SuspendError::Unsupported(format!("the input of step `{name}` was not kept"))
-            })?;
-            in_flight.push(SavedExecution {
-                step: name.to_owned(),
-                attempt: meta.attempt,
-                execution: meta.execution,
-                input: durable::save_input(input)?,
-                lineage: save_lineage(&meta.lineage),
-                delay_ms: None,
-            });
-        }
-        let running: std::collections::HashSet<u64> =
-            in_flight.iter().map(|e| e.execution).collect();
-        let collectors = lock(&self.shared.collectors).save(&|n| running.contains(&n))?;
-        let mut queued = Vec::new();
-        for (step, work, delay) in self.steps.queued_inputs() {
-            queued.push(SavedExecution {
-                step: table.spec(step).name.to_owned(),
-                attempt: work.attempt,
-                execution: work.execution,
-                input: durable::save_input(&work.input)?,
-                lineage: save_lineage(&work.lineage),
-                delay_ms: delay.map(durable::millis),
-            });
-        }
-        let state = serde_json::to_value(self.shared.state.get())
-            .map_err(|e| SuspendError::Encode(format!("the state: {e}")))?;
-        let used = self.durable.as_ref().map_or(Duration::ZERO, |d| d.used);
-        let elapsed = used + self.began.map_or(Duration::ZERO, |b| b.elapsed());
-        Ok(Checkpoint {
-            format: durable::FORMAT,
-            workflow: W::NAME.to_owned(),
-            topology: topology.to_owned(),
-            state_type: std::any::type_name::<W::State>().to_owned(),
-            state,
-            elapsed_ms: durable::millis(elapsed),
-            in_flight,
-            queued,
-            next_execution: self.steps.next_execution,
-            fan_outs: self.fan.save(table)?,
-            collectors,
-            // A suspended run's stream ends with `WorkflowSuspended`, which takes a number.
-            streamed: self.shared.stream.next_number() + u64::from(suspending),
-        })
     }
 
     /// A run that is in the store ended here: the store says how.

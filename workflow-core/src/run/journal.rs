@@ -1,0 +1,65 @@
+//! What changed among the inputs of a run checkpointed after every step since its last
+//! commit: a commit then writes these changes, not every input the run holds.
+
+use std::time::Duration;
+
+use crate::durable::{self, ExecutionOp, SavedExecution, SuspendError};
+use crate::run::fan::save_lineage;
+use crate::run::steps::Work;
+use crate::run::table::StepTable;
+
+/// The changes, in order, each with its step's index (named when written).
+#[derive(Debug, Default)]
+pub(crate) struct Journal {
+    ops: Vec<(u32, ExecutionOp)>,
+    /// An input that could not be encoded: the next commit fails with it.
+    broken: Option<String>,
+}
+
+impl Journal {
+    /// `work` was added to `step`, or changed (a retry, its delay).
+    pub(crate) fn put(&mut self, step: u32, work: &Work, delay: Option<Duration>) {
+        match durable::save_input(&work.input) {
+            Ok(input) => self.ops.push((
+                step,
+                ExecutionOp::Put(SavedExecution {
+                    step: String::new(),
+                    attempt: work.attempt,
+                    execution: work.execution,
+                    input,
+                    lineage: save_lineage(&work.lineage),
+                    delay_ms: delay.map(durable::millis),
+                }),
+            )),
+            Err(error) => self.broken = Some(error.to_string()),
+        }
+    }
+
+    /// Input `execution` is gone: it finished, failed or was cancelled.
+    pub(crate) fn remove(&mut self, execution: u64) {
+        self.ops.push((0, ExecutionOp::Remove(execution)));
+    }
+
+    /// The changes, with their steps named from `table`.
+    pub(crate) fn ops(&self, table: &StepTable) -> Result<Vec<ExecutionOp>, SuspendError> {
+        if let Some(broken) = &self.broken {
+            return Err(SuspendError::Encode(broken.clone()));
+        }
+        Ok(self
+            .ops
+            .iter()
+            .map(|(step, op)| match op {
+                ExecutionOp::Put(input) => ExecutionOp::Put(SavedExecution {
+                    step: table.spec(*step).name.to_owned(),
+                    ..input.clone()
+                }),
+                ExecutionOp::Remove(n) => ExecutionOp::Remove(*n),
+            })
+            .collect())
+    }
+
+    /// The changes were written.
+    pub(crate) fn clear(&mut self) {
+        self.ops.clear();
+    }
+}

@@ -1,0 +1,217 @@
+//! Committing a run's checkpoint: a full one, or, in a run checkpointed after every step,
+//! what changed since the previous commit. A full checkpoint is written again once the
+//! deltas since the last one hold as many changes as it held inputs and arrivals, so the
+//! journal costs time and space in proportion to what the run did, and a resume reads a
+//! bounded part of it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::durable::{self, Checkpoint, Delta, ExecutionOp, SavedExecution, SuspendError};
+use crate::id::RunId;
+use crate::run::fan::save_lineage;
+use crate::run::shared::lock;
+use crate::store::{Commit, RunHeader, RunStatus};
+use crate::workflow::Workflow;
+
+use super::RunTask;
+
+/// Deltas are written until they hold this many changes, or as many as the last full
+/// checkpoint held things, whichever is more.
+const MIN_CHANGES_BEFORE_FULL: usize = 64;
+
+/// A record to commit, and what it means for the journal once committed.
+struct Record {
+    bytes: Vec<u8>,
+    /// `Some(size)` for a full checkpoint holding `size` inputs and arrivals; `None` for a
+    /// delta.
+    full: Option<usize>,
+    changes: usize,
+    collecting: bool,
+}
+
+impl<W: Workflow> RunTask<W> {
+    /// Commits the run's checkpoint with `status`, under the step name `label`.
+    pub(super) fn commit(&mut self, status: RunStatus, label: &str) -> Result<RunId, SuspendError> {
+        let Some(durable) = self.durable.as_ref() else {
+            return Err(SuspendError::NoStore);
+        };
+        let suspending = status == RunStatus::Waiting;
+        let written = &durable.written;
+        let delta_base = written
+            .full
+            .filter(|_| self.steps.journal.is_some())
+            .filter(|_| written.changes < written.size.max(MIN_CHANGES_BEFORE_FULL));
+        let record = match delta_base {
+            Some(base) => self.delta(base, suspending)?,
+            None => self.full(suspending)?,
+        };
+        let run = self.shared.id;
+        let engine = Arc::clone(&self.engine);
+        let Some(durable) = self.durable.as_mut() else {
+            return Err(SuspendError::NoStore);
+        };
+        let seq = durable.next_seq;
+        let commit = Commit::new(seq, label, record.bytes);
+        if durable.stored {
+            durable.store.commit(run, &commit, status)?;
+        } else {
+            let (_, fingerprint) = engine.listing();
+            let mut header = RunHeader::new(run, W::NAME, fingerprint);
+            header.parent = durable.parent;
+            header.status = status;
+            durable.store.create(&header, &commit)?;
+            durable.stored = true;
+        }
+        durable.next_seq += 1;
+        match record.full {
+            Some(size) => {
+                durable.written.full = Some(seq);
+                durable.written.changes = 0;
+                durable.written.size = size;
+            }
+            None => durable.written.changes += record.changes,
+        }
+        durable.written.collecting = record.collecting;
+        self.fan.written(record.full.is_some());
+        if let Some(journal) = &mut self.steps.journal {
+            journal.clear();
+        }
+        Ok(run)
+    }
+
+    fn full(&self, suspending: bool) -> Result<Record, SuspendError> {
+        let (topology, _) = self.engine.listing();
+        let checkpoint = self.checkpoint(topology, suspending)?;
+        let size = checkpoint.in_flight.len() + checkpoint.queued.len() + self.fan.size();
+        let collecting = !checkpoint.collectors.is_empty();
+        Ok(Record {
+            bytes: checkpoint.encode()?,
+            full: Some(size),
+            changes: 0,
+            collecting,
+        })
+    }
+
+    /// What changed since the last commit, which the full checkpoint `base` began.
+    fn delta(&self, base: u64, suspending: bool) -> Result<Record, SuspendError> {
+        let table = &self.engine.table;
+        let mut executions = match &self.steps.journal {
+            Some(journal) => journal.ops(table)?,
+            None => Vec::new(),
+        };
+        // A retry's delay runs down between commits: each says what is left.
+        for (step, work, delay) in self.steps.queued_inputs() {
+            if let Some(delay) = delay {
+                executions.push(ExecutionOp::Put(saved(
+                    table.spec(step).name,
+                    work,
+                    Some(delay),
+                )?));
+            }
+        }
+        let (slots, root_sets) = self.fan.delta(table)?;
+        let collectors = self.collectors()?;
+        let collecting = !collectors.is_empty();
+        let was_collecting = self.durable.as_ref().is_some_and(|d| d.written.collecting);
+        let changes = executions.len() + slots.len() + 1;
+        let delta = Delta {
+            format: durable::FORMAT,
+            base,
+            state: self.state()?,
+            elapsed_ms: durable::millis(self.elapsed()),
+            next_execution: self.steps.next_execution,
+            streamed: self.streamed(suspending),
+            executions,
+            slots,
+            root_sets,
+            collectors: (collecting || was_collecting).then_some(collectors),
+        };
+        Ok(Record {
+            bytes: serde_json::to_vec(&delta).map_err(|e| SuspendError::Encode(e.to_string()))?,
+            full: None,
+            changes,
+            collecting,
+        })
+    }
+
+    /// Everything the run needs to go on.
+    fn checkpoint(&self, topology: &str, suspending: bool) -> Result<Checkpoint, SuspendError> {
+        let table = &self.engine.table;
+        let mut in_flight = Vec::new();
+        for (meta, input) in self.steps.in_flight_inputs() {
+            let name = table.spec(meta.step).name;
+            let input = input.ok_or_else(|| {
+                SuspendError::Unsupported(format!("the input of step `{name}` was not kept"))
+            })?;
+            in_flight.push(SavedExecution {
+                step: name.to_owned(),
+                attempt: meta.attempt,
+                execution: meta.execution,
+                input: durable::save_input(input)?,
+                lineage: save_lineage(&meta.lineage),
+                delay_ms: None,
+            });
+        }
+        let mut queued = Vec::new();
+        for (step, work, delay) in self.steps.queued_inputs() {
+            queued.push(saved(table.spec(step).name, work, delay)?);
+        }
+        Ok(Checkpoint {
+            format: durable::FORMAT,
+            workflow: W::NAME.to_owned(),
+            topology: topology.to_owned(),
+            state_type: std::any::type_name::<W::State>().to_owned(),
+            state: self.state()?,
+            elapsed_ms: durable::millis(self.elapsed()),
+            in_flight,
+            queued,
+            next_execution: self.steps.next_execution,
+            fan_outs: self.fan.save(table)?,
+            collectors: self.collectors()?,
+            streamed: self.streamed(suspending),
+        })
+    }
+
+    /// The collectors, leaving out what running executions will do again.
+    fn collectors(&self) -> Result<Vec<durable::SavedCollector>, SuspendError> {
+        let running: std::collections::HashSet<u64> = self
+            .steps
+            .in_flight_inputs()
+            .map(|(meta, _)| meta.execution)
+            .collect();
+        lock(&self.shared.collectors).save(&|n| running.contains(&n))
+    }
+
+    fn state(&self) -> Result<serde_json::Value, SuspendError> {
+        serde_json::to_value(self.shared.state.get())
+            .map_err(|e| SuspendError::Encode(format!("the state: {e}")))
+    }
+
+    /// The part of the run's timeout used so far.
+    fn elapsed(&self) -> Duration {
+        let used = self.durable.as_ref().map_or(Duration::ZERO, |d| d.used);
+        used + self.began.map_or(Duration::ZERO, |b| b.elapsed())
+    }
+
+    /// The number of the stream's next event.
+    fn streamed(&self, suspending: bool) -> u64 {
+        // A suspended run's stream ends with `WorkflowSuspended`, which takes a number.
+        self.shared.stream.next_number() + u64::from(suspending)
+    }
+}
+
+fn saved(
+    step: &str,
+    work: &crate::run::steps::Work,
+    delay: Option<Duration>,
+) -> Result<SavedExecution, SuspendError> {
+    Ok(SavedExecution {
+        step: step.to_owned(),
+        attempt: work.attempt,
+        execution: work.execution,
+        input: durable::save_input(&work.input)?,
+        lineage: save_lineage(&work.lineage),
+        delay_ms: delay.map(durable::millis),
+    })
+}
