@@ -202,7 +202,9 @@
 //!   checkpoint is [`ResumeError::Corrupt`], never a panic.
 //!
 //! With [`Runner::checkpoint_every_step`], every run is in the store from its start and its
-//! checkpoint is committed after each step, so it survives the process: after a crash or a
+//! checkpoint is committed after each step (as what changed since the previous commit, with
+//! a full checkpoint now and then, so the journal grows with what the run did), so it
+//! survives the process: after a crash or a
 //! deploy, [`Runner::resume`] continues it. The same contract holds, exactly: a step whose
 //! completion was committed never runs again and its emissions are neither lost nor
 //! duplicated; a step that was running runs again on the same input, and

@@ -3,10 +3,10 @@
 
 #![no_main]
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use eventflow::prelude::*;
-use eventflow::store::{CheckpointStore, Commit, MemoryStore, RunHeader};
+use eventflow::store::{CheckpointStore, Commit, MemoryStore, RunHeader, RunStatus};
 use eventflow::{ResumeError, RunId};
 use libfuzzer_sys::fuzz_target;
 
@@ -147,6 +147,77 @@ async fn resume_batch(data: &[u8]) {
     }
 }
 
+/// The first commits of a `Batch` run checkpointed after every step: a full checkpoint, then
+/// deltas. The fuzzer's bytes are resumed as the journal's next record.
+fn journal() -> &'static [Vec<u8>] {
+    static JOURNAL: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    JOURNAL.get_or_init(|| {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+        else {
+            return Vec::new();
+        };
+        runtime.block_on(async {
+            let store = Arc::new(MemoryStore::new());
+            let runner = Runner::new(Batch)
+                .store(store.clone())
+                .checkpoint_every_step(true);
+            let handler = runner.run(3);
+            let run = handler.run_id();
+            let _ = handler.send_event(Verdict { id: 1, ok: true });
+            let _ = handler.send_event(Extra(4));
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            store
+                .load(run)
+                .ok()
+                .flatten()
+                .map(|s| s.commits.into_iter().map(|c| c.record).collect())
+                .unwrap_or_default()
+        })
+    })
+}
+
+async fn resume_journal(data: &[u8]) {
+    let journal = journal();
+    let Some((first, rest)) = journal.split_first() else {
+        return;
+    };
+    let store = Arc::new(MemoryStore::new());
+    let run = RunId::from_u64(1);
+    if store
+        .create(
+            &RunHeader::new(run, "Batch", 0),
+            &Commit::new(0, "(start)", first.clone()),
+        )
+        .is_err()
+    {
+        return;
+    }
+    for (seq, record) in (1u64..).zip(rest.iter().chain(std::iter::once(&data.to_vec()))) {
+        if store
+            .commit(run, &Commit::new(seq, "(step)", record.clone()), RunStatus::Running)
+            .is_err()
+        {
+            return;
+        }
+    }
+    match Runner::new(Batch).store(store).resume(run) {
+        Err(ResumeError::Corrupt { .. } | ResumeError::WorkflowChanged { .. }) => {}
+        Err(other) => panic!("unexpected error for a damaged journal: {other}"),
+        Ok(resumed) => {
+            for id in 0..8 {
+                let _ = resumed.send_event(Verdict { id, ok: true });
+            }
+            for n in 0..3 {
+                let _ = resumed.send_event(Extra(n));
+            }
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), resumed).await;
+        }
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -158,5 +229,6 @@ fuzz_target!(|data: &[u8]| {
     runtime.block_on(async {
         resume_gate(data).await;
         resume_batch(data).await;
+        resume_journal(data).await;
     });
 });

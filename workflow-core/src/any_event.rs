@@ -67,6 +67,7 @@ impl AnyEvent {
     }
 
     /// The inner event, if it is an `E`.
+    #[inline]
     pub fn downcast_ref<E: Event>(&self) -> Option<&E> {
         let any: &dyn Any = &*self.0;
         any.downcast_ref()
@@ -81,6 +82,8 @@ impl AnyEvent {
     /// let ev = ev.downcast::<StopEvent<u8>>().unwrap_err();
     /// assert_eq!(ev.downcast::<StartEvent<u8>>().ok(), Some(StartEvent::new(1)));
     /// ```
+    // On every step's input: worth inlining into the generated glue.
+    #[inline]
     pub fn downcast<E: Event>(self) -> Result<E, Self> {
         if !self.is::<E>() {
             return Err(self);

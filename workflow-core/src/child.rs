@@ -217,11 +217,11 @@ impl<'a, S: Send + Sync + 'static, W: Workflow> ChildRun<'a, S, W> {
     pub fn run(self, input: <W::Start as Start>::Input) -> ChildFuture<W, S> {
         let state = self.state.unwrap_or_default();
         let start = W::Start::from_input(input);
-        let (task, handler) = match self.ctx.run().child_store.get() {
-            Some(store) => {
+        let (task, handler) = match self.ctx.run().children.get() {
+            Some(children) => {
                 let key = self.ctx.idempotency_key();
-                let ordinal = self.ctx.run().next_child(key.input, key.attempt);
-                match durable::take_up(self.runner, &store.0, &key, ordinal, start, state) {
+                let ordinal = children.next(key.input, key.attempt);
+                match durable::take_up(self.runner, &children.store, &key, ordinal, start, state) {
                     durable::TakenUp::Run(task, handler) => (task, handler),
                     durable::TakenUp::Done(result) => {
                         return ChildFuture {

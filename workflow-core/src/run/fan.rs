@@ -24,7 +24,7 @@ pub(crate) struct FanOuts {
     /// Sets being assembled outside any fan-out.
     root_sets: Sets,
     /// In a run checkpointed after every step, which slots changed since the last commit.
-    journal: Option<Changes>,
+    journal: Option<Box<Changes>>,
 }
 
 #[derive(Default)]
@@ -73,10 +73,21 @@ struct Arrival {
 impl FanOuts {
     /// Notes the changes of every slot from now on, for commits that write only those.
     pub(crate) fn track(&mut self) {
-        self.journal.get_or_insert_with(Changes::default);
+        self.journal.get_or_insert_with(Box::default);
     }
 
+    /// Notes that `slot` changed, if changes are noted.
+    #[inline]
     fn touch(&mut self, slot: u32) {
+        if self.journal.is_some() {
+            self.note(slot);
+        }
+    }
+
+    // Out of the hot paths of runs that note nothing.
+    #[cold]
+    #[inline(never)]
+    fn note(&mut self, slot: u32) {
         if let Some(journal) = &mut self.journal
             && let Some(entry) = self.slots.get_mut(slot as usize)
             && !entry.changed
@@ -139,18 +150,28 @@ impl FanOuts {
     }
 
     /// One more unit of work in the lineage's fan-out.
+    #[inline]
     pub(crate) fn enter(&mut self, lineage: &Lineage) {
-        if let Some(member) = lineage.member
-            && let Some(fan_out) = self.get_mut(member.fan_out)
-        {
+        if let Some(member) = lineage.member {
+            self.enter_fan_out(member.fan_out);
+        }
+    }
+
+    fn enter_fan_out(&mut self, id: FanOutId) {
+        if let Some(fan_out) = self.get_mut(id) {
             fan_out.live = fan_out.live.saturating_add(1);
-            self.touch(member.fan_out.slot);
+            self.touch(id.slot);
         }
     }
 
     /// `units` of work of the lineage's fan-out end; returns the fan-out if it has none left.
+    #[inline]
     pub(crate) fn leave(&mut self, lineage: &Lineage, units: usize) -> Option<FanOutId> {
         let id = lineage.member?.fan_out;
+        self.leave_fan_out(id, units)
+    }
+
+    fn leave_fan_out(&mut self, id: FanOutId, units: usize) -> Option<FanOutId> {
         let fan_out = self.get_mut(id)?;
         fan_out.live = fan_out.live.saturating_sub(units);
         let idle = fan_out.live == 0;

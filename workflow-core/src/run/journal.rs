@@ -18,6 +18,9 @@ pub(crate) struct Journal {
 
 impl Journal {
     /// `work` was added to `step`, or changed (a retry, its delay).
+    // Out of the run loop's hot paths, which only test whether there is a journal.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn put(&mut self, step: u32, work: &Work, delay: Option<Duration>) {
         match durable::save_input(&work.input) {
             Ok(input) => self.ops.push((
@@ -36,6 +39,8 @@ impl Journal {
     }
 
     /// Input `execution` is gone: it finished, failed or was cancelled.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn remove(&mut self, execution: u64) {
         self.ops.push((0, ExecutionOp::Remove(execution)));
     }

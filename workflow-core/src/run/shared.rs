@@ -38,13 +38,9 @@ pub(crate) struct RunShared<S> {
     pub(crate) state: StateCell<S>,
     pub(crate) stream: StreamChannel,
     pub(crate) collectors: Mutex<Collectors>,
-    /// In a run checkpointed after every step, the store its child runs are kept in too.
-    pub(crate) child_store: OnceLock<ChildStore>,
-    /// How many child runs each running execution (input number and attempt) has started:
-    /// a child is known across resumes by its place in that order.
-    child_ordinals: Mutex<HashMap<(u64, u32), u32>>,
-    /// The run started a child run in its store.
-    pub(crate) had_children: AtomicBool,
+    /// In a run checkpointed after every step, where its child runs are kept: set up only
+    /// for such runs, so others carry one empty pointer.
+    pub(crate) children: OnceLock<Box<ChildRuns>>,
     inbox: Mutex<Inbox>,
     /// Whether the inbox may hold events: the loop looks every turn, and a load is cheaper
     /// than the lock. Set under the lock, cleared under it.
@@ -67,12 +63,41 @@ pub(crate) struct RunShared<S> {
     suspend_asked: AtomicBool,
 }
 
-/// The store a checkpointed run keeps its child runs in.
-pub(crate) struct ChildStore(pub(crate) Arc<dyn CheckpointStore>);
+/// The child runs of a run checkpointed after every step.
+pub(crate) struct ChildRuns {
+    /// The store they are kept in, the parent's.
+    pub(crate) store: Arc<dyn CheckpointStore>,
+    /// How many child runs each running execution (input number and attempt) has started:
+    /// a child is known across resumes by its place in that order.
+    ordinals: Mutex<HashMap<(u64, u32), u32>>,
+    /// The run started a child run.
+    pub(crate) started: AtomicBool,
+}
 
-impl std::fmt::Debug for ChildStore {
+impl ChildRuns {
+    pub(crate) fn new(store: Arc<dyn CheckpointStore>) -> Box<Self> {
+        Box::new(Self {
+            store,
+            ordinals: Mutex::default(),
+            started: AtomicBool::new(false),
+        })
+    }
+
+    /// The place of the next child run that execution `execution` (attempt `attempt`)
+    /// starts, among those it started.
+    pub(crate) fn next(&self, execution: u64, attempt: u32) -> u32 {
+        self.started.store(true, Ordering::Relaxed);
+        let mut ordinals = lock(&self.ordinals);
+        let next = ordinals.entry((execution, attempt)).or_insert(0);
+        let ordinal = *next;
+        *next = next.saturating_add(1);
+        ordinal
+    }
+}
+
+impl std::fmt::Debug for ChildRuns {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ChildStore")
+        f.debug_struct("ChildRuns").finish_non_exhaustive()
     }
 }
 
@@ -102,9 +127,7 @@ impl<S> RunShared<S> {
             state: StateCell::new(state),
             stream: StreamChannel::default(),
             collectors: Mutex::default(),
-            child_store: OnceLock::new(),
-            child_ordinals: Mutex::default(),
-            had_children: AtomicBool::new(false),
+            children: OnceLock::new(),
             inbox: Mutex::default(),
             mail: AtomicBool::new(false),
             waker: AtomicWaker::new(),
@@ -294,22 +317,11 @@ impl<S> RunShared<S> {
         !outside && !host && self.inbox_is_empty()
     }
 
-    /// The place of the next child run that execution `execution` (attempt `attempt`)
-    /// starts, among those it started.
-    pub(crate) fn next_child(&self, execution: u64, attempt: u32) -> u32 {
-        self.had_children.store(true, Ordering::Relaxed);
-        let mut ordinals = lock(&self.child_ordinals);
-        let next = ordinals.entry((execution, attempt)).or_insert(0);
-        let ordinal = *next;
-        *next = next.saturating_add(1);
-        ordinal
-    }
-
     /// An execution of a checkpointed run ended: forgets what it kept for a resume.
     pub(crate) fn execution_ended(&self, execution: u64, attempt: u32) {
         lock(&self.collectors).settled(execution);
-        if self.child_store.get().is_some() {
-            lock(&self.child_ordinals).remove(&(execution, attempt));
+        if let Some(children) = self.children.get() {
+            lock(&children.ordinals).remove(&(execution, attempt));
         }
     }
 

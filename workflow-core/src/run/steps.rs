@@ -223,13 +223,13 @@ pub(crate) struct Steps {
     hold_starts: bool,
     /// In a run checkpointed after every step, what changed among the inputs since the last
     /// commit.
-    pub(crate) journal: Option<Journal>,
+    pub(crate) journal: Option<Box<Journal>>,
 }
 
 impl Steps {
     pub(crate) fn new(steps: usize, retain_all: bool, hold_starts: bool) -> Self {
         Self {
-            journal: hold_starts.then(Journal::default),
+            journal: hold_starts.then(Box::default),
             hold_starts,
             retain_all,
             next_execution: 1,
@@ -514,6 +514,18 @@ impl Steps {
                 d.work.as_ref().map(|work| (d.step, work, Some(left)))
             });
         queued.chain(retries)
+    }
+
+    /// The retries waiting for their delay: their step, their work and what is left of it.
+    pub(crate) fn pending_retries(&self) -> impl Iterator<Item = (u32, &Work, Duration)> {
+        let now = tokio::time::Instant::now();
+        self.retries
+            .iter()
+            .flat_map(FuturesUnordered::iter)
+            .filter_map(move |d| {
+                let left = d.sleep.deadline().saturating_duration_since(now);
+                d.work.as_ref().map(|work| (d.step, work, left))
+            })
     }
 
     /// Whether execution number `execution` is running (in a run that can be suspended).

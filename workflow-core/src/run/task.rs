@@ -23,7 +23,7 @@ use crate::run::envelope::{Envelope, FanOutId, Lineage, Member};
 use crate::run::fan::FanOuts;
 use crate::run::link::Link;
 use crate::run::recorder;
-use crate::run::shared::{ChildStore, RunShared, lock};
+use crate::run::shared::{ChildRuns, RunShared, lock};
 use crate::run::steps::{Finished, Meta, Steps, Work};
 use crate::runner::Engine;
 use crate::step::{Emit, StepInput, Takes};
@@ -60,7 +60,7 @@ pub(crate) struct RunTask<W: Workflow> {
     /// timeout has spent.
     began: Option<tokio::time::Instant>,
     /// The store the run can be suspended into.
-    durable: Option<Durable>,
+    durable: Option<Box<Durable>>,
     /// In a run checkpointed after every step: what running executions sent, by execution.
     held: std::collections::HashMap<u64, Vec<Envelope>>,
     /// Something happened since the last checkpoint.
@@ -104,8 +104,8 @@ impl<W: Workflow> RunTask<W> {
             lock(&shared.collectors).keep_taken();
             if durable.every_step {
                 let _ = shared
-                    .child_store
-                    .set(ChildStore(Arc::clone(&durable.store)));
+                    .children
+                    .set(ChildRuns::new(Arc::clone(&durable.store)));
                 fan.track();
             }
         }
@@ -120,7 +120,7 @@ impl<W: Workflow> RunTask<W> {
             result: Some(result),
             begin: Some(begin),
             began: None,
-            durable,
+            durable: durable.map(Box::new),
             held: std::collections::HashMap::new(),
             dirty: false,
             acquiring: limit.map(|limit| -> Acquire { Box::pin(limit.acquire_owned()) }),

@@ -101,14 +101,12 @@ impl<W: Workflow> RunTask<W> {
             None => Vec::new(),
         };
         // A retry's delay runs down between commits: each says what is left.
-        for (step, work, delay) in self.steps.queued_inputs() {
-            if let Some(delay) = delay {
-                executions.push(ExecutionOp::Put(saved(
-                    table.spec(step).name,
-                    work,
-                    Some(delay),
-                )?));
-            }
+        for (step, work, delay) in self.steps.pending_retries() {
+            executions.push(ExecutionOp::Put(saved(
+                table.spec(step).name,
+                work,
+                Some(delay),
+            )?));
         }
         let (slots, root_sets) = self.fan.delta(table)?;
         let collectors = self.collectors()?;

@@ -159,11 +159,11 @@ impl<W: Workflow> RunTask<W> {
     /// timeout or a failure elsewhere) will never be taken up, so the store says it was
     /// cancelled.
     fn end_children(&self, durable: &Durable) {
-        if !self
-            .shared
-            .had_children
-            .load(std::sync::atomic::Ordering::Relaxed)
-        {
+        let started =
+            self.shared.children.get().is_some_and(|children| {
+                children.started.load(std::sync::atomic::Ordering::Relaxed)
+            });
+        if !started {
             return;
         }
         let run = self.shared.id;
