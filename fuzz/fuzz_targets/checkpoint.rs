@@ -137,7 +137,10 @@ async fn resume_batch(data: &[u8]) {
         Err(other) => panic!("unexpected error for a damaged checkpoint: {other}"),
         Ok(resumed) => {
             for id in 0..8 {
-                let _ = resumed.send_event(Verdict { id, ok: id % 2 == 0 });
+                let _ = resumed.send_event(Verdict {
+                    id,
+                    ok: id % 2 == 0,
+                });
             }
             for n in 0..3 {
                 let _ = resumed.send_event(Extra(n));
@@ -169,18 +172,24 @@ fn journal() -> &'static [Vec<u8>] {
             let _ = handler.send_event(Verdict { id: 1, ok: true });
             let _ = handler.send_event(Extra(4));
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            store
+            let records: Vec<Vec<u8>> = store
                 .load(run)
                 .ok()
                 .flatten()
                 .map(|s| s.commits.into_iter().map(|c| c.record).collect())
-                .unwrap_or_default()
+                .unwrap_or_default();
+            // The harness itself: a journal of a full checkpoint and deltas to build on.
+            assert!(
+                records.len() > 2,
+                "the journal has {} records",
+                records.len()
+            );
+            records
         })
     })
 }
 
-async fn resume_journal(data: &[u8]) {
-    let journal = journal();
+async fn resume_journal(journal: &[Vec<u8>], data: &[u8]) {
     let Some((first, rest)) = journal.split_first() else {
         return;
     };
@@ -197,7 +206,11 @@ async fn resume_journal(data: &[u8]) {
     }
     for (seq, record) in (1u64..).zip(rest.iter().chain(std::iter::once(&data.to_vec()))) {
         if store
-            .commit(run, &Commit::new(seq, "(step)", record.clone()), RunStatus::Running)
+            .commit(
+                run,
+                &Commit::new(seq, "(step)", record.clone()),
+                RunStatus::Running,
+            )
             .is_err()
         {
             return;
@@ -219,6 +232,8 @@ async fn resume_journal(data: &[u8]) {
 }
 
 fuzz_target!(|data: &[u8]| {
+    // Made outside the runtime below: making it runs a runtime of its own.
+    let journal = journal();
     let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .start_paused(true)
@@ -229,6 +244,6 @@ fuzz_target!(|data: &[u8]| {
     runtime.block_on(async {
         resume_gate(data).await;
         resume_batch(data).await;
-        resume_journal(data).await;
+        resume_journal(journal, data).await;
     });
 });
