@@ -47,7 +47,7 @@ pub use check::{HostCheck, Interface as HostInterface, check_host};
 /// the run whose event started it: it keeps going if that run ends or is cancelled, within its
 /// own runner's timeout.
 ///
-/// [`host!`](macro@crate::host) builds a host from named workflow types and rejects an event
+/// `eventflow::host!` builds a host from named workflow types and rejects an event
 /// that crosses workflows with no receiver, or a subscription with no publisher, at compile
 /// time; [`Host::builder`] checks the same rules when the host is built.
 ///
