@@ -218,6 +218,10 @@
 //! collections, waits) at random moments and checks all of this from the steps' own log
 //! (`tests/crash.rs`).
 //!
+//! Taking a run up is a commit in sequence with its others, so of two copies of one run (a
+//! process thought dead, or `resume` called twice) only the one taken up last goes on
+//! committing: the other stops at its next commit with [`WorkflowError::Superseded`].
+//!
 //! Child runs ([`Context::child`]) of a checkpointed run are checkpointed too, in the same
 //! store, and taken up where they were when their parent's step runs again: a completed
 //! child is not run again, a running one goes on from its checkpoint. Resuming a child run
@@ -308,7 +312,8 @@ pub use eventflow_core::{
     RunResult, Runner, RunnerBuilder, SendError, Start, StartEvent, State, StateCell, StepDef,
     StepFailed, StepFn, StepFuture, StepInput, StepPanic, StepSpec, Stop, StopEvent, SuspendError,
     Takes, ValidationError, WaitError, WaitFor, Workflow, WorkflowCancelled, WorkflowError,
-    WorkflowFailed, WorkflowHandler, WorkflowStalled, WorkflowSuspended, WorkflowTimedOut,
+    WorkflowFailed, WorkflowHandler, WorkflowStalled, WorkflowSuperseded, WorkflowSuspended,
+    WorkflowTimedOut,
 };
 pub use eventflow_core::{
     ChildTopology, Edge, EdgeKind, EventNode, EventRole, StepNode, Taking, Topology,

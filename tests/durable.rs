@@ -193,8 +193,22 @@ async fn a_suspended_run_can_be_suspended_again_and_its_journal_grows() {
         .resume(run)
         .expect("resumed");
     assert_eq!(again.suspend().await.ok(), Some(run));
-    let commits = store.load(run).ok().flatten().map(|s| s.commits.len());
-    assert_eq!(commits, Some(2));
+    // Suspended, taken up by the second runner, suspended again.
+    let steps: Option<Vec<String>> = store
+        .load(run)
+        .ok()
+        .flatten()
+        .map(|s| s.commits.into_iter().map(|c| c.step).collect());
+    assert_eq!(
+        steps.as_deref(),
+        Some(
+            &[
+                "(suspended)".to_owned(),
+                "(resumed)".into(),
+                "(suspended)".into()
+            ][..]
+        )
+    );
     let last = Runner::new(Gate::default())
         .store(store.clone())
         .resume(run)
@@ -642,4 +656,86 @@ async fn a_retry_waiting_for_its_delay_waits_the_rest_of_it_after_a_resume() {
     // the tokio clock, exact).
     assert_eq!(began.elapsed().as_secs(), 6);
     assert_eq!(second.workflow().attempts.load(Ordering::SeqCst), 1);
+}
+
+// --- two copies of one run ----------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_run_resumed_twice_goes_on_in_the_last_copy_only() {
+    let store = Arc::new(MemoryStore::new());
+    let runner = Runner::new(Publisher::default())
+        .store(store.clone())
+        .checkpoint_every_step(true);
+    let mut handler = runner.run("essay".into());
+    until_requested(&mut handler).await;
+    let run = handler.run_id();
+    drop(handler);
+    // Two processes take the run up: the second one's claim comes after the first's.
+    let first = Runner::new(Publisher::default())
+        .store(store.clone())
+        .checkpoint_every_step(true);
+    let second = Runner::new(Publisher::default())
+        .store(store.clone())
+        .checkpoint_every_step(true);
+    let older = first.resume(run).expect("taken up");
+    let newer = second.resume(run).expect("taken up again");
+    // The older copy gets an answer: its step runs, but its commit is refused, and it stops
+    // rather than go on beside the newer copy.
+    older
+        .send_event(Approval {
+            approved: true,
+            by: "Ana".into(),
+        })
+        .expect("sent");
+    match older.await {
+        Err(WorkflowError::Superseded { run: r }) => assert_eq!(r, run),
+        other => panic!("expected Superseded, got {:?}", other.map(|_| ())),
+    }
+    newer
+        .send_event(Approval {
+            approved: true,
+            by: "Bo".into(),
+        })
+        .expect("sent");
+    assert_eq!(
+        newer.await.ok().as_deref(),
+        Some("published essay (draft) (1 by Bo)")
+    );
+    assert_eq!(
+        store.load(run).ok().flatten().map(|s| s.header.status),
+        Some(RunStatus::Completed)
+    );
+}
+
+#[tokio::test]
+async fn an_older_copy_that_ends_does_not_mark_the_run_ended() {
+    let store = Arc::new(MemoryStore::new());
+    let runner = || {
+        Runner::new(Publisher::default())
+            .store(store.clone())
+            .checkpoint_every_step(true)
+    };
+    let mut handler = runner().run("memo".into());
+    until_requested(&mut handler).await;
+    let run = handler.run_id();
+    let newer = runner().resume(run).expect("taken up");
+    // The original copy is cancelled after the run was taken up elsewhere: the store keeps
+    // the run going, for the newer copy.
+    handler.cancel();
+    assert!(matches!(handler.await, Err(WorkflowError::Cancelled)));
+    assert_eq!(
+        store.load(run).ok().flatten().map(|s| s.header.status),
+        Some(RunStatus::Running)
+    );
+    newer
+        .send_event(Approval {
+            approved: false,
+            by: "Cy".into(),
+        })
+        .expect("sent");
+    assert_eq!(newer.await.ok().as_deref(), Some("rejected by Cy"));
+    assert_eq!(
+        store.load(run).ok().flatten().map(|s| s.header.status),
+        Some(RunStatus::Completed)
+    );
 }

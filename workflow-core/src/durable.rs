@@ -358,8 +358,8 @@ struct Probe {
 }
 
 /// The checkpoint a run's journal ends at: its last full checkpoint with the deltas after it
-/// applied, checked as they are.
-pub(crate) fn fold(records: &[&[u8]]) -> Result<Checkpoint, String> {
+/// applied, checked as they are; and the commit number of that full checkpoint.
+pub(crate) fn fold(records: &[&[u8]]) -> Result<(Checkpoint, u64), String> {
     let probe = |bytes: &[u8]| -> Result<Option<u64>, String> {
         if bytes.len() > MAX_CHECKPOINT {
             return Err(format!(
@@ -397,7 +397,28 @@ pub(crate) fn fold(records: &[&[u8]]) -> Result<Checkpoint, String> {
         }
         checkpoint.apply(delta)?;
     }
-    Ok(checkpoint)
+    Ok((checkpoint, full as u64))
+}
+
+impl Checkpoint {
+    /// A delta that changes nothing: what a process writes when it takes a run up, so that
+    /// of two processes taking up the same run, one is refused (its commit is out of
+    /// sequence) instead of both going on.
+    pub(crate) fn claim(&self, base: u64) -> Result<Vec<u8>, String> {
+        serde_json::to_vec(&Delta {
+            format: FORMAT,
+            base,
+            state: self.state.clone(),
+            elapsed_ms: self.elapsed_ms,
+            next_execution: self.next_execution,
+            streamed: self.streamed,
+            executions: Vec::new(),
+            slots: Vec::new(),
+            root_sets: None,
+            collectors: None,
+        })
+        .map_err(|e| e.to_string())
+    }
 }
 
 impl Checkpoint {
@@ -492,17 +513,19 @@ impl Checkpoint {
     }
 }
 
-/// The last record of a run that completed: its stop event, which a parent running it as a
-/// child again takes as the child's result.
+/// The last record of a run that ended: how, and for one that completed, its stop event,
+/// which a parent running it as a child again takes as the child's result.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct Completed {
+pub(crate) struct Ended {
     pub(crate) format: u32,
-    pub(crate) stop: serde_json::Value,
+    pub(crate) status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) stop: Option<serde_json::Value>,
 }
 
-impl Completed {
-    /// The stop event of a completed run's record, or why not.
+impl Ended {
+    /// The stop event of a completed run's last record, or why not.
     pub(crate) fn read<S: crate::event::Event>(bytes: &[u8]) -> Result<S, String> {
         if bytes.len() > MAX_CHECKPOINT {
             return Err(format!(
@@ -511,14 +534,15 @@ impl Completed {
             ));
         }
         let record: Self =
-            serde_json::from_slice(bytes).map_err(|e| format!("not a completed run: {e}"))?;
+            serde_json::from_slice(bytes).map_err(|e| format!("not an ended run: {e}"))?;
         if record.format != FORMAT {
             return Err(format!(
                 "record layout {}, this version reads layout {FORMAT}",
                 record.format
             ));
         }
-        serde_json::from_value(record.stop).map_err(|e| format!("its stop event: {e}"))
+        let stop = record.stop.ok_or("it has no stop event")?;
+        serde_json::from_value(stop).map_err(|e| format!("its stop event: {e}"))
     }
 }
 

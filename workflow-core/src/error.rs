@@ -72,6 +72,15 @@ pub enum WorkflowError {
         /// The run, to resume it by.
         run: crate::RunId,
     },
+    /// The run was resumed elsewhere (another process, or another call to
+    /// [`Runner::resume`](crate::Runner::resume)) after this copy of it began: this copy
+    /// found out when its next commit was refused, and stopped, so only one copy goes on
+    /// committing.
+    #[error("run {run} was resumed elsewhere; this copy of it stopped")]
+    Superseded {
+        /// The run.
+        run: crate::RunId,
+    },
     /// The run's task ended without reporting a result: the tokio runtime shut down under it.
     #[error("the run was dropped before it finished (did the tokio runtime shut down?)")]
     Aborted,

@@ -59,7 +59,8 @@ pub use step::{
 };
 pub use step_failed::StepFailed;
 pub use terminal::{
-    WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowSuspended, WorkflowTimedOut,
+    WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowSuperseded, WorkflowSuspended,
+    WorkflowTimedOut,
 };
 pub use topology::{
     ChildTopology, Edge, EdgeKind, EventNode, EventRole, StepNode, Taking, Topology,

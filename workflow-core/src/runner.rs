@@ -304,6 +304,12 @@ impl<W: Workflow> Runner<W> {
     /// handler; see [`store`](Self::store). Executions that were waiting for an event run
     /// again from their start, on the same input; steps that had finished do not.
     ///
+    /// Taking a run up is itself a commit, in sequence with the run's others: if a copy of
+    /// the run still goes on elsewhere (a process thought dead, or an earlier `resume`), its
+    /// next commit is refused and it stops with
+    /// [`WorkflowError::Superseded`](crate::WorkflowError::Superseded), so only the copy
+    /// taken up last commits, and an older copy that ends cannot mark the run ended.
+    ///
     /// # Errors
     ///
     /// [`ResumeError`]: no store, no such run or checkpoint, a run that has ended or belongs

@@ -58,6 +58,19 @@ pub struct WorkflowSuspended {
     pub run_id: String,
 }
 
+/// Last stream item of a run resumed elsewhere, which this copy stopped; see
+/// [`WorkflowError::Superseded`](crate::WorkflowError::Superseded).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkflowSuperseded {
+    /// The run, as [`RunId`](crate::RunId) prints it.
+    pub run_id: String,
+}
+
+#[diagnostic::do_not_recommend]
+impl Event for WorkflowSuperseded {
+    const NAME: &'static str = "WorkflowSuperseded";
+}
+
 #[diagnostic::do_not_recommend]
 impl Event for WorkflowSuspended {
     const NAME: &'static str = "WorkflowSuspended";
@@ -110,6 +123,9 @@ pub(crate) fn last_event<S: Event>(outcome: &Result<S, WorkflowError>) -> Option
             pending: pending.clone(),
         }),
         Err(WorkflowError::Suspended { run }) => AnyEvent::new(WorkflowSuspended {
+            run_id: run.to_string(),
+        }),
+        Err(WorkflowError::Superseded { run }) => AnyEvent::new(WorkflowSuperseded {
             run_id: run.to_string(),
         }),
         // A child's resume error reaches its parent's step, never the end of a run.

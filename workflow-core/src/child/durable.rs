@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tracing::instrument::Instrumented;
 
 use crate::context::IdempotencyKey;
-use crate::durable::{Completed, ResumeError};
+use crate::durable::{Ended, ResumeError};
 use crate::error::WorkflowError;
 use crate::event::Stop;
 use crate::handler::{Output, WorkflowHandler};
@@ -57,7 +57,7 @@ pub(super) fn take_up<W: Workflow>(
                     .commits
                     .last()
                     .ok_or_else(|| "it has no record".to_owned())
-                    .and_then(|last| Completed::read::<W::Stop>(&last.record));
+                    .and_then(|last| Ended::read::<W::Stop>(&last.record));
                 return match output {
                     Ok(stop) => TakenUp::Done(Ok(stop.into_output())),
                     Err(reason) => failed(ResumeError::Corrupt { run: id, reason }),

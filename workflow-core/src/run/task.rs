@@ -766,7 +766,9 @@ fn trace_outcome<W: Workflow>(outcome: &Outcome<W>) -> TraceOutcome {
         Err(WorkflowError::TimedOut { .. }) => TraceOutcome::TimedOut,
         Err(WorkflowError::Stalled { .. }) => TraceOutcome::Stalled,
         // It goes on elsewhere.
-        Err(WorkflowError::Suspended { .. }) => TraceOutcome::Running,
+        Err(WorkflowError::Suspended { .. } | WorkflowError::Superseded { .. }) => {
+            TraceOutcome::Running
+        }
         Err(_) => TraceOutcome::Cancelled,
     }
 }

@@ -11,7 +11,7 @@ use crate::durable::{self, ResumeError};
 use crate::handler::WorkflowHandler;
 use crate::id::RunId;
 use crate::run::task::{Begin, Durable, RunTask};
-use crate::store::{CheckpointStore, RunStatus, StoredRun};
+use crate::store::{CheckpointStore, Commit, RunStatus, StoredRun};
 use crate::workflow::Workflow;
 
 use super::Runner;
@@ -49,7 +49,7 @@ impl<W: Workflow> Runner<W> {
             });
         }
         let records: Vec<&[u8]> = stored.commits.iter().map(|c| c.record.as_slice()).collect();
-        let mut checkpoint = durable::fold(&records).map_err(corrupt)?;
+        let (mut checkpoint, full) = durable::fold(&records).map_err(corrupt)?;
         if checkpoint.workflow != W::NAME {
             return Err(corrupt(format!(
                 "it names workflow `{}`",
@@ -68,12 +68,14 @@ impl<W: Workflow> Runner<W> {
         if !changes.is_empty() {
             return Err(ResumeError::WorkflowChanged { run, changes });
         }
+        let claim = checkpoint.claim(full).map_err(corrupt)?;
         let state: W::State = serde_json::from_value(std::mem::take(&mut checkpoint.state))
             .map_err(|e| corrupt(format!("its state: {e}")))?;
+        let claim_seq = stored.commits.len() as u64;
         let durable = Durable {
             store: Arc::clone(store),
             stored: true,
-            next_seq: stored.commits.len() as u64,
+            next_seq: claim_seq + 1,
             used: Duration::from_millis(checkpoint.elapsed_ms),
             every_step,
             parent,
@@ -84,7 +86,12 @@ impl<W: Workflow> Runner<W> {
             self.event_type(name)
         })
         .map_err(corrupt)?;
-        store.set_status(run, RunStatus::Running)?;
+        // Taken up here: a copy elsewhere finds out at its next commit, and stops.
+        store.commit(
+            run,
+            &Commit::new(claim_seq, "(resumed)", claim),
+            RunStatus::Running,
+        )?;
         Ok(self.launch(run, begin, state, None, Some(durable)))
     }
 

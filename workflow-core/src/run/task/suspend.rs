@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::any_event::AnyEvent;
 use crate::collect::Collectors;
-use crate::durable::{self, Checkpoint, Completed, SuspendError};
+use crate::durable::{self, Checkpoint, Ended, SuspendError};
 use crate::error::WorkflowError;
 use crate::event::EventType;
 use crate::handler::Outcome;
@@ -13,7 +13,7 @@ use crate::id::RunId;
 use crate::run::fan::{FanOuts, load_lineage};
 use crate::run::steps::Work;
 use crate::run::table::StepTable;
-use crate::store::{CheckpointStore, Commit, RunStatus};
+use crate::store::{CheckpointStore, Commit, RunStatus, StoreError};
 use crate::workflow::Workflow;
 
 use super::RunTask;
@@ -127,7 +127,11 @@ impl<W: Workflow> RunTask<W> {
                 self.finish(Err(WorkflowError::Suspended { run }));
             }
             Err(error) => {
+                let lost = matches!(error, SuspendError::Store(StoreError::OutOfSequence { .. }));
                 let _ = reply.send(Err(error));
+                if lost {
+                    self.superseded();
+                }
             }
         }
     }
@@ -137,19 +141,46 @@ impl<W: Workflow> RunTask<W> {
         let Some(durable) = self.durable.as_ref().filter(|d| d.stored) else {
             return;
         };
-        if !matches!(outcome, Err(WorkflowError::Suspended { .. })) {
-            self.end_children(durable);
-        }
         let status = match outcome {
-            Ok(stop) => return self.completed_in_store(durable, stop),
-            // The checkpoint was just committed as waiting.
-            Err(WorkflowError::Suspended { .. }) => return,
+            Ok(_) => RunStatus::Completed,
+            // Suspended: the checkpoint was just committed as waiting. Superseded: the copy
+            // that took the run up records how it ends.
+            Err(WorkflowError::Suspended { .. } | WorkflowError::Superseded { .. }) => return,
             Err(WorkflowError::Cancelled) => RunStatus::Cancelled,
             Err(WorkflowError::TimedOut { .. }) => RunStatus::TimedOut,
             Err(_) => RunStatus::Failed,
         };
-        if let Err(error) = durable.store.set_status(self.shared.id, status) {
-            tracing::warn!(target: "eventflow::run", run_id = %self.shared.id, %error, "the store could not record how the run ended");
+        // A commit, not a status change: in sequence, so a copy of the run that was taken up
+        // elsewhere cannot mark it ended.
+        let record = match outcome {
+            Ok(stop) => serde_json::to_value(stop).map(Some),
+            Err(_) => Ok(None),
+        }
+        .and_then(|stop| {
+            serde_json::to_vec(&Ended {
+                format: durable::FORMAT,
+                status: status.as_str().to_owned(),
+                stop,
+            })
+        });
+        let written = match record {
+            Ok(record) => {
+                let commit = Commit::new(durable.next_seq, "(ended)", record);
+                durable.store.commit(self.shared.id, &commit, status)
+            }
+            Err(error) => {
+                tracing::warn!(target: "eventflow::run", run_id = %self.shared.id, %error, "the stop event could not be encoded; only the status is recorded");
+                durable.store.set_status(self.shared.id, status)
+            }
+        };
+        match written {
+            Ok(()) => self.end_children(durable),
+            Err(StoreError::OutOfSequence { .. }) => {
+                tracing::debug!(target: "eventflow::run", run_id = %self.shared.id, "the run was taken up elsewhere; that copy records how it ends");
+            }
+            Err(error) => {
+                tracing::warn!(target: "eventflow::run", run_id = %self.shared.id, %error, "the store could not record how the run ended");
+            }
         }
     }
 }
@@ -179,34 +210,6 @@ impl<W: Workflow> RunTask<W> {
             }
         }
     }
-
-    /// Commits the stop event of a run that completed, with its status: the result of a child
-    /// run is there for its parent if the parent's step runs again.
-    fn completed_in_store(&self, durable: &Durable, stop: &W::Stop) {
-        let record = serde_json::to_value(stop).and_then(|stop| {
-            serde_json::to_vec(&Completed {
-                format: durable::FORMAT,
-                stop,
-            })
-        });
-        let written = match record {
-            Ok(record) => {
-                let commit = Commit::new(durable.next_seq, "(completed)", record);
-                durable
-                    .store
-                    .commit(self.shared.id, &commit, RunStatus::Completed)
-            }
-            Err(error) => {
-                tracing::warn!(target: "eventflow::run", run_id = %self.shared.id, %error, "the stop event could not be encoded; only the status is recorded");
-                durable
-                    .store
-                    .set_status(self.shared.id, RunStatus::Completed)
-            }
-        };
-        if let Err(error) = written {
-            tracing::warn!(target: "eventflow::run", run_id = %self.shared.id, %error, "the store could not record that the run completed");
-        }
-    }
 }
 
 impl<W: Workflow> RunTask<W> {
@@ -231,6 +234,14 @@ impl<W: Workflow> RunTask<W> {
         }
     }
 
+    /// The store refused a commit as out of sequence: another copy of the run took it up
+    /// since. This copy stops, committing nothing more.
+    fn superseded(&mut self) {
+        let run = self.shared.id;
+        tracing::warn!(target: "eventflow::run", run_id = %run, "the run was resumed elsewhere; this copy stops");
+        self.finish(Err(WorkflowError::Superseded { run }));
+    }
+
     /// In a run checkpointed after every step, commits what happened since the last
     /// checkpoint. A moment a checkpoint cannot carry yet (a fan-out in progress) is skipped:
     /// the run then resumes from the last one it could.
@@ -241,6 +252,9 @@ impl<W: Workflow> RunTask<W> {
         self.dirty = false;
         match self.commit(RunStatus::Running, "(step)") {
             Ok(_) => {}
+            Err(SuspendError::Store(StoreError::OutOfSequence { .. })) => {
+                self.superseded();
+            }
             Err(SuspendError::Unsupported(reason)) => {
                 tracing::debug!(target: "eventflow::run", run_id = %self.shared.id, %reason, "no checkpoint at this moment");
             }
