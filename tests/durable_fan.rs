@@ -268,6 +268,15 @@ struct Hang {
 }
 
 impl Hang {
+    /// Hangs, and says so on `reached`, in the first process (given `reached`); not in the
+    /// second.
+    fn armed(reached: Option<tokio::sync::oneshot::Sender<()>>) -> Self {
+        Self {
+            on: reached.is_some(),
+            reached: Mutex::new(reached),
+        }
+    }
+
     async fn here(&self) {
         if self.on {
             if let Some(reached) = self.reached.lock().ok().and_then(|mut r| r.take()) {
@@ -382,6 +391,13 @@ fn crash_then_resume<W: eventflow::Workflow>(
     })
 }
 
+/// A runner checkpointing `workflow` after every step into `store`.
+fn checkpointed<W: eventflow::CheckedWorkflow>(workflow: W, store: &Arc<MemoryStore>) -> Runner<W> {
+    Runner::new(workflow)
+        .store(store.clone())
+        .checkpoint_every_step(true)
+}
+
 fn entries(log: &Log) -> Vec<String> {
     let mut entries = log.lock().map(|l| l.clone()).unwrap_or_default();
     entries.sort();
@@ -396,22 +412,14 @@ fn a_fan_out_cut_off_mid_branch_runs_only_that_branch_again_and_joins_in_order()
         log: log.clone(),
         // In the second process, the others are done already.
         done: AtomicUsize::new(if hang.is_some() { 0 } else { 3 }),
-        hang: Hang {
-            on: hang.is_some(),
-            reached: Mutex::new(hang),
-        },
+        hang: Hang::armed(hang),
     };
     let (reached, hanging) = tokio::sync::oneshot::channel();
-    let durable = |squares| {
-        Runner::new(squares)
-            .store(store.clone())
-            .checkpoint_every_step(true)
-    };
     let result = crash_then_resume(
-        &durable(squares(Some(reached))),
+        &checkpointed(squares(Some(reached)), &store),
         |runner| runner.run(4),
         hanging,
-        &durable(squares(None)),
+        &checkpointed(squares(None), &store),
         |_| {},
         &store,
     );
@@ -438,22 +446,14 @@ fn a_set_taken_by_a_step_that_dies_is_there_again_when_it_runs_again() {
     let log = Log::default();
     let pairs = |hang: Option<tokio::sync::oneshot::Sender<()>>| Pairs {
         log: log.clone(),
-        hang: Hang {
-            on: hang.is_some(),
-            reached: Mutex::new(hang),
-        },
+        hang: Hang::armed(hang),
     };
     let (reached, hanging) = tokio::sync::oneshot::channel();
-    let durable = |pairs| {
-        Runner::new(pairs)
-            .store(store.clone())
-            .checkpoint_every_step(true)
-    };
     let result = crash_then_resume(
-        &durable(pairs(Some(reached))),
+        &checkpointed(pairs(Some(reached)), &store),
         |runner| runner.run(7),
         hanging,
-        &durable(pairs(None)),
+        &checkpointed(pairs(None), &store),
         |_| {},
         &store,
     );
@@ -502,14 +502,12 @@ impl Tally {
 fn an_event_buffered_by_a_step_that_dies_is_buffered_once() {
     let store = Arc::new(MemoryStore::new());
     let tally = |hang: Option<tokio::sync::oneshot::Sender<()>>| {
-        Runner::new(Tally {
-            hang: Hang {
-                on: hang.is_some(),
-                reached: Mutex::new(hang),
+        checkpointed(
+            Tally {
+                hang: Hang::armed(hang),
             },
-        })
-        .store(store.clone())
-        .checkpoint_every_step(true)
+            &store,
+        )
     };
     let (reached, hanging) = tokio::sync::oneshot::channel();
     let result = crash_then_resume(

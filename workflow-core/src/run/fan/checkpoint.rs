@@ -55,18 +55,7 @@ impl FanOuts {
             let Some(fan_out) = &entry.fan_out else {
                 continue;
             };
-            let arrivals = fan_out
-                .arrivals
-                .iter()
-                .map(|a| {
-                    Ok(SavedArrival {
-                        step: table.spec(a.step).name.to_owned(),
-                        param: a.param,
-                        member: a.member,
-                        event: durable::save_event(&a.event)?,
-                    })
-                })
-                .collect::<Result<_, SuspendError>>()?;
+            let arrivals = fan_out.save_arrivals(0, table)?;
             open.push(SavedFanOut {
                 slot,
                 step: table.spec(fan_out.step).name.to_owned(),
@@ -74,11 +63,7 @@ impl FanOuts {
                 members: fan_out.members,
                 live: fan_out.live as u64,
                 arrivals,
-                counts: fan_out
-                    .counts
-                    .iter()
-                    .map(|&(step, n)| (table.spec(step).name.to_owned(), n as u64))
-                    .collect(),
+                counts: fan_out.save_counts(table),
                 sets: fan_out.sets.save(table)?,
             });
         }
@@ -111,17 +96,7 @@ impl FanOuts {
                         .written
                         .filter(|&(generation, _)| generation == entry.generation);
                     let from = known.map_or(0, |(_, arrivals)| arrivals);
-                    let arrivals = fan_out.arrivals[from.min(fan_out.arrivals.len())..]
-                        .iter()
-                        .map(|a| {
-                            Ok(SavedArrival {
-                                step: table.spec(a.step).name.to_owned(),
-                                param: a.param,
-                                member: a.member,
-                                event: durable::save_event(&a.event)?,
-                            })
-                        })
-                        .collect::<Result<_, SuspendError>>()?;
+                    let arrivals = fan_out.save_arrivals(from, table)?;
                     Some(OpenDelta {
                         new: known.is_none().then(|| {
                             (
@@ -131,11 +106,7 @@ impl FanOuts {
                             )
                         }),
                         live: fan_out.live as u64,
-                        counts: fan_out
-                            .counts
-                            .iter()
-                            .map(|&(step, n)| (table.spec(step).name.to_owned(), n as u64))
-                            .collect(),
+                        counts: fan_out.save_counts(table),
                         arrivals,
                         sets: fan_out.sets.save(table)?,
                     })
@@ -301,6 +272,34 @@ impl FanOuts {
             }
         }
         Ok(())
+    }
+}
+
+impl FanOut {
+    /// Its arrivals from the `from`-th on.
+    fn save_arrivals(
+        &self,
+        from: usize,
+        table: &StepTable,
+    ) -> Result<Vec<SavedArrival>, SuspendError> {
+        self.arrivals[from.min(self.arrivals.len())..]
+            .iter()
+            .map(|a| {
+                Ok(SavedArrival {
+                    step: table.spec(a.step).name.to_owned(),
+                    param: a.param,
+                    member: a.member,
+                    event: durable::save_event(&a.event)?,
+                })
+            })
+            .collect()
+    }
+
+    fn save_counts(&self, table: &StepTable) -> Vec<(String, u64)> {
+        self.counts
+            .iter()
+            .map(|&(step, n)| (table.spec(step).name.to_owned(), n as u64))
+            .collect()
     }
 }
 
