@@ -60,6 +60,15 @@ pub struct WorkflowSuspended {
 
 /// Last stream item of a run resumed elsewhere, which this copy stopped; see
 /// [`WorkflowError::Superseded`](crate::WorkflowError::Superseded).
+///
+/// ```
+/// use eventflow_core::{AnyEvent, RunId, WorkflowSuperseded};
+///
+/// let run = RunId::from_u64(7);
+/// let last = AnyEvent::new(WorkflowSuperseded { run_id: run.to_string() });
+/// let superseded = last.downcast_ref::<WorkflowSuperseded>().expect("the last item");
+/// assert_eq!(superseded.run_id.parse::<RunId>().ok(), Some(run));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkflowSuperseded {
     /// The run, as [`RunId`](crate::RunId) prints it.
