@@ -204,10 +204,10 @@
 //! With [`Runner::checkpoint_every_step`], every run is in the store from its start and its
 //! checkpoint is committed after each step (as what changed since the previous commit, with
 //! a full checkpoint now and then, so the journal grows with what the run did), so it
-//! survives the process: after a crash or a
-//! deploy, [`Runner::resume`] continues it. The same contract holds, exactly: a step whose
-//! completion was committed never runs again and its emissions are neither lost nor
-//! duplicated; a step that was running runs again on the same input, and
+//! survives the process: after a crash or a deploy, [`Runner::resume`] continues it, and
+//! [`Runner::resume_running`] takes up every run that was running. The same contract holds,
+//! exactly: a step whose completion was committed never runs again and its emissions are
+//! neither lost nor duplicated; a step that was running runs again on the same input, and
 //! [`Context::idempotency_key`] (run, step, input number, attempt) is the same each time, to
 //! do its side effects once. What a running step sends is delivered when it finishes,
 //! committed with it. What a running step did to the run goes with it: an event it buffered

@@ -739,3 +739,56 @@ async fn an_older_copy_that_ends_does_not_mark_the_run_ended() {
         Some(RunStatus::Completed)
     );
 }
+
+#[tokio::test]
+async fn a_process_starting_again_resumes_the_runs_that_were_running() {
+    let store = Arc::new(MemoryStore::new());
+    let runner = || {
+        Runner::new(Publisher::default())
+            .store(store.clone())
+            .checkpoint_every_step(true)
+    };
+    let first = runner();
+    // Cut off while running (its process "dies": the handler is forgotten).
+    let mut running = first.run("a".into());
+    until_requested(&mut running).await;
+    let cut_off = running.run_id();
+    std::mem::forget(running);
+    // Suspended for a person: resumed when the answer comes, not now.
+    let mut waiting = first.run("b".into());
+    until_requested(&mut waiting).await;
+    waiting.suspend().await.expect("suspended");
+    // Finished.
+    let mut done = first.run("c".into());
+    until_requested(&mut done).await;
+    done.send_event(Approval {
+        approved: false,
+        by: "Di".into(),
+    })
+    .expect("sent");
+    done.await.expect("finished");
+    // Another workflow's run, in the same store.
+    let _other = Runner::new(Gate::default())
+        .store(store.clone())
+        .checkpoint_every_step(true)
+        .run(1);
+    tokio::task::yield_now().await;
+
+    let resumed = runner().resume_running().expect("listed");
+    let ids: Vec<RunId> = resumed
+        .iter()
+        .map(|r| r.as_ref().map(WorkflowHandler::run_id).expect("resumed"))
+        .collect();
+    assert_eq!(ids, [cut_off]);
+    let handler = resumed.into_iter().next().expect("one").expect("resumed");
+    handler
+        .send_event(Approval {
+            approved: true,
+            by: "Ed".into(),
+        })
+        .expect("sent");
+    assert_eq!(
+        handler.await.ok().as_deref(),
+        Some("published a (draft) (1 by Ed)")
+    );
+}

@@ -330,6 +330,77 @@ impl<W: Workflow> Runner<W> {
         Ok(handler)
     }
 
+    /// Resumes every run of this workflow that was running when its process stopped: each
+    /// run in the store with this workflow's name and the status
+    /// [`Running`](crate::store::RunStatus::Running), except child runs (their parents take
+    /// them up), oldest first. What a process calls when it starts again after a crash or a
+    /// deploy. Runs waiting for a person ([`Waiting`](crate::store::RunStatus::Waiting)) are
+    /// left to be resumed when the answer comes. A run that another live process still runs
+    /// is taken over: that copy stops at its next commit
+    /// ([`WorkflowError::Superseded`](crate::WorkflowError::Superseded)).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use eventflow::prelude::*;
+    /// use eventflow::store::MemoryStore;
+    ///
+    /// #[derive(Clone, Serialize, Deserialize, Event)]
+    /// struct Go;
+    ///
+    /// struct Relay;
+    ///
+    /// #[workflow(external(Go))]
+    /// impl Relay {
+    ///     #[step]
+    ///     async fn start(&self, _ev: StartEvent<u32>) -> Option<Go> {
+    ///         None
+    ///     }
+    ///
+    ///     #[step]
+    ///     async fn go(&self, _ev: Go) -> StopEvent<String> {
+    ///         StopEvent::new("gone".into())
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let store = Arc::new(MemoryStore::new());
+    /// let runner = Runner::new(Relay).store(store.clone()).checkpoint_every_step(true);
+    /// let run = runner.run(1);
+    /// let id = run.run_id();
+    /// tokio::task::yield_now().await;
+    /// // The process dies here; the next one, started again, takes the run up.
+    /// std::mem::forget(run);
+    /// let mut resumed = Runner::new(Relay).store(store).resume_running()?;
+    /// assert_eq!(resumed.len(), 1);
+    /// let handler = resumed.remove(0)?;
+    /// assert_eq!(handler.run_id(), id);
+    /// handler.send_event(Go)?;
+    /// assert_eq!(handler.await?, "gone");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ResumeError::NoStore`], or a store failure listing the runs; a run that cannot be
+    /// resumed has its own [`ResumeError`] in the list, naming it.
+    ///
+    /// # Panics
+    ///
+    /// If called outside a tokio runtime, like `tokio::spawn`.
+    pub fn resume_running(
+        &self,
+    ) -> Result<Vec<Result<WorkflowHandler<W>, ResumeError>>, ResumeError> {
+        let store = self.store.as_ref().ok_or(ResumeError::NoStore)?;
+        let running = store.list()?.into_iter().filter(|h| {
+            h.workflow == W::NAME
+                && h.parent.is_none()
+                && h.status == crate::store::RunStatus::Running
+        });
+        Ok(running.map(|h| self.resume(h.run)).collect())
+    }
+
     /// Fails runs that take longer than `timeout` with [`WorkflowError::TimedOut`](crate::WorkflowError::TimedOut).
     /// Runs have no timeout by default. The tokio runtime needs its timer enabled.
     #[must_use]
