@@ -750,3 +750,46 @@ proptest::proptest! {
         });
     }
 }
+
+/// Sends `n` parts and gathers them with `collect_many`: the fan-in of the Python library.
+struct Gathering {
+    n: u32,
+}
+
+#[workflow]
+impl Gathering {
+    #[step(sends(Part))]
+    async fn scatter(&self, ctx: &Context, _ev: StartEvent) {
+        for n in 0..self.n {
+            ctx.send_event(Part(n));
+        }
+    }
+
+    #[step]
+    async fn gather(&self, ctx: &Context, part: Part) -> Option<StopEvent<u32>> {
+        let all = ctx.collect_many::<Part>(part, self.n as usize)?;
+        Some(StopEvent::new(all.iter().map(|p| p.0).sum()))
+    }
+}
+
+/// The bytes of the journal a checkpointed gathering of `n` parts leaves.
+async fn gathering_journal(n: u32) -> usize {
+    let store = Arc::new(MemoryStore::new());
+    let handler = checkpointed(Gathering { n }, &store).run(());
+    let run = handler.run_id();
+    assert_eq!(handler.await.ok(), Some(n * (n - 1) / 2));
+    let commits = store.load(run).ok().flatten().expect("stored").commits;
+    commits.iter().map(|c| c.record.len()).sum()
+}
+
+#[tokio::test]
+async fn a_checkpointed_collection_writes_a_journal_in_proportion_to_its_size() {
+    let small = gathering_journal(100).await;
+    let large = gathering_journal(800).await;
+    // Each commit writes the event the collection gained, not the whole collection.
+    let ratio = large as f64 / small as f64;
+    assert!(
+        ratio < 16.0,
+        "8x the parts wrote {ratio:.1}x the bytes ({small} -> {large})"
+    );
+}

@@ -99,6 +99,8 @@ pub(crate) struct Collectors {
     /// Sets taken by executions still running: the input number of the execution, the
     /// collector's key, and each event with its kind and the input that buffered it.
     taken: Vec<Taken>,
+    /// Executions whose taken sets a commit holds, which have finished since.
+    taken_gone: Vec<u64>,
 }
 
 #[derive(Debug)]
@@ -106,6 +108,8 @@ struct Taken {
     execution: u64,
     key: CollectKey,
     events: Vec<(usize, u64, AnyEvent)>,
+    /// A commit holds it.
+    written: bool,
 }
 
 impl Collectors {
@@ -140,6 +144,7 @@ impl Collectors {
                 execution,
                 key,
                 events: batch.tagged.clone(),
+                written: false,
             });
         }
         Ok(batch)
@@ -154,7 +159,14 @@ impl Collectors {
     /// checkpoint.
     pub(crate) fn settled(&mut self, execution: u64) {
         if !self.taken.is_empty() {
-            self.taken.retain(|t| t.execution != execution);
+            let gone = &mut self.taken_gone;
+            self.taken.retain(|t| {
+                let keep = t.execution != execution;
+                if !keep && t.written {
+                    gone.push(execution);
+                }
+                keep
+            });
         }
     }
 
@@ -196,6 +208,10 @@ struct Kind {
     needed: usize,
     /// The events, each with the number of the input whose execution buffered it.
     queue: VecDeque<(u64, AnyEvent)>,
+    /// In a checkpointed run: the queue's length at the last commit, and how many events
+    /// were added since, which is what the next commit writes.
+    written_len: usize,
+    added: usize,
     /// The spans standing for the queued events, while tracing records them: the execution
     /// that completes a set follows from them all.
     links: VecDeque<Link>,
@@ -216,6 +232,8 @@ impl Collector {
                         needed: 1,
                         queue: VecDeque::new(),
                         links: VecDeque::new(),
+                        written_len: 0,
+                        added: 0,
                     });
                     kinds.len() - 1
                 }
@@ -232,6 +250,8 @@ impl Collector {
                 needed: n,
                 queue: VecDeque::new(),
                 links: VecDeque::new(),
+                written_len: 0,
+                added: 0,
             }],
             slots: Vec::new(),
             step,
@@ -281,6 +301,7 @@ impl Collector {
             return Err(event);
         };
         kind.queue.push_back((execution, event));
+        kind.added += 1;
         if self.kinds.iter().any(|k| k.queue.len() < k.needed) {
             // The execution that completes the set takes this event from its buffer: it
             // follows from the span that stands for the event while it waits there.

@@ -238,7 +238,9 @@ pub(crate) struct SavedSet {
 }
 
 /// Events a step buffered with [`Context::collect_events`](crate::Context::collect_events)
-/// or [`Context::collect_many`](crate::Context::collect_many).
+/// or [`Context::collect_many`](crate::Context::collect_many), as they were: what running
+/// executions buffered or took is sorted out when the run is resumed, from
+/// [`Checkpoint::running`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SavedCollector {
@@ -248,6 +250,44 @@ pub(crate) struct SavedCollector {
     /// For each slot of the awaited set, the index of its kind.
     pub(crate) slots: Vec<u32>,
     pub(crate) kinds: Vec<SavedKind>,
+    /// Sets taken by executions that had not finished when they were saved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) taken: Vec<SavedTaken>,
+}
+
+impl SavedCollector {
+    /// Whether `other` is the same collector: the same step awaiting the same set.
+    pub(crate) fn same(&self, other: &Self) -> bool {
+        self.step == other.step
+            && self.many == other.many
+            && self.slots == other.slots
+            && self.kinds.len() == other.kinds.len()
+            && self
+                .kinds
+                .iter()
+                .zip(&other.kinds)
+                .all(|(a, b)| a.event == b.event)
+    }
+}
+
+/// A set an execution took from a collector: each event with its kind and the input that
+/// buffered it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SavedTaken {
+    pub(crate) execution: u64,
+    pub(crate) events: Vec<(u32, u64, SavedEvent)>,
+}
+
+/// How a collector changed since the previous commit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CollectorDelta {
+    /// The collector, with its kinds' events left empty.
+    pub(crate) collector: SavedCollector,
+    /// For each kind: how many events left the front of its queue, and the events added at
+    /// its back.
+    pub(crate) kinds: Vec<(u64, Vec<(u64, SavedEvent)>)>,
 }
 
 /// The events of one type a collector holds.
@@ -285,6 +325,10 @@ pub(crate) struct Checkpoint {
     /// Events buffered by steps collecting them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) collectors: Vec<SavedCollector>,
+    /// The inputs whose executions were running: they run again, so what they buffered is
+    /// left out of the collectors and the sets they took are put back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) running: Vec<u64>,
     /// How many events the run has written to its stream: the number of the next one.
     #[serde(default)]
     pub(crate) streamed: u64,
@@ -313,9 +357,15 @@ pub(crate) struct Delta {
     /// The sets outside any fan-out, if they changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) root_sets: Option<Vec<SavedSet>>,
-    /// Every collector, if any holds events now or did at the previous commit.
+    /// Collectors that changed, with what changed in them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) collectors: Vec<CollectorDelta>,
+    /// Executions whose taken sets no longer matter: they finished.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) settled: Vec<u64>,
+    /// The inputs whose executions are running, if there are collectors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) collectors: Option<Vec<SavedCollector>>,
+    pub(crate) running: Option<Vec<u64>>,
 }
 
 /// An input added or changed (by its number), or gone.
@@ -415,7 +465,9 @@ impl Checkpoint {
             executions: Vec::new(),
             slots: Vec::new(),
             root_sets: None,
-            collectors: None,
+            collectors: Vec::new(),
+            settled: Vec::new(),
+            running: None,
         })
         .map_err(|e| e.to_string())
     }
@@ -506,11 +558,67 @@ impl Checkpoint {
         if let Some(root_sets) = delta.root_sets {
             fan.root_sets = root_sets;
         }
-        if let Some(collectors) = delta.collectors {
-            self.collectors = collectors;
+        // Sets of finished executions go first: a retry on the same input may have taken a
+        // set again since.
+        if !delta.settled.is_empty() {
+            for collector in &mut self.collectors {
+                collector
+                    .taken
+                    .retain(|t| !delta.settled.contains(&t.execution));
+            }
+        }
+        for change in delta.collectors {
+            apply_collector(&mut self.collectors, change)?;
+        }
+        if let Some(running) = delta.running {
+            self.running = running;
         }
         Ok(())
     }
+}
+
+/// Applies one collector's changes to the saved collectors.
+fn apply_collector(
+    collectors: &mut Vec<SavedCollector>,
+    change: CollectorDelta,
+) -> Result<(), String> {
+    let at = match collectors.iter().position(|c| c.same(&change.collector)) {
+        Some(at) => at,
+        None => {
+            let mut fresh = change.collector.clone();
+            fresh.taken.clear();
+            collectors.push(fresh);
+            collectors.len() - 1
+        }
+    };
+    let collector = &mut collectors[at];
+    if change.kinds.len() != collector.kinds.len()
+        || change.collector.kinds.len() != collector.kinds.len()
+    {
+        return Err(format!(
+            "a change to step `{}`'s collection does not fit it",
+            collector.step
+        ));
+    }
+    for ((kind, (drained, added)), shape) in collector
+        .kinds
+        .iter_mut()
+        .zip(change.kinds)
+        .zip(&change.collector.kinds)
+    {
+        let drained = usize::try_from(drained).unwrap_or(usize::MAX);
+        if drained > kind.queue.len() {
+            return Err(format!(
+                "a change takes {drained} events from a queue of {}",
+                kind.queue.len()
+            ));
+        }
+        kind.queue.drain(..drained);
+        kind.queue.extend(added);
+        kind.needed = shape.needed;
+    }
+    collector.taken.extend(change.collector.taken);
+    Ok(())
 }
 
 /// The last record of a run that ended: how, and for one that completed, its stop event,

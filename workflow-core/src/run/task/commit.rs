@@ -74,6 +74,7 @@ impl<W: Workflow> RunTask<W> {
         }
         durable.written.collecting = record.collecting;
         self.fan.written(record.full.is_some());
+        lock(&self.shared.collectors).written();
         if let Some(journal) = &mut self.steps.journal {
             journal.clear();
         }
@@ -83,7 +84,14 @@ impl<W: Workflow> RunTask<W> {
     fn full(&self, suspending: bool) -> Result<Record, SuspendError> {
         let (topology, _) = self.engine.listing();
         let checkpoint = self.checkpoint(topology, suspending)?;
-        let size = checkpoint.in_flight.len() + checkpoint.queued.len() + self.fan.size();
+        let buffered: usize = checkpoint
+            .collectors
+            .iter()
+            .flat_map(|c| &c.kinds)
+            .map(|k| k.queue.len())
+            .sum();
+        let size =
+            checkpoint.in_flight.len() + checkpoint.queued.len() + self.fan.size() + buffered;
         let collecting = !checkpoint.collectors.is_empty();
         Ok(Record {
             bytes: checkpoint.encode()?,
@@ -109,10 +117,16 @@ impl<W: Workflow> RunTask<W> {
             )?));
         }
         let (slots, root_sets) = self.fan.delta(table)?;
-        let collectors = self.collectors()?;
-        let collecting = !collectors.is_empty();
+        let (collectors, settled, collecting) = {
+            let collectors = lock(&self.shared.collectors);
+            let (changes, settled) = collectors.delta()?;
+            (changes, settled, !collectors.is_empty())
+        };
         let was_collecting = self.durable.as_ref().is_some_and(|d| d.written.collecting);
-        let changes = executions.len() + slots.len() + 1;
+        let changes = executions.len()
+            + slots.len()
+            + collectors.iter().map(|c| c.kinds.len()).sum::<usize>()
+            + 1;
         let delta = Delta {
             format: durable::FORMAT,
             base,
@@ -123,7 +137,9 @@ impl<W: Workflow> RunTask<W> {
             executions,
             slots,
             root_sets,
-            collectors: (collecting || was_collecting).then_some(collectors),
+            collectors,
+            settled,
+            running: (collecting || was_collecting).then(|| self.running()),
         };
         Ok(Record {
             bytes: serde_json::to_vec(&delta).map_err(|e| SuspendError::Encode(e.to_string()))?,
@@ -166,19 +182,21 @@ impl<W: Workflow> RunTask<W> {
             queued,
             next_execution: self.steps.next_execution,
             fan_outs: self.fan.save(table)?,
-            collectors: self.collectors()?,
+            collectors: lock(&self.shared.collectors).save()?,
+            running: self.running(),
             streamed: self.streamed(suspending),
         })
     }
 
-    /// The collectors, leaving out what running executions will do again.
-    fn collectors(&self) -> Result<Vec<durable::SavedCollector>, SuspendError> {
-        let running: std::collections::HashSet<u64> = self
+    /// The inputs whose executions are running.
+    fn running(&self) -> Vec<u64> {
+        let mut running: Vec<u64> = self
             .steps
             .in_flight_inputs()
             .map(|(meta, _)| meta.execution)
             .collect();
-        lock(&self.shared.collectors).save(&|n| running.contains(&n))
+        running.sort_unstable();
+        running
     }
 
     fn state(&self) -> Result<serde_json::Value, SuspendError> {

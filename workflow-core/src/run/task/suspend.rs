@@ -66,7 +66,13 @@ impl Begin {
             work.execution = saved.execution;
             executions.push((step, work, saved.delay_ms.map(Duration::from_millis)));
         }
-        let collectors = Collectors::restore(checkpoint.collectors, table, find, true)?;
+        let collectors = Collectors::restore(
+            checkpoint.collectors,
+            &checkpoint.running,
+            table,
+            find,
+            true,
+        )?;
         Ok(Self::Resume(Box::new(Resumed {
             executions,
             next_execution: checkpoint.next_execution.max(1),
@@ -102,7 +108,7 @@ pub(crate) struct Written {
     pub(crate) full: Option<u64>,
     /// How many changes the deltas since hold.
     pub(crate) changes: usize,
-    /// How many inputs and fan-out arrivals the full checkpoint held.
+    /// How many inputs, fan-out arrivals and buffered events the full checkpoint held.
     pub(crate) size: usize,
     /// The last commit held events in collectors.
     pub(crate) collecting: bool,
