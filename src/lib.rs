@@ -218,6 +218,11 @@
 //! collections, waits) at random moments and checks all of this from the steps' own log
 //! (`tests/crash.rs`).
 //!
+//! An event sent to a run from outside ([`WorkflowHandler::send_event`]) is the run's once
+//! the run has taken it in and committed the step it started; one sent just before the
+//! process died may not be, so send it again to the resumed run (a step that waits with
+//! [`Context::wait_for_event`] runs again and asks again, which is the cue).
+//!
 //! Taking a run up is a commit in sequence with its others, so of two copies of one run (a
 //! process thought dead, or `resume` called twice) only the one taken up last goes on
 //! committing: the other stops at its next commit with [`WorkflowError::Superseded`].
