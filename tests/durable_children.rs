@@ -107,6 +107,9 @@ impl Shop {
     }
 }
 
+/// Where the first process hangs (`ship`, or the parent after its child) and whether the
+/// carrier is down there; nothing by default.
+#[derive(Default)]
 struct Setup {
     hang_ship: bool,
     hang_after: bool,
@@ -183,8 +186,7 @@ fn a_child_cut_off_mid_step_goes_on_where_it_was() {
     let store = Arc::new(MemoryStore::new());
     let setup = Setup {
         hang_ship: true,
-        hang_after: false,
-        carrier_down: false,
+        ..Setup::default()
     };
     let (run, result, log) = crash_and_resume(&store, &setup);
     assert_eq!(result, Some(1041));
@@ -213,9 +215,8 @@ fn a_child_cut_off_mid_step_goes_on_where_it_was() {
 fn a_child_that_completed_is_not_run_again_its_result_is_kept() {
     let store = Arc::new(MemoryStore::new());
     let setup = Setup {
-        hang_ship: false,
         hang_after: true,
-        carrier_down: false,
+        ..Setup::default()
     };
     let (_, result, log) = crash_and_resume(&store, &setup);
     assert_eq!(result, Some(1041));
@@ -235,9 +236,9 @@ fn a_child_that_completed_is_not_run_again_its_result_is_kept() {
 fn a_child_that_failed_before_the_crash_runs_anew_with_the_step() {
     let store = Arc::new(MemoryStore::new());
     let setup = Setup {
-        hang_ship: false,
         hang_after: true,
         carrier_down: true,
+        ..Setup::default()
     };
     let (run, result, log) = crash_and_resume(&store, &setup);
     // The carrier is back in the second process: the new child ships.
@@ -256,11 +257,7 @@ fn a_child_that_failed_before_the_crash_runs_anew_with_the_step() {
 async fn a_child_run_is_resumed_with_its_parent_not_on_its_own() {
     let store = Arc::new(MemoryStore::new());
     let log = Log::default();
-    let setup = Setup {
-        hang_ship: false,
-        hang_after: false,
-        carrier_down: false,
-    };
+    let setup = Setup::default();
     let runner = shop(&store, &log, &setup, None);
     let handler = runner.run(1);
     let run = handler.run_id();
@@ -282,8 +279,7 @@ async fn a_child_dropped_with_its_cancelled_parent_is_marked_cancelled() {
     let log = Log::default();
     let setup = Setup {
         hang_ship: true,
-        hang_after: false,
-        carrier_down: false,
+        ..Setup::default()
     };
     let (reached, hanging) = tokio::sync::oneshot::channel();
     let runner = shop(&store, &log, &setup, Some(reached));

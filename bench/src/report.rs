@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use crate::measure::Flavor;
-use crate::{Pair, Results};
+use crate::{Checkpoints, Pair, Results};
 
 /// A duration per unit in the unit that reads best.
 pub fn per_unit(seconds: f64) -> String {
@@ -152,51 +152,29 @@ pub fn render(results: &Results, machine: &str) -> String {
         );
     }
     if !results.checkpoints.is_empty() {
-        let _ = writeln!(
-            out,
-            "\ncheckpoint after every step (ping-pong, multi-thread), against no persistence:\n"
+        checkpoint_table(
+            &mut out,
+            "ping-pong, multi-thread), against no persistence",
+            "store",
+            &results.checkpoints,
+            |c| format!("{} ({} steps)", c.store, c.steps),
         );
-        let _ = writeln!(
-            out,
-            "{:<34} {:>14} {:>14} {:>9}",
-            "store", "with, per step", "added", "with/none"
-        );
-        for c in &results.checkpoints {
-            let _ = writeln!(
-                out,
-                "{:<34} {:>14} {:>14} {:>8.1}×",
-                format!("{} ({} steps)", c.store, c.steps),
-                per_unit(c.with.as_secs_f64() / c.steps as f64),
-                per_unit(c.per_step()),
-                c.ratio()
-            );
-        }
     }
     if let [first, .., last] = results.checkpointed_fanout.as_slice() {
-        let _ = writeln!(
-            out,
-            "\ncheckpoint after every step (typed fan-out, memory, multi-thread), per branch:\n"
+        // A commit per branch, and one each for the split and the join.
+        let branches = |c: &Checkpoints| c.steps - 2;
+        checkpoint_table(
+            &mut out,
+            "typed fan-out, memory, multi-thread), per branch",
+            "branches",
+            &results.checkpointed_fanout,
+            |c| branches(c).to_string(),
         );
-        let _ = writeln!(
-            out,
-            "{:<34} {:>14} {:>14} {:>9}",
-            "branches", "with, per step", "added", "with/none"
-        );
-        for c in &results.checkpointed_fanout {
-            let _ = writeln!(
-                out,
-                "{:<34} {:>14} {:>14} {:>8.1}×",
-                c.steps - 2,
-                per_unit(c.with.as_secs_f64() / c.steps as f64),
-                per_unit(c.per_step()),
-                c.ratio()
-            );
-        }
         let _ = writeln!(
             out,
             "added per branch at {} / at {}: {:.2} (flat is linear)",
-            last.steps - 2,
-            first.steps - 2,
+            branches(last),
+            branches(first),
             last.per_step() / first.per_step().max(f64::MIN_POSITIVE)
         );
     }
@@ -417,4 +395,31 @@ pub fn targets(r: &Results) -> Vec<Target> {
         });
     }
     out
+}
+
+/// A table of checkpoint costs: per row, the time per step with checkpoints, what they add,
+/// and the ratio to the same shape without.
+fn checkpoint_table(
+    out: &mut String,
+    what: &str,
+    first_column: &str,
+    rows: &[Checkpoints],
+    label: impl Fn(&Checkpoints) -> String,
+) {
+    let _ = writeln!(out, "\ncheckpoint after every step ({what}:\n");
+    let _ = writeln!(
+        out,
+        "{:<34} {:>14} {:>14} {:>9}",
+        first_column, "with, per step", "added", "with/none"
+    );
+    for c in rows {
+        let _ = writeln!(
+            out,
+            "{:<34} {:>14} {:>14} {:>8.1}×",
+            label(c),
+            per_unit(c.with.as_secs_f64() / c.steps as f64),
+            per_unit(c.per_step()),
+            c.ratio()
+        );
+    }
 }

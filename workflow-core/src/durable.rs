@@ -400,45 +400,58 @@ pub(crate) struct OpenDelta {
     pub(crate) sets: Vec<SavedSet>,
 }
 
-/// Tells a full checkpoint from a delta without reading either.
+/// What every record begins with: its layout, and for a delta the full checkpoint it builds
+/// on.
 #[derive(Deserialize)]
-struct Probe {
+struct Header {
+    format: u32,
     #[serde(default)]
     base: Option<u64>,
+}
+
+/// The header of a record this version can read, refusing an oversized record before it is
+/// parsed and another layout before its fields are.
+fn header(bytes: &[u8]) -> Result<Header, String> {
+    if bytes.len() > MAX_CHECKPOINT {
+        return Err(format!(
+            "{} bytes, more than the {MAX_CHECKPOINT} a checkpoint may have",
+            bytes.len()
+        ));
+    }
+    let header: Header =
+        serde_json::from_slice(bytes).map_err(|e| format!("not a checkpoint: {e}"))?;
+    if header.format != FORMAT {
+        return Err(format!(
+            "checkpoint layout {}, this version reads layout {FORMAT}",
+            header.format
+        ));
+    }
+    Ok(header)
+}
+
+/// A record of the layout this version reads.
+fn read<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    header(bytes)?;
+    serde_json::from_slice(bytes).map_err(|e| format!("not a checkpoint: {e}"))
 }
 
 /// The checkpoint a run's journal ends at: its last full checkpoint with the deltas after it
 /// applied, checked as they are; and the commit number of that full checkpoint.
 pub(crate) fn fold(records: &[&[u8]]) -> Result<(Checkpoint, u64), String> {
-    let probe = |bytes: &[u8]| -> Result<Option<u64>, String> {
-        if bytes.len() > MAX_CHECKPOINT {
-            return Err(format!(
-                "{} bytes, more than the {MAX_CHECKPOINT} a checkpoint may have",
-                bytes.len()
-            ));
-        }
-        serde_json::from_slice::<Probe>(bytes)
-            .map(|p| p.base)
-            .map_err(|e| format!("not a checkpoint: {e}"))
+    let last = records.len().checked_sub(1).ok_or("the journal is empty")?;
+    // The last record is the full checkpoint, or a delta that names it.
+    let full = match header(records[last])?.base {
+        None => last,
+        Some(base) => usize::try_from(base)
+            .ok()
+            .filter(|&base| base < last)
+            .ok_or_else(|| {
+                format!("the last delta builds on commit {base}, which is not before it")
+            })?,
     };
-    let mut full = None;
-    for (at, record) in records.iter().enumerate().rev() {
-        if probe(record)?.is_none() {
-            full = Some(at);
-            break;
-        }
-    }
-    let full = full.ok_or("the journal holds no full checkpoint")?;
     let mut checkpoint = Checkpoint::decode(records[full])?;
     for record in &records[full + 1..] {
-        let delta: Delta =
-            serde_json::from_slice(record).map_err(|e| format!("not a checkpoint: {e}"))?;
-        if delta.format != FORMAT {
-            return Err(format!(
-                "checkpoint layout {}, this version reads layout {FORMAT}",
-                delta.format
-            ));
-        }
+        let delta: Delta = read(record)?;
         if delta.base != full as u64 {
             return Err(format!(
                 "a delta builds on commit {}, not on the last full checkpoint ({full})",
@@ -635,20 +648,7 @@ pub(crate) struct Ended {
 impl Ended {
     /// The stop event of a completed run's last record, or why not.
     pub(crate) fn read<S: crate::event::Event>(bytes: &[u8]) -> Result<S, String> {
-        if bytes.len() > MAX_CHECKPOINT {
-            return Err(format!(
-                "{} bytes, more than a record may have",
-                bytes.len()
-            ));
-        }
-        let record: Self =
-            serde_json::from_slice(bytes).map_err(|e| format!("not an ended run: {e}"))?;
-        if record.format != FORMAT {
-            return Err(format!(
-                "record layout {}, this version reads layout {FORMAT}",
-                record.format
-            ));
-        }
+        let record: Self = read(bytes)?;
         let stop = record.stop.ok_or("it has no stop event")?;
         serde_json::from_value(stop).map_err(|e| format!("its stop event: {e}"))
     }
@@ -661,26 +661,7 @@ impl Checkpoint {
 
     /// Reads a checkpoint back, refusing oversized records and other layouts.
     pub(crate) fn decode(bytes: &[u8]) -> Result<Self, String> {
-        if bytes.len() > MAX_CHECKPOINT {
-            return Err(format!(
-                "{} bytes, more than the {MAX_CHECKPOINT} a checkpoint may have",
-                bytes.len()
-            ));
-        }
-        // The layout version first, so a newer layout says so rather than failing on a field.
-        #[derive(Deserialize)]
-        struct Version {
-            format: u32,
-        }
-        let version: Version =
-            serde_json::from_slice(bytes).map_err(|e| format!("not a checkpoint: {e}"))?;
-        if version.format != FORMAT {
-            return Err(format!(
-                "checkpoint layout {}, this version reads layout {FORMAT}",
-                version.format
-            ));
-        }
-        serde_json::from_slice(bytes).map_err(|e| format!("not a checkpoint: {e}"))
+        read(bytes)
     }
 }
 

@@ -555,15 +555,10 @@ impl<W: Workflow> Runner<W> {
         state: W::State,
         host: Option<(Weak<Hub>, usize, Option<RunId>)>,
     ) -> (Instrumented<RunTask<W>>, WorkflowHandler<W>) {
-        let durable = self.store.as_ref().map(|store| Durable {
-            store: Arc::clone(store),
-            stored: false,
-            next_seq: 0,
-            used: Duration::ZERO,
-            every_step: self.every_step,
-            parent: None,
-            written: Default::default(),
-        });
+        let durable = self
+            .store
+            .as_ref()
+            .map(|store| Durable::new(store, self.every_step, None));
         self.launch(
             RunId::new(),
             Begin::Start(AnyEvent::new(start)),

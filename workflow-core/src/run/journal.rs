@@ -4,9 +4,46 @@
 use std::time::Duration;
 
 use crate::durable::{self, ExecutionOp, SavedExecution, SuspendError};
+use crate::run::envelope::Lineage;
 use crate::run::fan::save_lineage;
 use crate::run::steps::Work;
 use crate::run::table::StepTable;
+use crate::step::StepInput;
+
+/// An input of `step` as a checkpoint holds it.
+pub(crate) fn save(
+    step: &str,
+    attempt: u32,
+    execution: u64,
+    input: &StepInput,
+    lineage: &Lineage,
+    delay: Option<Duration>,
+) -> Result<SavedExecution, SuspendError> {
+    Ok(SavedExecution {
+        step: step.to_owned(),
+        attempt,
+        execution,
+        input: durable::save_input(input)?,
+        lineage: save_lineage(lineage),
+        delay_ms: delay.map(durable::millis),
+    })
+}
+
+/// Queued `work` of `step` as a checkpoint holds it, with what is left of a retry's delay.
+pub(crate) fn save_work(
+    step: &str,
+    work: &Work,
+    delay: Option<Duration>,
+) -> Result<SavedExecution, SuspendError> {
+    save(
+        step,
+        work.attempt,
+        work.execution,
+        &work.input,
+        &work.lineage,
+        delay,
+    )
+}
 
 /// The changes, in order, each with its step's index (named when written).
 #[derive(Debug, Default)]
@@ -22,18 +59,9 @@ impl Journal {
     #[cold]
     #[inline(never)]
     pub(crate) fn put(&mut self, step: u32, work: &Work, delay: Option<Duration>) {
-        match durable::save_input(&work.input) {
-            Ok(input) => self.ops.push((
-                step,
-                ExecutionOp::Put(SavedExecution {
-                    step: String::new(),
-                    attempt: work.attempt,
-                    execution: work.execution,
-                    input,
-                    lineage: save_lineage(&work.lineage),
-                    delay_ms: delay.map(durable::millis),
-                }),
-            )),
+        // Named when written: the journal does not hold the step table.
+        match save_work("", work, delay) {
+            Ok(saved) => self.ops.push((step, ExecutionOp::Put(saved))),
             Err(error) => self.broken = Some(error.to_string()),
         }
     }

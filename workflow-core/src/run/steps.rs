@@ -504,15 +504,9 @@ impl Steps {
                 .iter()
                 .map(move |work| (u32::try_from(step).unwrap_or(u32::MAX), work, None))
         });
-        let now = tokio::time::Instant::now();
         let retries = self
-            .retries
-            .iter()
-            .flat_map(FuturesUnordered::iter)
-            .filter_map(move |d| {
-                let left = d.sleep.deadline().saturating_duration_since(now);
-                d.work.as_ref().map(|work| (d.step, work, Some(left)))
-            });
+            .pending_retries()
+            .map(|(step, work, left)| (step, work, Some(left)));
         queued.chain(retries)
     }
 

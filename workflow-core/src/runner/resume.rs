@@ -72,15 +72,13 @@ impl<W: Workflow> Runner<W> {
         let state: W::State = serde_json::from_value(std::mem::take(&mut checkpoint.state))
             .map_err(|e| corrupt(format!("its state: {e}")))?;
         let claim_seq = stored.commits.len() as u64;
+        // Its journal here starts with a full checkpoint: the deltas of this process build
+        // on one it wrote.
         let durable = Durable {
-            store: Arc::clone(store),
             stored: true,
             next_seq: claim_seq + 1,
             used: Duration::from_millis(checkpoint.elapsed_ms),
-            every_step,
-            parent,
-            // A full checkpoint first: the deltas of this process build on one it wrote.
-            written: Default::default(),
+            ..Durable::new(store, every_step, parent)
         };
         let begin = Begin::restore(checkpoint, &self.engine.table, &|name| {
             self.event_type(name)
@@ -105,15 +103,7 @@ impl<W: Workflow> Runner<W> {
         state: W::State,
         store: &Arc<dyn CheckpointStore>,
     ) -> (Instrumented<RunTask<W>>, WorkflowHandler<W>) {
-        let durable = Durable {
-            store: Arc::clone(store),
-            stored: false,
-            next_seq: 0,
-            used: Duration::ZERO,
-            every_step: true,
-            parent: Some(parent),
-            written: Default::default(),
-        };
+        let durable = Durable::new(store, true, Some(parent));
         self.launch(
             id,
             Begin::Start(AnyEvent::new(start)),

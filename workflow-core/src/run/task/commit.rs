@@ -7,9 +7,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::durable::{self, Checkpoint, Delta, ExecutionOp, SavedExecution, SuspendError};
+use crate::durable::{self, Checkpoint, Delta, ExecutionOp, SuspendError};
 use crate::id::RunId;
-use crate::run::fan::save_lineage;
+use crate::run::journal;
 use crate::run::shared::lock;
 use crate::store::{Commit, RunHeader, RunStatus};
 use crate::workflow::Workflow;
@@ -110,7 +110,7 @@ impl<W: Workflow> RunTask<W> {
         };
         // A retry's delay runs down between commits: each says what is left.
         for (step, work, delay) in self.steps.pending_retries() {
-            executions.push(ExecutionOp::Put(saved(
+            executions.push(ExecutionOp::Put(journal::save_work(
                 table.spec(step).name,
                 work,
                 Some(delay),
@@ -158,18 +158,18 @@ impl<W: Workflow> RunTask<W> {
             let input = input.ok_or_else(|| {
                 SuspendError::Unsupported(format!("the input of step `{name}` was not kept"))
             })?;
-            in_flight.push(SavedExecution {
-                step: name.to_owned(),
-                attempt: meta.attempt,
-                execution: meta.execution,
-                input: durable::save_input(input)?,
-                lineage: save_lineage(&meta.lineage),
-                delay_ms: None,
-            });
+            in_flight.push(journal::save(
+                name,
+                meta.attempt,
+                meta.execution,
+                input,
+                &meta.lineage,
+                None,
+            )?);
         }
         let mut queued = Vec::new();
         for (step, work, delay) in self.steps.queued_inputs() {
-            queued.push(saved(table.spec(step).name, work, delay)?);
+            queued.push(journal::save_work(table.spec(step).name, work, delay)?);
         }
         Ok(Checkpoint {
             format: durable::FORMAT,
@@ -215,19 +215,4 @@ impl<W: Workflow> RunTask<W> {
         // A suspended run's stream ends with `WorkflowSuspended`, which takes a number.
         self.shared.stream.next_number() + u64::from(suspending)
     }
-}
-
-fn saved(
-    step: &str,
-    work: &crate::run::steps::Work,
-    delay: Option<Duration>,
-) -> Result<SavedExecution, SuspendError> {
-    Ok(SavedExecution {
-        step: step.to_owned(),
-        attempt: work.attempt,
-        execution: work.execution,
-        input: durable::save_input(&work.input)?,
-        lineage: save_lineage(&work.lineage),
-        delay_ms: delay.map(durable::millis),
-    })
 }

@@ -100,6 +100,25 @@ pub(crate) struct Durable {
     pub(crate) written: Written,
 }
 
+impl Durable {
+    /// A run not in `store` yet, starting now; `parent` for a child run.
+    pub(crate) fn new(
+        store: &Arc<dyn CheckpointStore>,
+        every_step: bool,
+        parent: Option<RunId>,
+    ) -> Self {
+        Self {
+            store: Arc::clone(store),
+            stored: false,
+            next_seq: 0,
+            used: Duration::ZERO,
+            every_step,
+            parent,
+            written: Written::default(),
+        }
+    }
+}
+
 /// The journal of a run checkpointed after every step, since its last full checkpoint.
 #[derive(Debug, Default)]
 pub(crate) struct Written {
