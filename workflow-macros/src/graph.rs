@@ -1,12 +1,5 @@
 //! The compile-time check of a workflow's event graph.
 
-#[path = "../../workflow-core/src/graph/rules.rs"]
-#[allow(
-    dead_code,
-    reason = "shared with eventflow-core, which uses parts the macros do not"
-)]
-mod rules;
-
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Ident, Type};
@@ -14,7 +7,7 @@ use syn::{Ident, Type};
 use crate::ast::{Input, Step};
 use crate::errors::Errors;
 use crate::types::{key, last_ident};
-use rules::{Graph, Node, Problem, Site};
+use eventflow_rules::{self as rules, Graph, Node, Problem, Site};
 
 /// A start or stop event type of a workflow.
 pub(crate) struct Boundary {

@@ -1,9 +1,7 @@
-//! The rules of a valid event graph.
-//!
-//! This file is compiled twice: into `eventflow-core`, which checks workflows assembled at run
-//! time, and into `eventflow-macros` (through `#[path]`), which checks `#[workflow]` impls at
-//! compile time. Both therefore apply the same rules and word the problems the same way. It
-//! must only use `std`.
+//! The rules of a valid eventflow event graph, shared by the `#[workflow]` macro (which checks
+//! an impl at compile time) and the runtime (which checks workflows assembled from free-function
+//! steps when their runner is built), so both apply the same rules and word each problem the
+//! same way. It uses only `std`.
 //!
 //! Events are numbered by the caller (by `TypeId` at run time, by spelling at compile time);
 //! a problem names a step and, where it has one, the position of the offending type in that
@@ -12,48 +10,75 @@
 //! Each rule assumes the problems found by the others are fixed, so that one mistake is
 //! reported once: a step that accepts an event nobody emits is not also called unreachable,
 //! and a step that emits an event nobody accepts is not also called a dead end.
+//!
+//! ```
+//! use eventflow_rules::{Graph, Node, Problem, check, describe};
+//!
+//! // Event 0 starts the run, event 1 stops it; the only step takes 0 and emits nothing.
+//! let graph = Graph {
+//!     steps: vec![Node { name: "begin".into(), accepts: vec![0], ..Node::default() }],
+//!     events: vec!["StartEvent".into(), "StopEvent".into()],
+//!     start: Some(0),
+//!     stop: Some(1),
+//!     external: vec![],
+//!     published: vec![],
+//!     step_failed: None,
+//! };
+//! let problems = check(&graph);
+//! assert_eq!(problems, [Problem::NoStopProducer]);
+//! assert!(describe(&graph, &problems[0]).contains("StopEvent"));
+//! ```
 
 use std::collections::HashSet;
 
 /// A workflow's event graph.
-pub(crate) struct Graph {
-    pub(crate) steps: Vec<Node>,
+#[derive(Debug, Clone)]
+pub struct Graph {
+    /// The steps, in declaration order; a step's number is its index here.
+    pub steps: Vec<Node>,
     /// Printable names of the events, indexed by event number.
-    pub(crate) events: Vec<String>,
+    pub events: Vec<String>,
     /// The start event, if known; `None` skips the rules that need it.
-    pub(crate) start: Option<usize>,
+    pub start: Option<usize>,
     /// The stop event, if known; `None` skips the rules that need it.
-    pub(crate) stop: Option<usize>,
+    pub stop: Option<usize>,
     /// Events that arrive from outside the run: from its caller, or from other workflows of
     /// its host.
-    pub(crate) external: Vec<usize>,
+    pub external: Vec<usize>,
     /// Events the workflow hands to other workflows of its host.
-    pub(crate) published: Vec<usize>,
+    pub published: Vec<usize>,
     /// The event an error-recovery step takes, which the runtime produces.
-    pub(crate) step_failed: Option<usize>,
+    pub step_failed: Option<usize>,
 }
 
 /// One step of a [`Graph`].
-#[derive(Default)]
-pub(crate) struct Node {
-    pub(crate) name: String,
-    pub(crate) accepts: Vec<usize>,
-    pub(crate) emits: Vec<usize>,
-    pub(crate) sends: Vec<usize>,
-    pub(crate) stream_only: Vec<usize>,
-    pub(crate) allow_dead_end: bool,
-    pub(crate) allow_unreachable: bool,
+#[derive(Debug, Clone, Default)]
+pub struct Node {
+    /// The step's name.
+    pub name: String,
+    /// The events it takes, in signature order.
+    pub accepts: Vec<usize>,
+    /// The events it may return, in signature order.
+    pub emits: Vec<usize>,
+    /// The events it may send through its context (`sends(..)`).
+    pub sends: Vec<usize>,
+    /// Emitted events that need no taker: they only go to the caller's stream.
+    pub stream_only: Vec<usize>,
+    /// The step need not lead to the stop event.
+    pub allow_dead_end: bool,
+    /// The step need not be reachable from the start event.
+    pub allow_unreachable: bool,
     /// For an error-recovery step, the steps it recovers (empty: every other step).
-    pub(crate) catches: Option<Vec<String>>,
+    pub catches: Option<Vec<String>>,
     /// The step returns a collection: its emitted events form a fan-out.
-    pub(crate) fans_out: bool,
+    pub fans_out: bool,
     /// The step takes collections: it joins fan-outs of the events it accepts.
-    pub(crate) collects: bool,
+    pub collects: bool,
 }
 
 /// Where in a step's signature an event appears.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Site {
+pub enum Site {
     /// The n-th accepted type.
     Accepts(usize),
     /// The n-th returned type.
@@ -62,10 +87,15 @@ pub(crate) enum Site {
     Sends(usize),
 }
 
-/// A broken rule.
+/// A broken rule. Steps and events are numbers into the [`Graph`]'s lists; `site` is where in
+/// the step's signature the offending event appears.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Problem {
-    /// Two steps share a name.
+#[allow(
+    missing_docs,
+    reason = "the fields are the step, event and site numbers the type's docs describe"
+)]
+pub enum Problem {
+    /// Two steps share a name: `step` is the second, `first` the first.
     DuplicateName { step: usize, first: usize },
     /// No step accepts the start event.
     NoStartConsumer,
@@ -89,11 +119,14 @@ pub(crate) enum Problem {
     Unreachable { step: usize },
     /// A step with no path to the stop event.
     DeadEnd { step: usize },
-    /// An error-recovery step names a step that does not exist.
+    /// An error-recovery step names a step that does not exist (`target` is the name's
+    /// position in the step's `catches` list).
     RecoversUnknownStep { step: usize, target: usize },
-    /// An error-recovery step names another error-recovery step.
+    /// An error-recovery step names another error-recovery step (at position `target` of its
+    /// `catches` list).
     RecoversRecoverer { step: usize, target: usize },
-    /// Two error-recovery steps name the same step.
+    /// Two error-recovery steps name the same step: `step` names it (at position `target` of
+    /// its `catches` list) after step `first` did.
     RecoveredTwice {
         step: usize,
         target: usize,
@@ -116,7 +149,7 @@ pub(crate) enum Problem {
 
 impl Problem {
     /// The step the problem is about, if any.
-    pub(crate) fn step(&self) -> Option<usize> {
+    pub fn step(&self) -> Option<usize> {
         match *self {
             Self::NoStartConsumer | Self::NoStopProducer | Self::PublishedNeverProduced { .. } => {
                 None
@@ -137,7 +170,7 @@ impl Problem {
     }
 
     /// Where in that step's signature, if the problem is about one type.
-    pub(crate) fn site(&self) -> Option<Site> {
+    pub fn site(&self) -> Option<Site> {
         match *self {
             Self::AcceptsStop { site, .. }
             | Self::NeverProduced { site, .. }
@@ -149,7 +182,7 @@ impl Problem {
 }
 
 /// Checks every rule and returns the problems in a stable order.
-pub(crate) fn check(g: &Graph) -> Vec<Problem> {
+pub fn check(g: &Graph) -> Vec<Problem> {
     let mut problems = Vec::new();
     duplicate_names(g, &mut problems);
     recoverers(g, &mut problems);
@@ -422,7 +455,7 @@ fn joins_without_fan_out(g: &Graph, unproduced: &HashSet<usize>, problems: &mut 
 
 /// The steps that join the fan-out of step `from`: those that take collections of events its
 /// branches lead to, without passing through a nested fan-out's join.
-pub(crate) fn fan_out_joins(g: &Graph, from: usize) -> Vec<usize> {
+pub fn fan_out_joins(g: &Graph, from: usize) -> Vec<usize> {
     let mut joins: Vec<usize> = fan_out_reach(g, from, &mut HashSet::new());
     joins.sort_unstable();
     joins.dedup();
@@ -501,7 +534,7 @@ fn catch_target(g: &Graph, step: usize, at: usize) -> &str {
 }
 
 /// One sentence per problem, the same at compile time and at run time.
-pub(crate) fn describe(g: &Graph, problem: &Problem) -> String {
+pub fn describe(g: &Graph, problem: &Problem) -> String {
     let step = |i: usize| &g.steps[i].name;
     let event = |i: usize| &g.events[i];
     let start = g.start.map_or("", |s| event(s).as_str());
@@ -597,3 +630,6 @@ pub(crate) fn describe(g: &Graph, problem: &Problem) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests;
