@@ -88,11 +88,11 @@
 //!   `#[step(take = n)]` takes the first `n` and cancels the rest. A step taking `(a: A, b: B)`
 //!   runs once per complete set. See [`workflow`](macro@workflow#fan-out-and-fan-in).
 //! - **Failures.** A step that returns `Err` or panics fails. `#[step(retry = ..)]` retries it
-//!   with a [`RetryPolicy`](retry::RetryPolicy); a `#[step(catch_errors(..))]` step receives a [`StepFailed`] and
-//!   carries the run on; otherwise the run fails: its stream ends with [`WorkflowFailed`] and
+//!   with a [`RetryPolicy`]; a `#[step(catch_errors(..))]` step receives a [`StepFailed`] and
+//!   carries the run on; otherwise the run fails: its stream ends with [`WorkflowFailed`](event::WorkflowFailed) and
 //!   awaiting it gives [`WorkflowError::StepFailed`], from which the step's own error downcasts.
 //! - **Ending a run.** [`WorkflowHandler::cancel`] and [`Runner::timeout`] end a run with
-//!   [`WorkflowCancelled`] or [`WorkflowTimedOut`]; every step execution of the run is dropped
+//!   [`WorkflowCancelled`](event::WorkflowCancelled) or [`WorkflowTimedOut`](event::WorkflowTimedOut); every step execution of the run is dropped
 //!   by the time the caller has the result. [`Runner::max_concurrent_runs`] makes further runs
 //!   wait for their turn.
 //! - **A human in the loop.** A step asks the caller with a `stream_only` event and waits for
@@ -198,8 +198,8 @@
 //!   the run's timeout has used; and the numbering of the stream
 //!   ([`WorkflowHandler::stream_sequence`]), which a resumed run goes on with;
 //! - a workflow whose graph or state type changed since is refused with
-//!   [`ResumeError::WorkflowChanged`], naming each change; an unreadable or inconsistent
-//!   checkpoint is [`ResumeError::Corrupt`], never a panic.
+//!   [`ResumeError::WorkflowChanged`](error::ResumeError::WorkflowChanged), naming each change; an unreadable or inconsistent
+//!   checkpoint is [`ResumeError::Corrupt`](error::ResumeError::Corrupt), never a panic.
 //!
 //! With [`Runner::checkpoint_every_step`], every run is in the store from its start and its
 //! checkpoint is committed after each step (as what changed since the previous commit, with
@@ -230,7 +230,7 @@
 //! Child runs ([`Context::child`]) of a checkpointed run are checkpointed too, in the same
 //! store, and taken up where they were when their parent's step runs again: a completed
 //! child is not run again, a running one goes on from its checkpoint. Resuming a child run
-//! on its own is refused ([`ResumeError::Child`]): its parent takes it up.
+//! on its own is refused ([`ResumeError::Child`](error::ResumeError::Child)): its parent takes it up.
 //!
 //! Not yet: runs started by a host are checkpointed only if their own runner is, and a
 //! resumed one is outside its host's conversation.
@@ -254,8 +254,8 @@
 //!
 //! The handler yields [`AnyEvent`]s: everything steps wrote with
 //! [`Context::write_event_to_stream`], emitted events that no step accepts, and finally one
-//! terminal event (the stop event, or [`WorkflowFailed`], [`WorkflowCancelled`],
-//! [`WorkflowTimedOut`], [`WorkflowStalled`]). Match them by downcasting:
+//! terminal event (the stop event, or [`WorkflowFailed`](event::WorkflowFailed), [`WorkflowCancelled`](event::WorkflowCancelled),
+//! [`WorkflowTimedOut`](event::WorkflowTimedOut), [`WorkflowStalled`](event::WorkflowStalled)). Match them by downcasting:
 //! `event.downcast_ref::<Progress>()`. The stream always ends.
 //!
 //! # Seeing a workflow
@@ -304,26 +304,16 @@
 //! with the same name in one workflow would confuse the check (not the routing, which compares
 //! `TypeId`s); give them distinct names.
 
-pub use eventflow_core::retry;
-pub use eventflow_core::testing;
 pub use eventflow_core::{
-    AfterFailure, Endpoint, FanOutActivity, Flow, Happening, RunTrace, StepActivity, TraceOutcome,
-    What,
+    AnyEvent, CheckedWorkflow, ChildEvent, Context, Event, Host, RetryPolicy, RunControl, RunId,
+    Runner, RunnerBuilder, SendError, StartEvent, StepFailed, StopEvent, Topology, WaitError,
+    Workflow, WorkflowError, WorkflowHandler,
 };
-pub use eventflow_core::{
-    AnyEvent, BoxError, Catches, CheckedWorkflow, ChildEvent, ChildFuture, ChildRun, ChildWorkflow,
-    CollectSet, Context, Crossing, DEFAULT_NUM_WORKERS, Emit, Event, EventType, FreeStep, Host,
-    HostBuilder, HostTopology, NotInHost, Output, ParseRunIdError, ResumeError, RunControl, RunId,
-    RunResult, Runner, RunnerBuilder, SendError, Start, StartEvent, State, StateCell, StepDef,
-    StepFailed, StepFn, StepFuture, StepInput, StepPanic, StepSpec, Stop, StopEvent, SuspendError,
-    Takes, ValidationError, WaitError, WaitFor, Workflow, WorkflowCancelled, WorkflowError,
-    WorkflowFailed, WorkflowHandler, WorkflowStalled, WorkflowSuperseded, WorkflowSuspended,
-    WorkflowTimedOut,
-};
-pub use eventflow_core::{
-    ChildTopology, Edge, EdgeKind, EventNode, EventRole, StepNode, Taking, Topology,
-};
+pub use eventflow_core::{child, error, event, host, observe, retry, run, step, topology, trace};
 pub use eventflow_macros::{Event, step, workflow};
+
+mod export;
+pub mod testing;
 
 /// Drawings of workflows and of their runs: Mermaid, Graphviz DOT and self-contained HTML.
 #[cfg(feature = "draw")]
@@ -425,6 +415,12 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use eventflow_core::__private::*;
+
+    /// The facade's program-wide tool, which every `#[workflow]` reports to: topology and
+    /// trace export for the `eventflow` command, when the environment asks for it.
+    pub fn tool() -> Option<&'static dyn eventflow_core::observe::Tool> {
+        crate::export::tool()
+    }
 }
 
 /// The README's examples, compiled and run as doctests.

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use eventflow::event::{WorkflowCancelled, WorkflowTimedOut};
 use eventflow::prelude::*;
-use eventflow::{WorkflowCancelled, WorkflowTimedOut};
 use tokio::runtime::Handle;
 use tokio::sync::Semaphore;
 

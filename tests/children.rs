@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use eventflow::event::{WorkflowCancelled, WorkflowTimedOut};
 use eventflow::prelude::*;
-use eventflow::{ChildEvent, StepFailed, Topology, WorkflowCancelled, WorkflowTimedOut};
+use eventflow::{ChildEvent, StepFailed, Topology};
 use tokio::runtime::Handle;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]

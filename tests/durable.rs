@@ -5,9 +5,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use eventflow::RunId;
+use eventflow::error::{ResumeError, SuspendError};
+use eventflow::event::WorkflowSuspended;
 use eventflow::prelude::*;
 use eventflow::store::{CheckpointStore, Commit, MemoryStore, RunHeader, RunStatus};
-use eventflow::{ResumeError, RunId, SuspendError, WorkflowSuspended};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
 struct Approval {

@@ -4,9 +4,10 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use eventflow::RunId;
+use eventflow::error::ResumeError;
 use eventflow::prelude::*;
 use eventflow::store::{CheckpointStore, MemoryStore, RunStatus};
-use eventflow::{ResumeError, RunId};
 
 type Log = Arc<Mutex<Vec<String>>>;
 

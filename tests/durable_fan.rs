@@ -6,9 +6,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use eventflow::RunId;
+use eventflow::error::ResumeError;
 use eventflow::prelude::*;
 use eventflow::store::{CheckpointStore, Commit, MemoryStore, RunHeader, RunStatus};
-use eventflow::{ResumeError, RunId};
 
 // --- a fan-out whose branches wait for people ----------------------------------------------------
 
@@ -223,7 +224,7 @@ async fn a_collection_in_progress_is_suspended_and_completed_after_resuming() {
     // The stream ends with the suspension, numbered 2.
     let last = handler.next().await.expect("the last event");
     assert!(
-        last.downcast_ref::<eventflow::WorkflowSuspended>()
+        last.downcast_ref::<eventflow::event::WorkflowSuspended>()
             .is_some()
     );
     assert_eq!(handler.stream_sequence(), 3);
@@ -364,7 +365,7 @@ fn crash_then_resume<W: eventflow::Workflow>(
     second: &Runner<W>,
     then: impl FnOnce(&WorkflowHandler<W>),
     store: &Arc<MemoryStore>,
-) -> Result<eventflow::Output<W>, WorkflowError> {
+) -> Result<eventflow::run::Output<W>, WorkflowError> {
     let runtime = || {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -6,8 +6,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use eventflow::Topology;
 use eventflow::testing::assert_topology_snapshot;
-use eventflow::{HostTopology, RunTrace, Topology, TraceOutcome};
+use eventflow::topology::HostTopology;
+use eventflow::trace::{RunTrace, TraceOutcome};
 use std::process::{Command, Stdio};
 
 /// Runs `target/<profile>/examples/<name>` and returns its standard output, line by line.

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use eventflow::event::{WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowTimedOut};
 use eventflow::prelude::*;
-use eventflow::{StepPanic, WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowTimedOut};
+use eventflow::step::StepPanic;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Event)]
 struct Work(u32);
@@ -32,7 +33,10 @@ impl Drop for DropGuard {
 /// Collects the whole stream, then the result.
 async fn finish<W: eventflow::Workflow>(
     mut handler: WorkflowHandler<W>,
-) -> (Vec<AnyEvent>, Result<eventflow::Output<W>, WorkflowError>) {
+) -> (
+    Vec<AnyEvent>,
+    Result<eventflow::run::Output<W>, WorkflowError>,
+) {
     let mut events = Vec::new();
     while let Some(event) = handler.next().await {
         events.push(event);

@@ -6,8 +6,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use eventflow::StepFailed;
+use eventflow::event::WorkflowStalled;
 use eventflow::prelude::*;
-use eventflow::{StepFailed, WorkflowStalled};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
 struct Job(u32);

@@ -1,8 +1,9 @@
 //! Steps written as free functions in other modules, assembled into a workflow when its runner
 //! is built, and the same graph rules checked at that point.
 
+use eventflow::Runner;
+use eventflow::error::ValidationError;
 use eventflow::prelude::*;
-use eventflow::{Runner, ValidationError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
 struct Order {
@@ -278,10 +279,9 @@ fn the_error_lists_every_problem() {
 mod by_hand {
     use std::sync::Arc;
 
-    use eventflow::{
-        AnyEvent, Context, Emit, EventType, Runner, StartEvent, StepDef, StepInput, StepSpec,
-        StopEvent, Workflow,
-    };
+    use eventflow::event::EventType;
+    use eventflow::step::{Emit, StepDef, StepInput, StepSpec};
+    use eventflow::{AnyEvent, Context, Runner, StartEvent, StopEvent, Workflow};
 
     pub(crate) struct Loops;
 

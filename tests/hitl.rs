@@ -3,8 +3,9 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+use eventflow::SendError;
+use eventflow::event::WorkflowStalled;
 use eventflow::prelude::*;
-use eventflow::{SendError, WorkflowStalled};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
 struct ReviewRequest {

@@ -5,8 +5,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use eventflow::host::NotInHost;
 use eventflow::prelude::*;
-use eventflow::{Host, NotInHost, Topology, TraceOutcome};
+use eventflow::trace::TraceOutcome;
+use eventflow::{Host, Topology};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
 struct TradeEventV2 {
@@ -215,7 +217,7 @@ async fn outside_a_host_a_published_event_goes_to_the_callers_stream() {
 
 #[test]
 fn a_host_checks_that_every_crossing_event_has_a_sender_and_a_receiver() {
-    let problems = |result: Result<Host, eventflow::ValidationError>| {
+    let problems = |result: Result<Host, eventflow::error::ValidationError>| {
         result
             .err()
             .map(|e| e.problems().to_vec())

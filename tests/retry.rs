@@ -4,9 +4,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+use eventflow::event::WorkflowFailed;
 use eventflow::prelude::*;
 use eventflow::retry::{Jitter, Stop, Wait};
-use eventflow::{StepPanic, WorkflowFailed};
+use eventflow::step::StepPanic;
 use tokio::time::Instant;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
@@ -233,7 +234,11 @@ impl Selective {
     }
 
     #[step(retry = RetryPolicy::immediate().max_attempts(5).retry_on::<RateLimited>())]
-    async fn call(&self, ctx: &Context, ev: Call) -> Result<StopEvent<u32>, eventflow::BoxError> {
+    async fn call(
+        &self,
+        ctx: &Context,
+        ev: Call,
+    ) -> Result<StopEvent<u32>, eventflow::error::BoxError> {
         self.executions.fetch_add(1, Ordering::SeqCst);
         match (ev.0, ctx.attempt()) {
             (1, attempt) if attempt < 3 => Err(Box::new(RateLimited)),

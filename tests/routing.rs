@@ -4,8 +4,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use eventflow::SendError;
 use eventflow::prelude::*;
-use eventflow::{SendError, StepSpec};
+use eventflow::step::StepSpec;
 use tokio::sync::Barrier;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
@@ -284,7 +285,7 @@ async fn num_workers_is_part_of_the_step_description() {
     let names: Vec<&str> = specs.iter().map(|s| s.name).collect();
     assert_eq!(names, ["start", "work", "gather"]);
     assert_eq!(specs[1].num_workers, 3);
-    assert_eq!(specs[0].num_workers, eventflow::DEFAULT_NUM_WORKERS);
+    assert_eq!(specs[0].num_workers, eventflow::step::DEFAULT_NUM_WORKERS);
 }
 
 // --- loops and branches ----------------------------------------------------------------------

@@ -1,7 +1,9 @@
 //! A workflow's topology as data: every kind of step and connection, as the macro declared it.
 
 use eventflow::prelude::*;
-use eventflow::{EdgeKind, EventRole, StepFailed, Taking, Topology};
+use eventflow::step::Takes;
+use eventflow::topology::{EdgeKind, EventRole};
+use eventflow::{StepFailed, Topology};
 
 #[derive(Clone, Serialize, Deserialize, Event)]
 struct Question(String);
@@ -121,8 +123,8 @@ fn every_kind_of_connection_is_in_the_topology() {
 
     let call = &t.steps[1];
     assert_eq!((call.num_workers, call.retries), (8, true));
-    assert_eq!(t.steps[2].takes, Taking::Collections { take: Some(2) });
-    assert_eq!(t.steps[3].takes, Taking::EachOf);
+    assert_eq!(t.steps[2].takes, Takes::Collections { take: Some(2) });
+    assert_eq!(t.steps[3].takes, Takes::EachOf);
     assert!(t.steps[0].fans_out);
     assert_eq!(
         t.steps[5].recovers,
@@ -238,7 +240,7 @@ impl Open {
 }
 
 #[test]
-fn a_runner_topology_includes_free_steps() -> Result<(), eventflow::ValidationError> {
+fn a_runner_topology_includes_free_steps() -> Result<(), eventflow::error::ValidationError> {
     let runner = Runner::builder(Open).step(free::ShoutStep).build()?;
     let t = runner.topology();
     let names: Vec<&str> = t.steps.iter().map(|s| s.name.as_str()).collect();

@@ -3,8 +3,9 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use eventflow::StepFailed;
 use eventflow::prelude::*;
-use eventflow::{AfterFailure, Endpoint, RunTrace, StepFailed, TraceOutcome, What};
+use eventflow::trace::{AfterFailure, Endpoint, RunTrace, TraceOutcome, What};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Event)]
 struct Job(u32);

@@ -7,7 +7,8 @@ use std::sync::{Arc, OnceLock};
 
 use eventflow::prelude::*;
 use eventflow::store::{CheckpointStore, Commit, MemoryStore, RunHeader, RunStatus};
-use eventflow::{ResumeError, RunId};
+use eventflow::RunId;
+use eventflow::error::ResumeError;
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Event)]

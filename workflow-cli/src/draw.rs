@@ -4,7 +4,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use eventflow_core::{HostTopology, RunTrace, Topology};
+use eventflow_core::Topology;
+use eventflow_core::topology::HostTopology;
+use eventflow_core::trace::RunTrace;
 use eventflow_draw::{Diagram, diagram, dot, host_diagram, html, mermaid, run_diagram};
 
 /// What to draw, and where.

@@ -1,4 +1,5 @@
-//! Child workflows: a step runs another workflow, typed by its start and stop events.
+//! Child workflows: a step runs another workflow, typed by its start and stop events
+//! ([`Context::child`](crate::Context::child)).
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
@@ -9,47 +10,19 @@ use std::task::{Context as TaskContext, Poll};
 use serde::{Deserialize, Serialize};
 use tracing::instrument::WithSubscriber;
 
-use crate::any_event::AnyEvent;
 use crate::context::Context;
+use crate::driver::shared::RunShared;
 use crate::error::WorkflowError;
+use crate::event::AnyEvent;
 use crate::event::{Event, Start};
 use crate::handler::{Output, RunResult, WorkflowHandler};
-use crate::run::shared::RunShared;
 use crate::runner::Runner;
-use crate::topology::Topology;
 use crate::verbose::VerbosePrinter;
 use crate::workflow::Workflow;
 
 mod durable;
 
-/// A workflow a step runs as its child, declared with `#[step(runs(Child))]` so that the
-/// parent's topology (and its drawings) include the child.
-#[derive(Debug, Clone, Copy)]
-pub struct ChildWorkflow {
-    /// The child's name.
-    pub name: &'static str,
-    /// The child's topology.
-    pub topology: fn() -> Topology,
-}
-
-/// Children are the same workflow when their names are: function addresses are not stable.
-impl PartialEq for ChildWorkflow {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
-    }
-}
-
-impl Eq for ChildWorkflow {}
-
-impl ChildWorkflow {
-    /// The declaration of `W` as a child.
-    pub const fn of<W: Workflow>() -> Self {
-        Self {
-            name: W::NAME,
-            topology: Topology::of::<W>,
-        }
-    }
-}
+pub use crate::step::ChildWorkflow;
 
 /// An event a child run published, forwarded to its parent's stream and tagged with where it
 /// came from: the path of child names from the parent down (`["OrderStation"]`, or

@@ -7,9 +7,9 @@
 use std::any::TypeId;
 use std::collections::{HashMap, VecDeque};
 
-use crate::any_event::AnyEvent;
+use crate::driver::link::Link;
+use crate::event::AnyEvent;
 use crate::event::{Event, EventType};
-use crate::run::link::Link;
 
 mod checkpoint;
 
@@ -17,7 +17,8 @@ mod checkpoint;
 /// a tuple of event types, or an array of one event type.
 ///
 /// ```
-/// use eventflow_core::{CollectSet, StartEvent, StopEvent};
+/// use eventflow_core::{StartEvent, StopEvent};
+/// use eventflow_core::run::CollectSet;
 ///
 /// let slots = <(StartEvent<u8>, StopEvent<u8>, StartEvent<u8>)>::slots();
 /// let names: Vec<_> = slots.iter().map(|t| t.name()).collect();

@@ -4,15 +4,15 @@ use std::any::TypeId;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::any_event::AnyEvent;
 use crate::child::ChildRun;
 use crate::collect::{Batch, CollectKey, CollectSet, Collector};
+use crate::driver::envelope::{Envelope, Lineage};
+use crate::driver::link::Link;
+use crate::driver::shared::{RunShared, lock};
 use crate::error::SendError;
+use crate::event::AnyEvent;
 use crate::event::{Event, EventType};
 use crate::id::RunId;
-use crate::run::envelope::{Envelope, Lineage};
-use crate::run::link::Link;
-use crate::run::shared::{RunShared, lock};
 use crate::runner::Runner;
 use crate::state::StateCell;
 use crate::wait::WaitFor;
@@ -229,7 +229,7 @@ impl<S> Context<S> {
     /// handler without streaming, nothing is buffered.
     pub fn write_event_to_stream<E: Event>(&self, event: E) {
         self.run
-            .record(|r| r.flow(self.step, E::NAME, crate::run::recorder::STREAM));
+            .record(|r| r.flow(self.step, E::NAME, crate::driver::recorder::STREAM));
         tracing::debug!(target: "eventflow::step", event = E::NAME, "streamed");
         if self.run.stream.is_watched() {
             self.run.stream.publish(AnyEvent::new(event));
@@ -412,7 +412,7 @@ impl<S> Context<S> {
     /// The child is typed by its start and stop events, has its own state and routing, and
     /// runs inside this step, so it never outlives the parent's run. Its stream is forwarded
     /// to the parent's, each event wrapped in a [`ChildEvent`](crate::ChildEvent) that says
-    /// where it came from (unless [`quiet`](crate::ChildRun::quiet)); its stop event stays
+    /// where it came from (unless [`quiet`](crate::child::ChildRun::quiet)); its stop event stays
     /// with the step. Declare the child on the step, `#[step(runs(Child))]`.
     ///
     /// In a run checkpointed after every step ([`Runner::checkpoint_every_step`]), the child
@@ -424,7 +424,7 @@ impl<S> Context<S> {
     /// running steps run again), and one that had failed, was cancelled or timed out runs
     /// anew. A child that cannot be taken up (its workflow changed, its checkpoint is
     /// damaged) is [`WorkflowError::ChildResume`](crate::WorkflowError::ChildResume). Its
-    /// state is the checkpoint's, not [`with_state`](crate::ChildRun::with_state)'s; events
+    /// state is the checkpoint's, not [`with_state`](crate::child::ChildRun::with_state)'s; events
     /// it streamed before the crash are not forwarded again.
     ///
     /// ```

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::any_event::AnyEvent;
+use crate::event::AnyEvent;
 use crate::event::EventType;
 use crate::id::RunId;
 use crate::step::StepInput;

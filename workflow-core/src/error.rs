@@ -1,8 +1,11 @@
-//! Errors of runs, of workflow definitions and of sends.
+//! Errors of runs, of workflow definitions, of sends, and of suspending and resuming runs.
 
 use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
+
+pub use crate::durable::{ResumeError, SuspendError};
+pub use crate::wait::WaitError;
 
 /// The error type a failing step hands to the runtime.
 ///
@@ -70,7 +73,7 @@ pub enum WorkflowError {
     #[error("the run was suspended into the store as run {run}")]
     Suspended {
         /// The run, to resume it by.
-        run: crate::RunId,
+        run: crate::id::RunId,
     },
     /// The run was resumed elsewhere (another process, or another call to
     /// [`Runner::resume`](crate::Runner::resume)) after this copy of it began: this copy
@@ -79,7 +82,7 @@ pub enum WorkflowError {
     #[error("run {run} was resumed elsewhere; this copy of it stopped")]
     Superseded {
         /// The run.
-        run: crate::RunId,
+        run: crate::id::RunId,
     },
     /// The run's task ended without reporting a result: the tokio runtime shut down under it.
     #[error("the run was dropped before it finished (did the tokio runtime shut down?)")]
@@ -87,7 +90,7 @@ pub enum WorkflowError {
     /// A child run kept in the store by a checkpointed parent could not be taken up again
     /// when the parent's step ran again (see [`Context::child`](crate::Context::child)).
     #[error("a child run could not be resumed: {0}")]
-    ChildResume(#[source] Box<crate::durable::ResumeError>),
+    ChildResume(#[source] Box<ResumeError>),
 }
 
 impl WorkflowError {
@@ -168,7 +171,7 @@ fn write_list(f: &mut fmt::Formatter<'_>, items: &[String]) -> fmt::Result {
 /// The error of a step that panicked; find it with [`WorkflowError::downcast_ref`].
 ///
 /// ```
-/// use eventflow_core::StepPanic;
+/// use eventflow_core::step::StepPanic;
 ///
 /// let panic = StepPanic::new("index out of bounds");
 /// assert_eq!(panic.message(), "index out of bounds");

@@ -1,9 +1,16 @@
-//! Events: the values that flow between steps.
+//! Events: the values that flow between steps, their types, and the events that end a run's
+//! stream.
 
-use std::any::TypeId;
+mod terminal;
+
+pub use terminal::{
+    WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowSuperseded, WorkflowSuspended,
+    WorkflowTimedOut,
+};
+
+use std::any::{Any, TypeId};
 use std::fmt;
 
-use crate::any_event::AnyEvent;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -26,11 +33,11 @@ use serde::{Deserialize, Serialize};
 /// impl Event for OrderEvent {
 ///     const NAME: &'static str = "OrderEvent";
 /// }
-/// # impl eventflow_core::Start for OrderEvent {
+/// # impl eventflow_core::event::Start for OrderEvent {
 /// #     type Input = Self;
 /// #     fn from_input(input: Self) -> Self { input }
 /// # }
-/// # impl eventflow_core::Stop for OrderEvent {
+/// # impl eventflow_core::event::Stop for OrderEvent {
 /// #     type Output = Self;
 /// #     fn into_output(self) -> Self { self }
 /// # }
@@ -53,7 +60,8 @@ pub trait Event: Clone + Send + Sync + Serialize + DeserializeOwned + 'static {
 /// which is how a workflow uses its own start event (`#[workflow(start = MyStart)]`).
 ///
 /// ```
-/// use eventflow_core::{Start, StartEvent};
+/// use eventflow_core::StartEvent;
+/// use eventflow_core::event::Start;
 ///
 /// let ev = StartEvent::<String>::from_input("Apple".to_string());
 /// assert_eq!(ev.input, "Apple");
@@ -70,7 +78,8 @@ pub trait Start: Event {
 /// [`StopEvent<T>`] ends with its `result`; every type with `#[derive(Event)]` ends with itself.
 ///
 /// ```
-/// use eventflow_core::{Stop, StopEvent};
+/// use eventflow_core::StopEvent;
+/// use eventflow_core::event::Stop;
 ///
 /// let result: u32 = StopEvent::new(7_u32).into_output();
 /// assert_eq!(result, 7);
@@ -156,7 +165,8 @@ impl<T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static> Stop for S
 /// people (graphs, errors, logs).
 ///
 /// ```
-/// use eventflow_core::{EventType, StopEvent};
+/// use eventflow_core::StopEvent;
+/// use eventflow_core::event::EventType;
 ///
 /// const STOP: EventType = EventType::of::<StopEvent<String>>();
 /// assert_eq!(STOP.name(), "StopEvent");
@@ -209,7 +219,8 @@ impl EventType {
     /// request or a stored run hands back by type.
     ///
     /// ```
-    /// use eventflow_core::{EventType, StartEvent};
+    /// use eventflow_core::StartEvent;
+    /// use eventflow_core::event::EventType;
     ///
     /// let start = EventType::of::<StartEvent<u32>>();
     /// let event = start.decode_json(br#"{"input":7}"#)?;
@@ -254,5 +265,147 @@ impl fmt::Debug for EventType {
 impl fmt::Display for EventType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name)
+    }
+}
+
+/// An event of any type: what a run's stream yields and what travels between steps.
+///
+/// Match on it by downcasting to the types you care about:
+///
+/// ```
+/// use eventflow_core::{AnyEvent, Event, StopEvent};
+///
+/// let ev = AnyEvent::new(StopEvent::new(42_u32));
+/// assert_eq!(ev.name(), "StopEvent");
+/// assert!(ev.is::<StopEvent<u32>>());
+/// assert_eq!(ev.downcast_ref::<StopEvent<u32>>().map(|s| s.result), Some(42));
+/// assert!(ev.downcast_ref::<StopEvent<String>>().is_none());
+/// ```
+///
+/// It serializes as the inner event does, so streamed events can be forwarded as JSON.
+pub struct AnyEvent(Box<dyn Erased>);
+
+trait Erased: Any + Send + Sync {
+    fn clone_box(&self) -> Box<dyn Erased>;
+    fn event_type(&self) -> EventType;
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize;
+}
+
+impl<E: Event> Erased for E {
+    fn clone_box(&self) -> Box<dyn Erased> {
+        Box::new(self.clone())
+    }
+    fn event_type(&self) -> EventType {
+        EventType::of::<E>()
+    }
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize {
+        self
+    }
+}
+
+impl AnyEvent {
+    /// Erases the type of `event`.
+    pub fn new<E: Event>(event: E) -> Self {
+        Self(Box::new(event))
+    }
+
+    /// The inner event's [`Event::NAME`].
+    pub fn name(&self) -> &'static str {
+        self.0.event_type().name()
+    }
+
+    /// The inner event's type.
+    pub fn event_type(&self) -> EventType {
+        self.0.event_type()
+    }
+
+    /// The inner event's [`TypeId`] (not the `TypeId` of `AnyEvent` itself).
+    pub fn event_type_id(&self) -> TypeId {
+        (*self.0).type_id()
+    }
+
+    /// Whether the inner event is an `E`.
+    pub fn is<E: Event>(&self) -> bool {
+        self.event_type_id() == TypeId::of::<E>()
+    }
+
+    /// The inner event, if it is an `E`.
+    #[inline]
+    pub fn downcast_ref<E: Event>(&self) -> Option<&E> {
+        let any: &dyn Any = &*self.0;
+        any.downcast_ref()
+    }
+
+    /// Takes the inner event out if it is an `E`, or gives `self` back.
+    ///
+    /// ```
+    /// use eventflow_core::{AnyEvent, StartEvent, StopEvent};
+    ///
+    /// let ev = AnyEvent::new(StartEvent::new(1_u8));
+    /// let ev = ev.downcast::<StopEvent<u8>>().unwrap_err();
+    /// assert_eq!(ev.downcast::<StartEvent<u8>>().ok(), Some(StartEvent::new(1)));
+    /// ```
+    // On every step's input: worth inlining into the generated glue.
+    #[inline]
+    pub fn downcast<E: Event>(self) -> Result<E, Self> {
+        if !self.is::<E>() {
+            return Err(self);
+        }
+        let any: Box<dyn Any + Send + Sync> = self.0;
+        match any.downcast::<E>() {
+            Ok(event) => Ok(*event),
+            // `is` checked the type above.
+            Err(_) => unreachable!("AnyEvent::downcast: type checked before the downcast"),
+        }
+    }
+}
+
+impl<E: Event> From<E> for AnyEvent {
+    fn from(event: E) -> Self {
+        Self::new(event)
+    }
+}
+
+impl Clone for AnyEvent {
+    fn clone(&self) -> Self {
+        Self(self.0.clone_box())
+    }
+}
+
+impl fmt::Debug for AnyEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AnyEvent({})", self.name())
+    }
+}
+
+impl serde::Serialize for AnyEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        erased_serde::serialize(self.0.as_serialize(), serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_as_the_inner_event() {
+        let ev = AnyEvent::new(StopEvent::new("done".to_string()));
+        assert_eq!(
+            serde_json::to_string(&ev).ok().as_deref(),
+            Some(r#"{"result":"done"}"#)
+        );
+    }
+
+    #[test]
+    fn type_id_is_the_inner_type() {
+        let ev = AnyEvent::new(StartEvent::new(3_i64));
+        assert_eq!(ev.event_type_id(), TypeId::of::<StartEvent<i64>>());
+        assert_ne!(ev.event_type_id(), TypeId::of::<AnyEvent>());
+        let copy = ev.clone();
+        assert_eq!(
+            copy.downcast::<StartEvent<i64>>().ok(),
+            Some(StartEvent::new(3))
+        );
     }
 }

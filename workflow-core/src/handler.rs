@@ -11,14 +11,17 @@ use std::task::{Context as TaskContext, Poll, ready};
 use futures::Stream;
 use tokio::sync::oneshot;
 
-use crate::any_event::AnyEvent;
+use crate::driver::envelope::{Envelope, Lineage};
+use crate::driver::shared::RunShared;
 use crate::durable::SuspendError;
 use crate::error::{SendError, WorkflowError};
+use crate::event::AnyEvent;
 use crate::event::{Event, Stop};
+use crate::event::{
+    WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowSuperseded, WorkflowSuspended,
+    WorkflowTimedOut,
+};
 use crate::id::RunId;
-use crate::run::envelope::{Envelope, Lineage};
-use crate::run::shared::RunShared;
-use crate::terminal;
 use crate::trace::RunTrace;
 use crate::workflow::Workflow;
 
@@ -75,10 +78,10 @@ pub(crate) type Outcome<W> = Result<<W as Workflow>::Stop, WorkflowError>;
 /// | the run                 | last event                                   |
 /// |-------------------------|----------------------------------------------|
 /// | emitted its stop event  | that stop event                              |
-/// | had a step fail         | [`WorkflowFailed`](crate::WorkflowFailed)    |
-/// | was cancelled           | [`WorkflowCancelled`](crate::WorkflowCancelled) |
-/// | timed out               | [`WorkflowTimedOut`](crate::WorkflowTimedOut) |
-/// | could never finish      | [`WorkflowStalled`](crate::WorkflowStalled)  |
+/// | had a step fail         | [`WorkflowFailed`](crate::event::WorkflowFailed)    |
+/// | was cancelled           | [`WorkflowCancelled`](crate::event::WorkflowCancelled) |
+/// | timed out               | [`WorkflowTimedOut`](crate::event::WorkflowTimedOut) |
+/// | could never finish      | [`WorkflowStalled`](crate::event::WorkflowStalled)  |
 ///
 /// (If the tokio runtime shuts down under a run, the stream ends without a last event and the
 /// result is [`WorkflowError::Aborted`].) Events are buffered until read, so the stream can be
@@ -199,7 +202,7 @@ impl<W: Workflow> WorkflowHandler<W> {
     }
 
     /// Cancels the run: running steps are dropped, the stream ends with
-    /// [`WorkflowCancelled`](crate::WorkflowCancelled), and awaiting gives
+    /// [`WorkflowCancelled`](crate::event::WorkflowCancelled), and awaiting gives
     /// [`WorkflowError::Cancelled`]. Does nothing if the run has already ended.
     pub fn cancel(&self) {
         self.run.cancel();
@@ -214,7 +217,7 @@ impl<W: Workflow> WorkflowHandler<W> {
     /// soon as nothing in it runs but steps waiting for events from outside (and retries
     /// waiting out their delay, which a resumed run waits out the rest of), and returns the
     /// run's id, to [`resume`](crate::Runner::resume) it by. The run then ends here: its
-    /// stream ends with [`WorkflowSuspended`](crate::WorkflowSuspended) and awaiting it gives
+    /// stream ends with [`WorkflowSuspended`](crate::event::WorkflowSuspended) and awaiting it gives
     /// [`WorkflowError::Suspended`]. If it cannot be suspended, it goes on as if not asked.
     ///
     /// # Errors
@@ -293,7 +296,7 @@ impl<W: Workflow> WorkflowHandler<W> {
             }
             self.drained = true;
         }
-        let last = ready!(self.result.poll(cx)).and_then(terminal::last_event);
+        let last = ready!(self.result.poll(cx)).and_then(last_event);
         self.ended = true;
         Poll::Ready(last)
     }
@@ -373,9 +376,9 @@ fn send<S, E: Event>(run: &RunShared<S>, event: E, step: Option<&str>) -> Result
         event: AnyEvent::new(event),
         target,
         lineage: Lineage::default(),
-        origin: crate::run::recorder::OUTSIDE,
+        origin: crate::driver::recorder::OUTSIDE,
         execution: 0,
-        link: crate::run::link::Link::none(),
+        link: crate::driver::link::Link::none(),
     });
     Ok(())
 }
@@ -488,4 +491,41 @@ impl<W: Workflow> fmt::Debug for RunResult<W> {
             .field("workflow", &W::NAME)
             .finish_non_exhaustive()
     }
+}
+
+/// The last event of a run's stream, from how the run ended; `None` if its task was dropped.
+fn last_event<S: Event>(outcome: &Result<S, WorkflowError>) -> Option<AnyEvent> {
+    Some(match outcome {
+        Ok(stop) => AnyEvent::new(stop.clone()),
+        Err(WorkflowError::StepFailed {
+            step,
+            source,
+            attempts,
+            elapsed,
+        }) => AnyEvent::new(WorkflowFailed {
+            step: step.clone(),
+            error: source.to_string(),
+            attempts: *attempts,
+            elapsed: *elapsed,
+        }),
+        Err(WorkflowError::Cancelled) => AnyEvent::new(WorkflowCancelled {}),
+        Err(WorkflowError::TimedOut {
+            timeout,
+            active_steps,
+        }) => AnyEvent::new(WorkflowTimedOut {
+            timeout: *timeout,
+            active_steps: active_steps.clone(),
+        }),
+        Err(WorkflowError::Stalled { pending }) => AnyEvent::new(WorkflowStalled {
+            pending: pending.clone(),
+        }),
+        Err(WorkflowError::Suspended { run }) => AnyEvent::new(WorkflowSuspended {
+            run_id: run.to_string(),
+        }),
+        Err(WorkflowError::Superseded { run }) => AnyEvent::new(WorkflowSuperseded {
+            run_id: run.to_string(),
+        }),
+        // A child's resume error reaches its parent's step, never the end of a run.
+        Err(WorkflowError::Aborted | WorkflowError::ChildResume(_)) => return None,
+    })
 }

@@ -10,19 +10,20 @@ use tracing::Instrument;
 use tracing::instrument::Instrumented;
 use tracing::instrument::WithSubscriber;
 
-use crate::any_event::AnyEvent;
 use crate::context::Context;
+use crate::driver::shared::RunShared;
+use crate::driver::table::StepTable;
+use crate::driver::task::{Begin, Durable, RunTask, Settings};
 use crate::durable::ResumeError;
 use crate::error::ValidationError;
+use crate::event::AnyEvent;
 use crate::event::{EventType, Start};
 use crate::graph;
 use crate::handler::WorkflowHandler;
 use crate::host::hub::{HostLink, Hub};
 use crate::id::RunId;
 use crate::retry::RetryPolicy;
-use crate::run::shared::RunShared;
-use crate::run::table::StepTable;
-use crate::run::task::{Begin, Durable, RunTask, Settings};
+use crate::step::spec::Boundary;
 use crate::step::{FreeStep, StepDef, StepFn, StepFuture, StepInput, StepSpec};
 use crate::store::CheckpointStore;
 use crate::topology::Topology;
@@ -90,7 +91,7 @@ impl<W: Workflow> Engine<W> {
     pub(crate) fn topology(&self) -> Topology {
         let specs: Vec<&StepSpec> = self.table.specs.to_vec();
         let retries: Vec<bool> = self.retries.iter().map(Option::is_some).collect();
-        Topology::build::<W>(&specs, &retries)
+        Topology::build(&Boundary::of::<W>(), &specs, &retries)
     }
 
     /// The graph's listing and its fingerprint, which every checkpoint carries.
@@ -182,7 +183,9 @@ impl<W: Workflow> Runner<W> {
             store: None,
             every_step: false,
         };
-        crate::export::runner_built(|| runner.topology());
+        if let Some(tool) = W::tool() {
+            tool.runner_built(&|| runner.topology());
+        }
         runner
     }
 
@@ -577,14 +580,17 @@ impl<W: Workflow> Runner<W> {
         host: Option<(Weak<Hub>, usize, Option<RunId>)>,
         durable: Option<Durable>,
     ) -> (Instrumented<RunTask<W>>, WorkflowHandler<W>) {
-        crate::export::run_starting();
+        let tool = W::tool();
+        if let Some(tool) = tool {
+            tool.run_starting(W::NAME);
+        }
         // A run started by the caller opens a conversation of its own.
         let host = host.map(|(hub, member, conversation)| HostLink {
             hub,
             member,
             conversation: conversation.unwrap_or(id),
         });
-        let recorded = self.record || crate::export::records_runs();
+        let recorded = self.record || tool.is_some_and(crate::observe::Tool::records_runs);
         let record = recorded.then_some(W::NAME);
         let shared = Arc::new(RunShared::new(
             id,
@@ -738,7 +744,7 @@ impl<W: Workflow> RunnerBuilder<W> {
     /// stop event, duplicate names.
     pub fn build(self) -> Result<Runner<W>, ValidationError> {
         let specs: Vec<&StepSpec> = self.steps.iter().map(|s| s.spec).collect();
-        graph::validate(W::NAME, &graph::Edges::of::<W>(), &specs)?;
+        graph::validate(&Boundary::of::<W>(), &specs)?;
         Ok(Runner::assemble(self.workflow, self.steps))
     }
 }

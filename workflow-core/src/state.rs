@@ -25,7 +25,7 @@ impl<T> State for T where T: Clone + Default + Send + Sync + Serialize + Deseria
 /// `.await`.
 ///
 /// ```
-/// use eventflow_core::StateCell;
+/// use eventflow_core::run::StateCell;
 ///
 /// #[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
 /// struct Counter { hits: u32, sku: String }

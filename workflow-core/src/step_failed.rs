@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::any_event::AnyEvent;
+use crate::event::AnyEvent;
 use crate::event::Event;
 
 /// A step failed, after its retries: the event a `#[step(catch_errors)]` handler takes.

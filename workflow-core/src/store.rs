@@ -9,7 +9,7 @@
 //!
 //! [`MemoryStore`] keeps everything in the process, for tests and for runs that only need to
 //! pause; the `eventflow-store` crate has the embedded SQLite store.
-//! [`testing::check_store`](crate::testing::check_store) checks any implementation against
+//! `eventflow::testing::check_store` checks any implementation against
 //! this contract.
 
 use std::collections::BTreeMap;
@@ -291,7 +291,7 @@ pub trait CheckpointStore: Send + Sync {
 }
 
 /// Milliseconds since the Unix epoch, now.
-pub fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))

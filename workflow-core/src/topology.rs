@@ -1,20 +1,17 @@
 //! [`Topology`]: a workflow's event graph as data, for drawings, snapshots and tools.
 
-use std::any::TypeId;
-use std::collections::HashMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::EventType;
-use crate::step::{StepSpec, Takes};
-use crate::step_failed::StepFailed;
-use crate::workflow::Workflow;
+use crate::step::takes::Takes;
+
+mod build;
 
 /// A workflow's event graph: its steps, the event types between them, and how they connect.
 ///
 /// `#[workflow]` writes everything it holds at compile time, as the `const` step descriptions of
-/// [`Workflow::STEPS`]; this assembles them into a graph. It serializes with serde (a drawing
+/// [`Workflow::STEPS`](crate::Workflow::STEPS); this assembles them into a graph. It serializes with serde (a drawing
 /// tool can read it from a file), and prints as a stable text listing, which is what topology
 /// snapshots compare.
 ///
@@ -93,7 +90,7 @@ pub struct StepNode {
     /// How many executions may run at once in one run.
     pub num_workers: usize,
     /// How the step takes its events.
-    pub takes: Taking,
+    pub takes: Takes,
     /// The step returns a collection: what it emits fans out.
     pub fans_out: bool,
     /// The step has a retry policy.
@@ -101,23 +98,6 @@ pub struct StepNode {
     /// For an error-recovery step, the steps it recovers (empty: every step no other recovery
     /// step names).
     pub recovers: Option<Vec<String>>,
-}
-
-/// How a [`StepNode`] takes its events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Taking {
-    /// One event per execution.
-    One,
-    /// One event of each accepted type per execution.
-    EachOf,
-    /// The collections of a fan-out, once per fan-out; with `take`, as soon as that many
-    /// arrived.
-    Collections {
-        /// `#[step(take = n)]`.
-        take: Option<usize>,
-    },
 }
 
 /// An event type of a [`Topology`].
@@ -197,106 +177,6 @@ impl EdgeKind {
 }
 
 impl Topology {
-    /// The topology of workflow `W`, from its `#[workflow]` steps.
-    pub fn of<W: Workflow>() -> Self {
-        let specs: Vec<&StepSpec> = W::STEPS.iter().map(|s| &s.spec).collect();
-        let retries: Vec<bool> = W::STEPS.iter().map(|s| s.retry.is_some()).collect();
-        Self::build::<W>(&specs, &retries)
-    }
-
-    /// The topology of `W` with the steps described by `specs` (its own and those added to
-    /// its runner), `retries[i]` telling whether step `i` has a retry policy.
-    pub(crate) fn build<W: Workflow>(specs: &[&StepSpec], retries: &[bool]) -> Self {
-        let workflow = W::NAME;
-        let stop = EventType::of::<W::Stop>();
-        let mut graph = Builder::default();
-        let start = EventType::of::<W::Start>();
-        graph.event(start, EventRole::Start);
-        for spec in specs {
-            for &ty in spec.accepts.iter().chain(spec.emits).chain(spec.sends) {
-                if ty.type_id() != stop.type_id() && ty.type_id() != TypeId::of::<StepFailed>() {
-                    graph.event(ty, EventRole::Internal);
-                }
-            }
-            for &ty in spec.stream_only {
-                graph.event(ty, EventRole::Stream);
-            }
-        }
-        for &ty in W::EXTERNAL {
-            graph.event(ty, EventRole::External);
-        }
-        for &ty in W::SUBSCRIBES {
-            graph.event(ty, EventRole::Subscribed);
-        }
-        for &ty in W::PUBLISHES {
-            graph.event(ty, EventRole::Published);
-        }
-        graph.event(stop, EventRole::Stop);
-
-        let steps = specs
-            .iter()
-            .zip(retries.iter().copied().chain(std::iter::repeat(false)))
-            .map(|(spec, retries)| StepNode {
-                name: spec.name.to_owned(),
-                num_workers: spec.num_workers,
-                takes: match spec.takes {
-                    Takes::EachOf => Taking::EachOf,
-                    Takes::Collections { take } => Taking::Collections { take },
-                    _ => Taking::One,
-                },
-                fans_out: spec.fans_out,
-                retries,
-                recovers: spec
-                    .catches
-                    .map(|c| c.steps.iter().map(|s| (*s).to_owned()).collect()),
-            })
-            .collect::<Vec<_>>();
-
-        for (i, spec) in specs.iter().enumerate() {
-            let into = if spec.takes.is_collections() {
-                EdgeKind::Joins
-            } else {
-                EdgeKind::Accepts
-            };
-            for &ty in spec.accepts {
-                if spec.catches.is_some() && ty.type_id() == TypeId::of::<StepFailed>() {
-                    continue;
-                }
-                graph.edge(i, ty, into);
-            }
-            let out = if spec.fans_out {
-                EdgeKind::FansOut
-            } else {
-                EdgeKind::Emits
-            };
-            for &ty in spec.emits {
-                let kind = if spec.stream_only.iter().any(|s| s.type_id() == ty.type_id()) {
-                    EdgeKind::Streams
-                } else {
-                    out
-                };
-                graph.edge(i, ty, kind);
-            }
-            for &ty in spec.sends {
-                graph.edge(i, ty, EdgeKind::Sends);
-            }
-            for &ty in spec.stream_only {
-                if !spec.emits.iter().any(|e| e.type_id() == ty.type_id()) {
-                    graph.edge(i, ty, EdgeKind::Streams);
-                }
-            }
-        }
-        graph.recoveries(specs);
-        let children = children(workflow, specs);
-        Self {
-            workflow: workflow.to_owned(),
-            steps,
-            events: graph.events,
-            edges: graph.edges,
-            children,
-        }
-    }
-
     /// The edges of step `step`, in order.
     pub fn edges_of(&self, step: usize) -> impl Iterator<Item = &Edge> {
         self.edges.iter().filter(move |e| e.step == step)
@@ -462,110 +342,6 @@ fn block_name(key: &str) -> String {
     }
 }
 
-thread_local! {
-    /// The workflows whose topologies are being built, outermost first.
-    static BUILDING: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// The topologies of the children the steps declare, except those already being built.
-fn children(workflow: &str, specs: &[&StepSpec]) -> Vec<ChildTopology> {
-    BUILDING.with(|building| building.borrow_mut().push(workflow.to_owned()));
-    let children = specs
-        .iter()
-        .enumerate()
-        .flat_map(|(step, spec)| spec.children.iter().map(move |child| (step, child)))
-        .map(|(step, child)| {
-            let recursive =
-                BUILDING.with(|building| building.borrow().iter().any(|w| w == child.name));
-            ChildTopology {
-                step,
-                workflow: child.name.to_owned(),
-                topology: (!recursive).then(|| (child.topology)()),
-            }
-        })
-        .collect();
-    BUILDING.with(|building| building.borrow_mut().pop());
-    children
-}
-
-/// Collects events (each type once) and edges (each once).
-#[derive(Default)]
-struct Builder {
-    events: Vec<EventNode>,
-    ids: HashMap<TypeId, usize>,
-    edges: Vec<Edge>,
-}
-
-impl Builder {
-    fn event(&mut self, ty: EventType, role: EventRole) -> usize {
-        if let Some(&i) = self.ids.get(&ty.type_id()) {
-            // The first role wins, except that a declared role beats "between steps".
-            if self.events[i].role == EventRole::Internal {
-                self.events[i].role = role;
-            }
-            return i;
-        }
-        self.events.push(EventNode {
-            name: ty.name().to_owned(),
-            role,
-        });
-        self.ids.insert(ty.type_id(), self.events.len() - 1);
-        self.events.len() - 1
-    }
-
-    fn edge(&mut self, step: usize, ty: EventType, kind: EdgeKind) {
-        let event = self.event(ty, EventRole::Internal);
-        let edge = Edge { step, event, kind };
-        if !self.edges.contains(&edge) {
-            self.edges.push(edge);
-        }
-    }
-
-    /// One failure event per error-recovery step, fed by the steps it recovers.
-    fn recoveries(&mut self, specs: &[&StepSpec]) {
-        let name = EventType::of::<StepFailed>().name();
-        let wildcard = specs
-            .iter()
-            .position(|s| s.catches.is_some_and(|c| c.steps.is_empty()));
-        for (handler, spec) in specs.iter().enumerate() {
-            let Some(catches) = spec.catches else {
-                continue;
-            };
-            self.events.push(EventNode {
-                name: name.to_owned(),
-                role: EventRole::Failure,
-            });
-            let failure = self.events.len() - 1;
-            self.edges.push(Edge {
-                step: handler,
-                event: failure,
-                kind: EdgeKind::Recovers,
-            });
-            for (step, target) in specs.iter().enumerate() {
-                if target.catches.is_some() {
-                    continue;
-                }
-                let named = specs
-                    .iter()
-                    .position(|h| h.catches.is_some_and(|c| c.steps.contains(&target.name)));
-                let recovered_by = named.or(wildcard);
-                let covers = if catches.steps.is_empty() {
-                    recovered_by == Some(handler)
-                } else {
-                    catches.steps.contains(&target.name)
-                };
-                if covers {
-                    self.edges.push(Edge {
-                        step,
-                        event: failure,
-                        kind: EdgeKind::Fails,
-                    });
-                }
-            }
-        }
-    }
-}
-
 /// The text listing: the workflow's boundary events, then each step with its connections.
 impl fmt::Display for Topology {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -592,13 +368,13 @@ impl fmt::Display for Topology {
         for (i, step) in self.steps.iter().enumerate() {
             write!(f, "step {}", step.name)?;
             let mut notes = Vec::new();
-            if step.num_workers != crate::DEFAULT_NUM_WORKERS {
+            if step.num_workers != crate::step::spec::DEFAULT_NUM_WORKERS {
                 notes.push(format!("{} workers", step.num_workers));
             }
             if step.retries {
                 notes.push("retries".to_owned());
             }
-            if let Taking::Collections { take: Some(n) } = step.takes {
+            if let Takes::Collections { take: Some(n) } = step.takes {
                 notes.push(format!("takes {n}"));
             }
             if !notes.is_empty() {
@@ -618,7 +394,7 @@ impl fmt::Display for Topology {
                 if names.is_empty() {
                     continue;
                 }
-                let joiner = if step.takes == Taking::EachOf && kind == EdgeKind::Accepts {
+                let joiner = if step.takes == Takes::EachOf && kind == EdgeKind::Accepts {
                     " + "
                 } else {
                     ", "
@@ -640,8 +416,13 @@ impl fmt::Display for Topology {
     }
 }
 
-/// `ComplexFeedbackMonitor` → `complex_feedback_monitor`.
-pub(crate) fn slug(name: &str) -> String {
+/// The form of a workflow's name that file names use: `ComplexFeedbackMonitor` →
+/// `complex_feedback_monitor`, as in [`Topology::slug`].
+///
+/// ```
+/// assert_eq!(eventflow_core::topology::slug("ComplexFeedbackMonitor"), "complex_feedback_monitor");
+/// ```
+pub fn slug(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     let mut previous_lower = false;
     for c in name.chars() {
@@ -663,4 +444,29 @@ pub(crate) fn slug(name: &str) -> String {
         out.push_str("workflow");
     }
     out
+}
+
+/// A host's workflows and the events that cross between them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct HostTopology {
+    /// Each workflow's own topology, in the order they were added.
+    pub workflows: Vec<Topology>,
+    /// The events one workflow publishes and another takes.
+    pub crossings: Vec<Crossing>,
+}
+
+/// An event type one workflow of a host publishes and another takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Crossing {
+    /// The publisher, an index into [`HostTopology::workflows`].
+    pub from: usize,
+    /// The event's name.
+    pub event: String,
+    /// The receiver, an index into [`HostTopology::workflows`].
+    pub to: usize,
+    /// The event is the receiver's start event: it starts runs (otherwise the receiver
+    /// subscribes to it).
+    pub starts: bool,
 }

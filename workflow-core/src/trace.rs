@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// ```
 /// use eventflow::prelude::*;
-/// use eventflow::{Endpoint, TraceOutcome};
+/// use eventflow::trace::{Endpoint, TraceOutcome};
 ///
 /// #[derive(Clone, Serialize, Deserialize, Event)]
 /// struct Ping(u32);

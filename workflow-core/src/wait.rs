@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-use crate::any_event::AnyEvent;
 use crate::context::Context;
+use crate::event::AnyEvent;
 use crate::event::{Event, EventType};
 
 /// Which events of the awaited type satisfy a wait.

@@ -5,9 +5,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use eventflow_core::error::BoxError;
+use eventflow_core::event::{EventType, Start, Stop, WorkflowFailed};
+use eventflow_core::step::{Emit, StepDef, StepInput, StepSpec};
 use eventflow_core::{
-    AnyEvent, BoxError, Context, Emit, Event, EventType, Runner, Start, StartEvent, StepDef,
-    StepInput, StepSpec, Stop, StopEvent, Workflow, WorkflowError, WorkflowFailed,
+    AnyEvent, Context, Event, Runner, StartEvent, StopEvent, Workflow, WorkflowError,
 };
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,9 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use eventflow_core::{HostTopology, RunTrace, Runner, Topology, Workflow};
+use eventflow_core::topology::HostTopology;
+use eventflow_core::trace::RunTrace;
+use eventflow_core::{Runner, Topology, Workflow};
 
 use crate::diagram::Diagram;
 use crate::dot::dot;

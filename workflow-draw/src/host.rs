@@ -1,6 +1,7 @@
 //! A host's workflows, and the events crossing between them, as one [`Diagram`].
 
-use eventflow_core::{EventRole, HostTopology, Topology};
+use eventflow_core::Topology;
+use eventflow_core::topology::{EventRole, HostTopology};
 
 use crate::diagram::{Diagram, Emphasis, Group, Link, LinkKind, Node, NodeKind};
 use crate::topology::diagram;
@@ -209,8 +210,9 @@ fn event_node(
 /// a child workflow), and an audit log also started by each trade.
 #[cfg(test)]
 pub(crate) mod samples {
+    use eventflow::Runner;
     use eventflow::prelude::*;
-    use eventflow::{HostTopology, Runner};
+    use eventflow::topology::HostTopology;
 
     #[derive(Clone, Serialize, Deserialize, Event)]
     pub(crate) struct Trade(String);

@@ -1,6 +1,8 @@
 //! One recorded run as a [`Diagram`]: the workflow's graph, annotated with what the run did.
 
-use eventflow_core::{EdgeKind, Endpoint, RunTrace, Topology, TraceOutcome};
+use eventflow_core::Topology;
+use eventflow_core::topology::EdgeKind;
+use eventflow_core::trace::{Endpoint, RunTrace, TraceOutcome};
 
 use crate::diagram::{Diagram, Emphasis, LinkKind};
 use crate::topology::diagram;

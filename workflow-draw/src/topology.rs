@@ -1,6 +1,8 @@
 //! A workflow's [`Topology`] as a [`Diagram`].
 
-use eventflow_core::{EdgeKind, EventRole, Taking, Topology};
+use eventflow_core::Topology;
+use eventflow_core::step::Takes;
+use eventflow_core::topology::{EdgeKind, EventRole};
 
 use crate::diagram::{Diagram, Emphasis, Link, LinkKind, Node, NodeKind};
 
@@ -38,15 +40,15 @@ pub fn diagram(topology: &Topology) -> Diagram {
         .iter()
         .map(|step| {
             let mut badges = Vec::new();
-            if step.num_workers != eventflow_core::DEFAULT_NUM_WORKERS {
+            if step.num_workers != eventflow_core::step::DEFAULT_NUM_WORKERS {
                 badges.push(format!("{} workers", step.num_workers));
             }
             if step.retries {
                 badges.push("retries".to_owned());
             }
             match step.takes {
-                Taking::EachOf => badges.push("one of each".to_owned()),
-                Taking::Collections { take: Some(n) } => badges.push(format!("first {n}")),
+                Takes::EachOf => badges.push("one of each".to_owned()),
+                Takes::Collections { take: Some(n) } => badges.push(format!("first {n}")),
                 _ => {}
             }
             Node {
@@ -93,7 +95,7 @@ pub fn diagram(topology: &Topology) -> Diagram {
             let (kind, label) = match edge.kind {
                 EdgeKind::Joins => {
                     let label = match topology.steps[step].takes {
-                        Taking::Collections { take: Some(n) } => format!("join first {n}"),
+                        Takes::Collections { take: Some(n) } => format!("join first {n}"),
                         _ => "join".to_owned(),
                     };
                     (LinkKind::Join, Some(label))

@@ -99,6 +99,10 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
                 #external
                 #publishes
                 #subscribes
+
+                fn tool() -> __ef::Option<&'static dyn __ef::Tool> {
+                    __ef::tool()
+                }
             }
 
             #checked

@@ -2,7 +2,6 @@
 
 use crate::{Graph, Node, Problem, Site, check, fan_out_joins};
 
-
 fn node(name: &str, accepts: &[usize], emits: &[usize]) -> Node {
     Node {
         name: name.into(),

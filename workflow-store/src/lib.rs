@@ -10,9 +10,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use eventflow_core::RunId;
-use eventflow_core::store::{
-    CheckpointStore, Commit, RunHeader, RunStatus, StoreError, StoredRun, now_ms,
-};
+use eventflow_core::store::{CheckpointStore, Commit, RunHeader, RunStatus, StoreError, StoredRun};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// The layout this version writes; a file of an older one is brought up to it, a file of
@@ -372,4 +370,11 @@ fn unsigned(value: i64) -> Result<u64, StoreError> {
 
 fn backend(error: rusqlite::Error) -> StoreError {
     StoreError::Backend(Box::new(error))
+}
+
+/// Milliseconds since the Unix epoch, now: when a run was last updated.
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use eventflow::testing::check_store;
 use eventflow_core::RunId;
 use eventflow_core::store::{
     CheckpointStore, Commit, MemoryStore, RunHeader, RunStatus, StoreError,
 };
-use eventflow_core::testing::check_store;
 use eventflow_store::SqliteStore;
 use proptest::prelude::*;
 

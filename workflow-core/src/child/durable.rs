@@ -7,12 +7,12 @@ use std::sync::Arc;
 use tracing::instrument::Instrumented;
 
 use crate::context::IdempotencyKey;
+use crate::driver::task::RunTask;
 use crate::durable::{Ended, ResumeError};
 use crate::error::WorkflowError;
 use crate::event::Stop;
 use crate::handler::{Output, WorkflowHandler};
 use crate::id::RunId;
-use crate::run::task::RunTask;
 use crate::runner::Runner;
 use crate::store::{CheckpointStore, RunStatus};
 use crate::workflow::Workflow;

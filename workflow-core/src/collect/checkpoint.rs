@@ -9,10 +9,10 @@
 
 use std::collections::VecDeque;
 
-use crate::any_event::AnyEvent;
+use crate::driver::table::StepTable;
 use crate::durable::{self, CollectorDelta, SavedCollector, SavedKind, SavedTaken, SuspendError};
+use crate::event::AnyEvent;
 use crate::event::EventType;
-use crate::run::table::StepTable;
 
 use super::{CollectKey, Collector, Collectors, Kind, Taken};
 

@@ -7,14 +7,13 @@ use std::any::TypeId;
 use std::fmt;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
-use crate::any_event::AnyEvent;
 use crate::error::ValidationError;
+use crate::event::AnyEvent;
 use crate::event::Start;
 use crate::handler::WorkflowHandler;
+use crate::observe::Tool;
 use crate::runner::Runner;
-use crate::topology::Topology;
+use crate::topology::{Crossing, HostTopology, Topology};
 use crate::verbose::VerbosePrinter;
 use crate::workflow::Workflow;
 use check::Interface;
@@ -113,6 +112,7 @@ impl Host {
     pub fn builder() -> HostBuilder {
         HostBuilder {
             members: Vec::new(),
+            tool: None,
         }
     }
 
@@ -220,14 +220,14 @@ fn start<W: Workflow>(
     runner: &Runner<W>,
     start: W::Start,
     conversation: Option<crate::RunId>,
-    link: Option<&crate::run::link::Link>,
+    link: Option<&crate::driver::link::Link>,
 ) -> WorkflowHandler<W> {
     let (task, handler) = runner.prepare(
         start,
         W::State::default(),
         Some((Arc::downgrade(hub), member, conversation)),
     );
-    if let Some(id) = link.and_then(crate::run::link::Link::id) {
+    if let Some(id) = link.and_then(crate::driver::link::Link::id) {
         // The run follows from the event that started it, in the publishing run's trace.
         task.span().follows_from(id);
     }
@@ -246,6 +246,8 @@ fn start<W: Workflow>(
 /// Assembles a [`Host`]; see [`Host::builder`].
 pub struct HostBuilder {
     members: Vec<Member>,
+    /// The program-wide tool of the workflows added, told when the host is built.
+    tool: Option<&'static dyn Tool>,
 }
 
 impl HostBuilder {
@@ -253,6 +255,7 @@ impl HostBuilder {
     #[must_use]
     pub fn workflow<W: Workflow>(mut self, runner: Runner<W>) -> Self {
         let member = self.members.len();
+        self.tool = self.tool.or_else(W::tool);
         let starter_runner = runner.clone();
         let starter: hub::Starter = Box::new(move |hub, event: AnyEvent, conversation, link| {
             let Ok(first) = event.downcast::<W::Start>() else {
@@ -292,10 +295,13 @@ impl HostBuilder {
         if !problems.is_empty() {
             return Err(ValidationError::new("host", problems));
         }
+        let tool = self.tool;
         let host = Host {
             hub: Arc::new(Hub::new(self.members)),
         };
-        crate::export::host_built(|| host.topology());
+        if let Some(tool) = tool {
+            tool.host_built(&|| host.topology());
+        }
         Ok(host)
     }
 }
@@ -307,29 +313,4 @@ impl fmt::Debug for HostBuilder {
             .field("workflows", &names)
             .finish()
     }
-}
-
-/// A host's workflows and the events that cross between them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct HostTopology {
-    /// Each workflow's own topology, in the order they were added.
-    pub workflows: Vec<Topology>,
-    /// The events one workflow publishes and another takes.
-    pub crossings: Vec<Crossing>,
-}
-
-/// An event type one workflow of a host publishes and another takes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Crossing {
-    /// The publisher, an index into [`HostTopology::workflows`].
-    pub from: usize,
-    /// The event's name.
-    pub event: String,
-    /// The receiver, an index into [`HostTopology::workflows`].
-    pub to: usize,
-    /// The event is the receiver's start event: it starts runs (otherwise the receiver
-    /// subscribes to it).
-    pub starts: bool,
 }

@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use tracing::instrument::Instrumented;
 
-use crate::any_event::AnyEvent;
+use crate::driver::task::{Begin, Durable, RunTask};
 use crate::durable::{self, ResumeError};
+use crate::event::AnyEvent;
 use crate::handler::WorkflowHandler;
 use crate::id::RunId;
-use crate::run::task::{Begin, Durable, RunTask};
 use crate::store::{CheckpointStore, Commit, RunStatus, StoredRun};
 use crate::workflow::Workflow;
 

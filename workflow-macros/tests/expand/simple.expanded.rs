@@ -54,6 +54,9 @@ const _: () = {
                 retry: __ef::None,
             },
         ];
+        fn tool() -> __ef::Option<&'static dyn __ef::Tool> {
+            __ef::tool()
+        }
     }
     #[automatically_derived]
     impl __ef::CheckedWorkflow for SimpleWorkflow {}

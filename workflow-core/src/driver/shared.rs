@@ -7,13 +7,13 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use futures::task::AtomicWaker;
 
 use crate::collect::Collectors;
+use crate::driver::envelope::Envelope;
+use crate::driver::recorder::Recorder;
+use crate::driver::stream::StreamChannel;
+use crate::driver::table::StepTable;
+use crate::driver::waiters::Waiters;
 use crate::host::hub::{self, HostLink};
 use crate::id::RunId;
-use crate::run::envelope::Envelope;
-use crate::run::recorder::Recorder;
-use crate::run::stream::StreamChannel;
-use crate::run::table::StepTable;
-use crate::run::waiters::Waiters;
 use crate::state::StateCell;
 use crate::store::CheckpointStore;
 use crate::trace::RunTrace;

@@ -7,14 +7,14 @@
 
 use std::collections::VecDeque;
 
-use crate::any_event::AnyEvent;
+use crate::driver::envelope::{FanOutId, Lineage, Member};
+use crate::driver::link::Link;
+use crate::driver::table::StepTable;
 use crate::durable::{
     self, OpenDelta, SavedArrival, SavedEvent, SavedFanOut, SavedFanOuts, SavedLineage,
     SavedMember, SavedSet, SlotDelta, SuspendError,
 };
-use crate::run::envelope::{FanOutId, Lineage, Member};
-use crate::run::link::Link;
-use crate::run::table::StepTable;
+use crate::event::AnyEvent;
 use crate::step::Takes;
 
 use super::{Arrival, FanOut, FanOuts, PartialSet, Sets, Slot};

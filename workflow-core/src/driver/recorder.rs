@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use tokio::time::Instant;
 
+use crate::driver::table::StepTable;
 use crate::id::RunId;
-use crate::run::table::StepTable;
 use crate::trace::{
     AfterFailure, Endpoint, FanOutActivity, Flow, Happening, RunTrace, StepActivity, TraceOutcome,
     What,

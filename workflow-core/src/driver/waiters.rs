@@ -5,9 +5,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::sync::oneshot;
 
-use crate::any_event::AnyEvent;
+use crate::driver::shared::lock;
+use crate::event::AnyEvent;
 use crate::event::EventType;
-use crate::run::shared::lock;
 
 type Matcher = Box<dyn Fn(&AnyEvent) -> bool + Send + Sync>;
 

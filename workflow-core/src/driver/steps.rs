@@ -17,13 +17,13 @@ use tokio::time::Sleep;
 use tracing::Instrument;
 use tracing::instrument::Instrumented;
 
-use crate::any_event::AnyEvent;
 use crate::context::Context;
+use crate::driver::envelope::Lineage;
+use crate::driver::journal::Journal;
+use crate::driver::link::Link;
+use crate::driver::shared::RunShared;
 use crate::error::BoxError;
-use crate::run::envelope::Lineage;
-use crate::run::journal::Journal;
-use crate::run::link::Link;
-use crate::run::shared::RunShared;
+use crate::event::AnyEvent;
 use crate::runner::Engine;
 use crate::step::{Emit, StepFuture, StepInput};
 use crate::workflow::Workflow;

@@ -4,12 +4,13 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AnyEvent, Event, WorkflowError};
+use crate::event::Event;
 
 /// Last stream item of a run that failed: a step returned an error or panicked.
 ///
 /// ```
-/// use eventflow_core::{AnyEvent, WorkflowFailed};
+/// use eventflow_core::AnyEvent;
+/// use eventflow_core::event::WorkflowFailed;
 ///
 /// # fn last_item() -> AnyEvent { AnyEvent::new(WorkflowFailed { step: "fetch".into(), error: "boom".into(), attempts: 1, elapsed: Default::default() }) }
 /// let ev: AnyEvent = last_item();
@@ -62,7 +63,8 @@ pub struct WorkflowSuspended {
 /// [`WorkflowError::Superseded`](crate::WorkflowError::Superseded).
 ///
 /// ```
-/// use eventflow_core::{AnyEvent, RunId, WorkflowSuperseded};
+/// use eventflow_core::{AnyEvent, RunId};
+/// use eventflow_core::event::WorkflowSuperseded;
 ///
 /// let run = RunId::from_u64(7);
 /// let last = AnyEvent::new(WorkflowSuperseded { run_id: run.to_string() });
@@ -103,41 +105,4 @@ impl Event for WorkflowTimedOut {
 #[diagnostic::do_not_recommend]
 impl Event for WorkflowStalled {
     const NAME: &'static str = "WorkflowStalled";
-}
-
-/// The last event of a run's stream, from how the run ended; `None` if its task was dropped.
-pub(crate) fn last_event<S: Event>(outcome: &Result<S, WorkflowError>) -> Option<AnyEvent> {
-    Some(match outcome {
-        Ok(stop) => AnyEvent::new(stop.clone()),
-        Err(WorkflowError::StepFailed {
-            step,
-            source,
-            attempts,
-            elapsed,
-        }) => AnyEvent::new(WorkflowFailed {
-            step: step.clone(),
-            error: source.to_string(),
-            attempts: *attempts,
-            elapsed: *elapsed,
-        }),
-        Err(WorkflowError::Cancelled) => AnyEvent::new(WorkflowCancelled {}),
-        Err(WorkflowError::TimedOut {
-            timeout,
-            active_steps,
-        }) => AnyEvent::new(WorkflowTimedOut {
-            timeout: *timeout,
-            active_steps: active_steps.clone(),
-        }),
-        Err(WorkflowError::Stalled { pending }) => AnyEvent::new(WorkflowStalled {
-            pending: pending.clone(),
-        }),
-        Err(WorkflowError::Suspended { run }) => AnyEvent::new(WorkflowSuspended {
-            run_id: run.to_string(),
-        }),
-        Err(WorkflowError::Superseded { run }) => AnyEvent::new(WorkflowSuperseded {
-            run_id: run.to_string(),
-        }),
-        // A child's resume error reaches its parent's step, never the end of a run.
-        Err(WorkflowError::Aborted | WorkflowError::ChildResume(_)) => return None,
-    })
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::topology::Topology;
+use eventflow_core::topology::Topology;
 
 /// Fails unless `topology` matches the snapshot at `path`, so that a change to a workflow's
 /// graph shows up in review like a change to code.
@@ -117,8 +117,8 @@ fn diff(old: &str, new: &str) -> String {
 /// deleted. `store` must be empty; it is left holding the runs the check made.
 ///
 /// ```
-/// use eventflow_core::store::MemoryStore;
-/// use eventflow_core::testing::check_store;
+/// use eventflow::store::MemoryStore;
+/// use eventflow::testing::check_store;
 ///
 /// check_store(&MemoryStore::new());
 /// ```
@@ -127,9 +127,9 @@ fn diff(old: &str, new: &str) -> String {
 ///
 /// At the first breach of the contract, naming it.
 #[track_caller]
-pub fn check_store(store: &dyn crate::store::CheckpointStore) {
-    use crate::id::RunId;
-    use crate::store::{Commit, RunHeader, RunStatus, StoreError};
+pub fn check_store(store: &dyn eventflow_core::store::CheckpointStore) {
+    use eventflow_core::RunId;
+    use eventflow_core::store::{Commit, RunHeader, RunStatus, StoreError};
     use std::time::Duration;
 
     let fail = |what: &str, error: StoreError| -> ! { panic!("{what}: {error}") };

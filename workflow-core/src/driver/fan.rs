@@ -8,9 +8,9 @@
 
 use std::collections::VecDeque;
 
-use crate::any_event::AnyEvent;
-use crate::run::envelope::{FanOutId, Lineage, Member};
-use crate::run::link::Link;
+use crate::driver::envelope::{FanOutId, Lineage, Member};
+use crate::driver::link::Link;
+use crate::event::AnyEvent;
 
 mod checkpoint;
 

@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 
 use futures::task::AtomicWaker;
 
-use crate::any_event::AnyEvent;
+use crate::event::AnyEvent;
 
 #[derive(Debug, Default)]
 pub(crate) struct StreamChannel {

@@ -15,16 +15,16 @@ use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 use tokio::time::Sleep;
 
-use crate::any_event::AnyEvent;
+use crate::driver::envelope::{Envelope, FanOutId, Lineage, Member};
+use crate::driver::fan::FanOuts;
+use crate::driver::link::Link;
+use crate::driver::recorder;
+use crate::driver::shared::{ChildRuns, RunShared, lock};
+use crate::driver::steps::{Finished, Meta, Steps, Work};
 use crate::error::{BoxError, StepPanic, WorkflowError};
+use crate::event::AnyEvent;
 use crate::handler::Outcome;
 use crate::retry::Failure;
-use crate::run::envelope::{Envelope, FanOutId, Lineage, Member};
-use crate::run::fan::FanOuts;
-use crate::run::link::Link;
-use crate::run::recorder;
-use crate::run::shared::{ChildRuns, RunShared, lock};
-use crate::run::steps::{Finished, Meta, Steps, Work};
 use crate::runner::Engine;
 use crate::step::{Emit, StepInput, Takes};
 use crate::step_failed::StepFailed;
@@ -490,8 +490,8 @@ impl<W: Workflow> RunTask<W> {
         let ended = trace_outcome::<W>(&outcome);
         self.shared.record(|r| r.ended(ended));
         if let (Some(last_run), Some(trace)) = (&self.last_run, self.shared.trace()) {
-            if crate::export::records_runs() {
-                crate::export::run_finished(&crate::topology::slug(W::NAME), &trace);
+            if let Some(tool) = W::tool().filter(|t| t.records_runs()) {
+                tool.run_finished(&trace);
             }
             if let Ok(mut last) = last_run.lock() {
                 *last = Some(trace);

@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
+use crate::driver::envelope::Lineage;
+use crate::driver::fan::save_lineage;
+use crate::driver::steps::Work;
+use crate::driver::table::StepTable;
 use crate::durable::{self, ExecutionOp, SavedExecution, SuspendError};
-use crate::run::envelope::Lineage;
-use crate::run::fan::save_lineage;
-use crate::run::steps::Work;
-use crate::run::table::StepTable;
 use crate::step::StepInput;
 
 /// An input of `step` as a checkpoint holds it.

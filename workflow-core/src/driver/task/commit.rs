@@ -7,10 +7,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::driver::journal;
+use crate::driver::shared::lock;
 use crate::durable::{self, Checkpoint, Delta, ExecutionOp, SuspendError};
 use crate::id::RunId;
-use crate::run::journal;
-use crate::run::shared::lock;
 use crate::store::{Commit, RunHeader, RunStatus};
 use crate::workflow::Workflow;
 

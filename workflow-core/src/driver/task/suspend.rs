@@ -3,16 +3,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::any_event::AnyEvent;
 use crate::collect::Collectors;
+use crate::driver::fan::{FanOuts, load_lineage};
+use crate::driver::steps::Work;
+use crate::driver::table::StepTable;
 use crate::durable::{self, Checkpoint, Ended, SuspendError};
 use crate::error::WorkflowError;
+use crate::event::AnyEvent;
 use crate::event::EventType;
 use crate::handler::Outcome;
 use crate::id::RunId;
-use crate::run::fan::{FanOuts, load_lineage};
-use crate::run::steps::Work;
-use crate::run::table::StepTable;
 use crate::store::{CheckpointStore, Commit, RunStatus, StoreError};
 use crate::workflow::Workflow;
 
@@ -240,7 +240,7 @@ impl<W: Workflow> RunTask<W> {
 impl<W: Workflow> RunTask<W> {
     /// Routes what `finished` sent while it ran, now that it has finished, or drops it if it
     /// failed: a retry sends it again.
-    pub(super) fn release(&mut self, finished: &crate::run::steps::Finished) {
+    pub(super) fn release(&mut self, finished: &crate::driver::steps::Finished) {
         let Some(held) = self.held.remove(&finished.meta.execution) else {
             return;
         };

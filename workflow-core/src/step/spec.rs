@@ -1,0 +1,122 @@
+//! What a step declares about itself: the data behind routing, validation and drawings.
+
+use crate::event::EventType;
+use crate::step::takes::Takes;
+use crate::topology::Topology;
+
+/// How many executions of one step may run at once in one run, unless the step says otherwise.
+pub const DEFAULT_NUM_WORKERS: usize = 4;
+
+/// What a step declares about itself: the data behind routing, validation and drawings.
+///
+/// `#[workflow]` and `#[step]` write one of these for every step, from its signature and its
+/// `#[step(...)]` arguments.
+///
+/// ```
+/// use eventflow_core::event::EventType;
+/// use eventflow_core::step::StepSpec;
+/// use eventflow_core::{StartEvent, StopEvent};
+///
+/// const SPEC: StepSpec = StepSpec {
+///     accepts: &[EventType::of::<StartEvent<String>>()],
+///     emits: &[EventType::of::<StopEvent<String>>()],
+///     ..StepSpec::new("start")
+/// };
+/// assert_eq!(SPEC.name, "start");
+/// assert_eq!(SPEC.num_workers, 4);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepSpec {
+    /// The step's name, unique within its workflow.
+    pub name: &'static str,
+    /// The event types the step takes.
+    pub accepts: &'static [EventType],
+    /// The event types the step may return.
+    pub emits: &'static [EventType],
+    /// The event types the step may send through its context (`#[step(sends(..))]`).
+    pub sends: &'static [EventType],
+    /// Emitted event types that no step needs to accept: they only go to the caller's stream
+    /// (`#[step(stream_only(..))]`).
+    pub stream_only: &'static [EventType],
+    /// The most executions of this step that run at once in one run; more events wait in FIFO
+    /// order.
+    pub num_workers: usize,
+    /// The step need not lead to the stop event (`#[step(allow(dead_end))]`).
+    pub allow_dead_end: bool,
+    /// The step need not be reachable from the start event (`#[step(allow(unreachable))]`).
+    pub allow_unreachable: bool,
+    /// The step recovers other steps' failures (`#[step(catch_errors(..))]`): it takes a
+    /// [`StepFailed`](crate::StepFailed).
+    pub catches: Option<Catches>,
+    /// The step returns a collection (`-> Vec<E>`): each element is an event, and together
+    /// they form one fan-out, which the steps that take `Vec<E>` join.
+    pub fans_out: bool,
+    /// How the step takes the events in [`accepts`](Self::accepts).
+    pub takes: Takes,
+    /// The workflows the step runs as children (`#[step(runs(..))]`).
+    pub children: &'static [ChildWorkflow],
+}
+
+/// Which failures an error-recovery step handles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Catches {
+    /// The steps whose failures it handles; empty for every step no other handler claims.
+    pub steps: &'static [&'static str],
+    /// How many times one chain of events may be recovered before a failure fails the run, so
+    /// that a handler whose output fails again cannot loop forever.
+    pub max_recoveries: u32,
+}
+
+impl StepSpec {
+    /// A step named `name` that accepts and emits nothing, with default settings.
+    pub const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            accepts: &[],
+            emits: &[],
+            sends: &[],
+            stream_only: &[],
+            num_workers: DEFAULT_NUM_WORKERS,
+            allow_dead_end: false,
+            allow_unreachable: false,
+            catches: None,
+            fans_out: false,
+            takes: Takes::One,
+            children: &[],
+        }
+    }
+}
+
+/// A workflow a step runs as its child, declared with `#[step(runs(Child))]` so that the
+/// parent's topology (and its drawings) include the child.
+#[derive(Debug, Clone, Copy)]
+pub struct ChildWorkflow {
+    /// The child's name.
+    pub name: &'static str,
+    /// The child's topology.
+    pub topology: fn() -> Topology,
+}
+
+/// Children are the same workflow when their names are: function addresses are not stable.
+impl PartialEq for ChildWorkflow {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for ChildWorkflow {}
+
+/// What a workflow declares besides its steps: its name and the events at its boundary. The
+/// runtime's checks, routing table and topology are made from this and the step descriptions.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Boundary {
+    pub(crate) workflow: &'static str,
+    pub(crate) start: EventType,
+    pub(crate) stop: EventType,
+    /// From the caller.
+    pub(crate) external: &'static [EventType],
+    /// From other workflows of a host.
+    pub(crate) subscribes: &'static [EventType],
+    /// To other workflows of a host.
+    pub(crate) publishes: &'static [EventType],
+}
