@@ -9,6 +9,7 @@
 )]
 
 pub mod compile;
+pub mod count;
 pub mod measure;
 pub mod python;
 pub mod report;

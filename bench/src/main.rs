@@ -38,6 +38,14 @@ struct Args {
     /// `pingpong`, `fanout`, `typed_fanout`, `runs` or `stream`.
     #[arg(long)]
     profile: Option<String>,
+    /// Run one shape once at size `--n` on the current-thread runtime and exit, for
+    /// instruction counts (`scripts/instructions.py`): `pingpong`, `runs`, `fanin`,
+    /// `typed_fanout` or `durable`.
+    #[arg(long)]
+    count: Option<String>,
+    /// The size for `--count`.
+    #[arg(long, default_value_t = 1000)]
+    n: u64,
     /// Internal: measure suspended runs in a fresh process and print the bytes.
     #[arg(long, hide = true)]
     suspended_child: Option<String>,
@@ -140,6 +148,9 @@ fn main() -> Result<(), String> {
         return Ok(());
     }
 
+    if let Some(shape) = &args.count {
+        return eventflow_bench::count::run(shape, args.n);
+    }
     if let Some(shape) = &args.profile {
         return profile(shape);
     }
