@@ -76,7 +76,7 @@ pub fn macro_source(steps: usize) -> String {
 /// The same steps and dispatch without the macro: a hand-written `Workflow` impl.
 pub fn hand_source(steps: usize) -> String {
     let mut out = String::from(
-        "use std::sync::Arc;\n\nuse eventflow::prelude::*;\nuse eventflow::{Emit, EventType, StepDef, StepSpec, Workflow};\n\n",
+        "use std::sync::Arc;\n\nuse eventflow::prelude::*;\nuse eventflow::Workflow;\nuse eventflow::event::EventType;\nuse eventflow::step::{Emit, StepDef, StepSpec};\n\n",
     );
     out += &events(steps);
     out += "\npub struct Chain;\n\nimpl Chain {\n";
