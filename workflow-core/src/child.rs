@@ -16,13 +16,13 @@ use crate::error::WorkflowError;
 use crate::event::AnyEvent;
 use crate::event::{Event, Start};
 use crate::handler::{Output, RunResult, WorkflowHandler};
+use crate::record::verbose::VerbosePrinter;
 use crate::runner::Runner;
-use crate::verbose::VerbosePrinter;
 use crate::workflow::Workflow;
 
 mod durable;
 
-pub use crate::step::ChildWorkflow;
+pub use crate::step::spec::ChildWorkflow;
 
 /// An event a child run published, forwarded to its parent's stream and tagged with where it
 /// came from: the path of child names from the parent down (`["OrderStation"]`, or
@@ -305,5 +305,68 @@ impl<W: Workflow, S> fmt::Debug for ChildFuture<W, S> {
             .field("name", &self.name)
             .field("running", &self.task.is_some())
             .finish_non_exhaustive()
+    }
+}
+
+impl<S> Context<S> {
+    /// Runs `runner`'s workflow as a child of this step: `.run(input).await` gives its result.
+    ///
+    /// The child is typed by its start and stop events, has its own state and routing, and
+    /// runs inside this step, so it never outlives the parent's run. Its stream is forwarded
+    /// to the parent's, each event wrapped in a [`ChildEvent`](crate::ChildEvent) that says
+    /// where it came from (unless [`quiet`](crate::child::ChildRun::quiet)); its stop event stays
+    /// with the step. Declare the child on the step, `#[step(runs(Child))]`.
+    ///
+    /// In a run checkpointed after every step ([`Runner::checkpoint_every_step`]), the child
+    /// is checkpointed after each of its steps too, into the parent's store, as a run whose
+    /// header names its parent. When the parent's step runs again after a resume, the same
+    /// call (the step's first child, its second, and so on, in the order the step starts
+    /// them) takes the child up where it was: a child that had completed gives its kept
+    /// result without running, one that was running goes on from its checkpoint (only its
+    /// running steps run again), and one that had failed, was cancelled or timed out runs
+    /// anew. A child that cannot be taken up (its workflow changed, its checkpoint is
+    /// damaged) is [`WorkflowError::ChildResume`](crate::WorkflowError::ChildResume). Its
+    /// state is the checkpoint's, not [`with_state`](crate::child::ChildRun::with_state)'s; events
+    /// it streamed before the crash are not forwarded again.
+    ///
+    /// ```
+    /// use eventflow::prelude::*;
+    ///
+    /// struct Double;
+    ///
+    /// #[workflow]
+    /// impl Double {
+    ///     #[step]
+    ///     async fn double(&self, ev: StartEvent<u32>) -> StopEvent<u32> {
+    ///         StopEvent::new(ev.input * 2)
+    ///     }
+    /// }
+    ///
+    /// struct Quadruple {
+    ///     double: Runner<Double>,
+    /// }
+    ///
+    /// #[workflow]
+    /// impl Quadruple {
+    ///     #[step(runs(Double))]
+    ///     async fn twice(&self, ctx: &Context, ev: StartEvent<u32>) -> Result<StopEvent<u32>, WorkflowError> {
+    ///         let once = ctx.child(&self.double).run(ev.input).await?;
+    ///         let twice = ctx.child(&self.double).run(once).await?;
+    ///         Ok(StopEvent::new(twice))
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), WorkflowError> {
+    /// let runner = Runner::new(Quadruple { double: Runner::new(Double) });
+    /// assert_eq!(runner.run(5).await?, 20);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn child<'a, W: Workflow>(&'a self, runner: &'a Runner<W>) -> ChildRun<'a, S, W>
+    where
+        S: Send + Sync + 'static,
+    {
+        ChildRun::new(self, runner)
     }
 }

@@ -4,19 +4,16 @@ use std::any::TypeId;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::child::ChildRun;
-use crate::collect::{Batch, CollectKey, CollectSet, Collector};
-use crate::driver::envelope::{Envelope, Lineage};
-use crate::driver::link::Link;
-use crate::driver::shared::{RunShared, lock};
+use crate::driver::shared::RunShared;
+use crate::engine::collect::{Batch, CollectKey, CollectSet, Collector};
+use crate::engine::envelope::{Envelope, Lineage};
+use crate::engine::link::Link;
+use crate::engine::lock;
 use crate::error::SendError;
 use crate::event::AnyEvent;
 use crate::event::{Event, EventType};
 use crate::id::RunId;
-use crate::runner::Runner;
 use crate::state::StateCell;
-use crate::wait::WaitFor;
-use crate::workflow::Workflow;
 
 /// The handle a step gets on its run: send events, write to the caller's stream, fan in, and
 /// reach the run's state.
@@ -229,7 +226,7 @@ impl<S> Context<S> {
     /// handler without streaming, nothing is buffered.
     pub fn write_event_to_stream<E: Event>(&self, event: E) {
         self.run
-            .record(|r| r.flow(self.step, E::NAME, crate::driver::recorder::STREAM));
+            .record(|r| r.flow(self.step, E::NAME, crate::engine::table::STREAM));
         tracing::debug!(target: "eventflow::step", event = E::NAME, "streamed");
         if self.run.stream.is_watched() {
             self.run.stream.publish(AnyEvent::new(event));
@@ -364,108 +361,6 @@ impl<S> Context<S> {
     /// The run's state.
     pub fn state(&self) -> &StateCell<S> {
         &self.run.state
-    }
-
-    /// Waits, inside this step, for an event of type `E`: typically a person's answer to
-    /// something the step published. See [`WaitFor`] for filters, timeouts and requests.
-    ///
-    /// ```
-    /// use eventflow::prelude::*;
-    ///
-    /// #[derive(Clone, Serialize, Deserialize, Event)]
-    /// struct Question(String);
-    /// #[derive(Clone, Serialize, Deserialize, Event)]
-    /// struct Answer(String);
-    ///
-    /// struct Interview;
-    ///
-    /// #[workflow(external(Answer))]
-    /// impl Interview {
-    ///     #[step(stream_only(Question))]
-    ///     async fn ask(&self, ctx: &Context, ev: StartEvent<String>) -> Result<StopEvent<String>, WaitError> {
-    ///         let answer = ctx
-    ///             .wait_for_event::<Answer>()
-    ///             .requesting(Question(ev.input))
-    ///             .await?;
-    ///         Ok(StopEvent::new(answer.0))
-    ///     }
-    /// }
-    ///
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let mut handler = Runner::new(Interview).run("your name?".into());
-    /// while let Some(event) = handler.next().await {
-    ///     if event.is::<Question>() {
-    ///         handler.send_event(Answer("Ada".into()))?;
-    ///     }
-    /// }
-    /// assert_eq!(handler.await?, "Ada");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn wait_for_event<E: Event>(&self) -> WaitFor<'_, S, E> {
-        WaitFor::new(self)
-    }
-
-    /// Runs `runner`'s workflow as a child of this step: `.run(input).await` gives its result.
-    ///
-    /// The child is typed by its start and stop events, has its own state and routing, and
-    /// runs inside this step, so it never outlives the parent's run. Its stream is forwarded
-    /// to the parent's, each event wrapped in a [`ChildEvent`](crate::ChildEvent) that says
-    /// where it came from (unless [`quiet`](crate::child::ChildRun::quiet)); its stop event stays
-    /// with the step. Declare the child on the step, `#[step(runs(Child))]`.
-    ///
-    /// In a run checkpointed after every step ([`Runner::checkpoint_every_step`]), the child
-    /// is checkpointed after each of its steps too, into the parent's store, as a run whose
-    /// header names its parent. When the parent's step runs again after a resume, the same
-    /// call (the step's first child, its second, and so on, in the order the step starts
-    /// them) takes the child up where it was: a child that had completed gives its kept
-    /// result without running, one that was running goes on from its checkpoint (only its
-    /// running steps run again), and one that had failed, was cancelled or timed out runs
-    /// anew. A child that cannot be taken up (its workflow changed, its checkpoint is
-    /// damaged) is [`WorkflowError::ChildResume`](crate::WorkflowError::ChildResume). Its
-    /// state is the checkpoint's, not [`with_state`](crate::child::ChildRun::with_state)'s; events
-    /// it streamed before the crash are not forwarded again.
-    ///
-    /// ```
-    /// use eventflow::prelude::*;
-    ///
-    /// struct Double;
-    ///
-    /// #[workflow]
-    /// impl Double {
-    ///     #[step]
-    ///     async fn double(&self, ev: StartEvent<u32>) -> StopEvent<u32> {
-    ///         StopEvent::new(ev.input * 2)
-    ///     }
-    /// }
-    ///
-    /// struct Quadruple {
-    ///     double: Runner<Double>,
-    /// }
-    ///
-    /// #[workflow]
-    /// impl Quadruple {
-    ///     #[step(runs(Double))]
-    ///     async fn twice(&self, ctx: &Context, ev: StartEvent<u32>) -> Result<StopEvent<u32>, WorkflowError> {
-    ///         let once = ctx.child(&self.double).run(ev.input).await?;
-    ///         let twice = ctx.child(&self.double).run(once).await?;
-    ///         Ok(StopEvent::new(twice))
-    ///     }
-    /// }
-    ///
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), WorkflowError> {
-    /// let runner = Runner::new(Quadruple { double: Runner::new(Double) });
-    /// assert_eq!(runner.run(5).await?, 20);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn child<'a, W: Workflow>(&'a self, runner: &'a Runner<W>) -> ChildRun<'a, S, W>
-    where
-        S: Send + Sync + 'static,
-    {
-        ChildRun::new(self, runner)
     }
 }
 

@@ -4,8 +4,8 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
-pub use crate::durable::{ResumeError, SuspendError};
-pub use crate::wait::WaitError;
+use crate::durable::store::{RunStatus, StoreError};
+use crate::id::RunId;
 
 /// The error type a failing step hands to the runtime.
 ///
@@ -263,4 +263,104 @@ pub enum SendError {
     /// The run has ended.
     #[error("the run has ended")]
     Finished,
+}
+
+/// Why a run could not be suspended.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SuspendError {
+    /// The runner keeps no store: see [`Runner::store`](crate::Runner::store).
+    #[error("the runner has no store to suspend runs into")]
+    NoStore,
+    /// The run holds something a checkpoint cannot carry yet.
+    #[error("the run cannot be suspended yet: {0}")]
+    Unsupported(String),
+    /// The run ended before it could be suspended.
+    #[error("the run ended before it could be suspended")]
+    Ended,
+    /// The state or an event could not be encoded.
+    #[error("the run's checkpoint could not be encoded: {0}")]
+    Encode(String),
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why a run could not be resumed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResumeError {
+    /// The runner keeps no store.
+    #[error("the runner has no store to resume runs from")]
+    NoStore,
+    /// The store has no such run.
+    #[error("run {0} is not in the store")]
+    UnknownRun(RunId),
+    /// The run is in the store but has no checkpoint to resume from.
+    #[error("run {run} has no checkpoint (its status is {status:?})")]
+    NoCheckpoint {
+        /// The run.
+        run: RunId,
+        /// Its status in the store.
+        status: RunStatus,
+    },
+    /// The run has already ended.
+    #[error("run {run} has already ended ({status:?})")]
+    Finished {
+        /// The run.
+        run: RunId,
+        /// How it ended.
+        status: RunStatus,
+    },
+    /// The run is a child run: it goes on when its parent, resumed, runs it again.
+    #[error("run {run} is a child of run {parent}: resume run {parent}, which takes it up")]
+    Child {
+        /// The run.
+        run: RunId,
+        /// Its parent.
+        parent: RunId,
+    },
+    /// The run belongs to another workflow.
+    #[error("run {run} is a run of `{found}`, not of `{expected}`")]
+    OtherWorkflow {
+        /// The run.
+        run: RunId,
+        /// The workflow the runner runs.
+        expected: &'static str,
+        /// The workflow of the stored run.
+        found: String,
+    },
+    /// The workflow changed since the run was suspended: its graph or its state type.
+    #[error("the workflow changed since run {run} was suspended: {}", changes.join("; "))]
+    WorkflowChanged {
+        /// The run.
+        run: RunId,
+        /// What changed, a sentence each.
+        changes: Vec<String>,
+    },
+    /// The checkpoint does not read back.
+    #[error("run {run}: its checkpoint is unreadable: {reason}")]
+    Corrupt {
+        /// The run.
+        run: RunId,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A wait that ended without its event.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WaitError {
+    /// The timeout passed first.
+    #[error("no `{event}` arrived within {waited:?}")]
+    TimedOut {
+        /// The event waited for.
+        event: &'static str,
+        /// The timeout.
+        waited: Duration,
+    },
 }

@@ -11,9 +11,9 @@ use std::task::{Context as TaskContext, Poll, ready};
 use futures::Stream;
 use tokio::sync::oneshot;
 
-use crate::driver::envelope::{Envelope, Lineage};
 use crate::driver::shared::RunShared;
-use crate::durable::SuspendError;
+use crate::engine::envelope::{Envelope, Lineage};
+use crate::error::SuspendError;
 use crate::error::{SendError, WorkflowError};
 use crate::event::AnyEvent;
 use crate::event::{Event, Stop};
@@ -28,8 +28,7 @@ use crate::workflow::Workflow;
 /// What awaiting a run of `W` gives.
 pub type Output<W> = <<W as Workflow>::Stop as Stop>::Output;
 
-/// How a run ended: its stop event, or the error that ended it.
-pub(crate) type Outcome<W> = Result<<W as Workflow>::Stop, WorkflowError>;
+pub(crate) use crate::driver::Outcome;
 
 /// A running workflow: a [`Stream`] of the events it publishes, and a future of its result.
 ///
@@ -376,9 +375,9 @@ fn send<S, E: Event>(run: &RunShared<S>, event: E, step: Option<&str>) -> Result
         event: AnyEvent::new(event),
         target,
         lineage: Lineage::default(),
-        origin: crate::driver::recorder::OUTSIDE,
+        origin: crate::record::recorder::OUTSIDE,
         execution: 0,
-        link: crate::driver::link::Link::none(),
+        link: crate::engine::link::Link::none(),
     });
     Ok(())
 }

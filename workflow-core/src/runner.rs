@@ -11,10 +11,12 @@ use tracing::instrument::Instrumented;
 use tracing::instrument::WithSubscriber;
 
 use crate::context::Context;
+use crate::driver::program::Program;
 use crate::driver::shared::RunShared;
-use crate::driver::table::StepTable;
 use crate::driver::task::{Begin, Durable, RunTask, Settings};
-use crate::durable::ResumeError;
+use crate::durable::store::CheckpointStore;
+use crate::engine::table::StepTable;
+use crate::error::ResumeError;
 use crate::error::ValidationError;
 use crate::event::AnyEvent;
 use crate::event::{EventType, Start};
@@ -22,16 +24,16 @@ use crate::graph;
 use crate::handler::WorkflowHandler;
 use crate::host::hub::{HostLink, Hub};
 use crate::id::RunId;
+use crate::record::verbose::VerbosePrinter;
 use crate::retry::RetryPolicy;
+use crate::step::FreeStep;
+use crate::step::io::{StepFuture, StepInput};
 use crate::step::spec::Boundary;
-use crate::step::{FreeStep, StepDef, StepFn, StepFuture, StepInput, StepSpec};
-use crate::store::CheckpointStore;
+use crate::step::spec::StepSpec;
 use crate::topology::Topology;
 use crate::trace::RunTrace;
-use crate::verbose::VerbosePrinter;
 use crate::workflow::{CheckedWorkflow, Workflow};
-
-mod resume;
+use crate::workflow::{StepDef, StepFn};
 
 /// A workflow instance with its steps and settings, ready to start runs.
 ///
@@ -61,7 +63,7 @@ mod resume;
 /// # }
 /// ```
 pub struct Runner<W: Workflow> {
-    engine: Arc<Engine<W>>,
+    pub(crate) engine: Arc<Program<W>>,
     timeout: Option<Duration>,
     verbose: bool,
     /// Shared by the runner's clones: at most this many of their runs execute at once.
@@ -74,34 +76,6 @@ pub struct Runner<W: Workflow> {
     store: Option<Arc<dyn CheckpointStore>>,
     /// Whether runs commit a checkpoint after every step.
     every_step: bool,
-}
-
-/// What every run of a runner shares.
-pub(crate) struct Engine<W: Workflow> {
-    pub(crate) workflow: Arc<W>,
-    pub(crate) calls: Box<[StepFn<W>]>,
-    pub(crate) retries: Box<[Option<RetryPolicy>]>,
-    pub(crate) table: Arc<StepTable>,
-    /// The graph's listing and fingerprint, made once, for checkpoints.
-    listing: std::sync::OnceLock<(String, u64)>,
-}
-
-impl<W: Workflow> Engine<W> {
-    /// The graph the runs execute, free-function steps included.
-    pub(crate) fn topology(&self) -> Topology {
-        let specs: Vec<&StepSpec> = self.table.specs.to_vec();
-        let retries: Vec<bool> = self.retries.iter().map(Option::is_some).collect();
-        Topology::build(&Boundary::of::<W>(), &specs, &retries)
-    }
-
-    /// The graph's listing and its fingerprint, which every checkpoint carries.
-    pub(crate) fn listing(&self) -> (&str, u64) {
-        let (listing, fingerprint) = self.listing.get_or_init(|| {
-            let topology = self.topology();
-            (topology.to_string(), topology.fingerprint())
-        });
-        (listing, *fingerprint)
-    }
 }
 
 /// A step as a runner holds it.
@@ -166,7 +140,7 @@ impl<W: Workflow> Runner<W> {
             !W::EXTERNAL.is_empty(),
             (W::PUBLISHES, W::SUBSCRIBES),
         );
-        let engine = Engine {
+        let engine = Program {
             workflow,
             calls: calls.into_boxed_slice(),
             retries: retries.into_boxed_slice(),
@@ -335,9 +309,9 @@ impl<W: Workflow> Runner<W> {
 
     /// Resumes every run of this workflow that was running when its process stopped: each
     /// run in the store with this workflow's name and the status
-    /// [`Running`](crate::store::RunStatus::Running), except child runs (their parents take
+    /// [`Running`](crate::durable::store::RunStatus::Running), except child runs (their parents take
     /// them up), oldest first. What a process calls when it starts again after a crash or a
-    /// deploy. Runs waiting for a person ([`Waiting`](crate::store::RunStatus::Waiting)) are
+    /// deploy. Runs waiting for a person ([`Waiting`](crate::durable::store::RunStatus::Waiting)) are
     /// left to be resumed when the answer comes. A run that another live process still runs
     /// is taken over: that copy stops at its next commit
     /// ([`WorkflowError::Superseded`](crate::WorkflowError::Superseded)).
@@ -399,7 +373,7 @@ impl<W: Workflow> Runner<W> {
         let running = store.list()?.into_iter().filter(|h| {
             h.workflow == W::NAME
                 && h.parent.is_none()
-                && h.status == crate::store::RunStatus::Running
+                && h.status == crate::durable::store::RunStatus::Running
         });
         Ok(running.map(|h| self.resume(h.run)).collect())
     }
@@ -572,7 +546,7 @@ impl<W: Workflow> Runner<W> {
     }
 
     /// A run `id`, beginning as `begin` says.
-    fn launch(
+    pub(crate) fn launch(
         &self,
         id: RunId,
         begin: Begin,

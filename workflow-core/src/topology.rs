@@ -8,6 +8,9 @@ use crate::step::takes::Takes;
 
 mod build;
 
+/// How many executions of one step may run at once in one run, unless the step says otherwise.
+pub const DEFAULT_NUM_WORKERS: usize = 4;
+
 /// A workflow's event graph: its steps, the event types between them, and how they connect.
 ///
 /// `#[workflow]` writes everything it holds at compile time, as the `const` step descriptions of
@@ -368,7 +371,7 @@ impl fmt::Display for Topology {
         for (i, step) in self.steps.iter().enumerate() {
             write!(f, "step {}", step.name)?;
             let mut notes = Vec::new();
-            if step.num_workers != crate::step::spec::DEFAULT_NUM_WORKERS {
+            if step.num_workers != DEFAULT_NUM_WORKERS {
                 notes.push(format!("{} workers", step.num_workers));
             }
             if step.retries {

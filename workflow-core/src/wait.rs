@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 use crate::context::Context;
+use crate::error::WaitError;
 use crate::event::AnyEvent;
 use crate::event::{Event, EventType};
 
@@ -28,20 +29,6 @@ pub struct WaitFor<'a, S, E> {
     timeout: Option<Duration>,
     request: Option<AnyEvent>,
     event: PhantomData<fn() -> E>,
-}
-
-/// A wait that ended without its event.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum WaitError {
-    /// The timeout passed first.
-    #[error("no `{event}` arrived within {waited:?}")]
-    TimedOut {
-        /// The event waited for.
-        event: &'static str,
-        /// The timeout.
-        waited: Duration,
-    },
 }
 
 impl<'a, S, E: Event> WaitFor<'a, S, E> {
@@ -148,5 +135,48 @@ impl<'a, S, E: Event> fmt::Debug for WaitFor<'a, S, E> {
             .field("event", &E::NAME)
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
+    }
+}
+
+impl<S> Context<S> {
+    /// Waits, inside this step, for an event of type `E`: typically a person's answer to
+    /// something the step published. See [`WaitFor`] for filters, timeouts and requests.
+    ///
+    /// ```
+    /// use eventflow::prelude::*;
+    ///
+    /// #[derive(Clone, Serialize, Deserialize, Event)]
+    /// struct Question(String);
+    /// #[derive(Clone, Serialize, Deserialize, Event)]
+    /// struct Answer(String);
+    ///
+    /// struct Interview;
+    ///
+    /// #[workflow(external(Answer))]
+    /// impl Interview {
+    ///     #[step(stream_only(Question))]
+    ///     async fn ask(&self, ctx: &Context, ev: StartEvent<String>) -> Result<StopEvent<String>, WaitError> {
+    ///         let answer = ctx
+    ///             .wait_for_event::<Answer>()
+    ///             .requesting(Question(ev.input))
+    ///             .await?;
+    ///         Ok(StopEvent::new(answer.0))
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut handler = Runner::new(Interview).run("your name?".into());
+    /// while let Some(event) = handler.next().await {
+    ///     if event.is::<Question>() {
+    ///         handler.send_event(Answer("Ada".into()))?;
+    ///     }
+    /// }
+    /// assert_eq!(handler.await?, "Ada");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_event<E: Event>(&self) -> WaitFor<'_, S, E> {
+        WaitFor::new(self)
     }
 }

@@ -3,7 +3,13 @@
 use crate::event::{EventType, Start, Stop};
 use crate::observe::Tool;
 use crate::state::State;
-use crate::step::StepDef;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::context::Context;
+use crate::host::check::Interface;
+use crate::retry::RetryPolicy;
+use crate::step::io::{StepFuture, StepInput};
 use crate::step::spec::{Boundary, ChildWorkflow, StepSpec};
 use crate::topology::Topology;
 
@@ -128,5 +134,52 @@ impl Topology {
         let specs: Vec<&StepSpec> = W::STEPS.iter().map(|s| &s.spec).collect();
         let retries: Vec<bool> = W::STEPS.iter().map(|s| s.retry.is_some()).collect();
         Self::build(&Boundary::of::<W>(), &specs, &retries)
+    }
+}
+
+/// Runs a step of workflow `W` on its input.
+///
+/// The runtime only passes events whose type is in the step's [`StepSpec::accepts`].
+pub type StepFn<W> = fn(&Arc<W>, StepInput, Context<<W as Workflow>::State>) -> StepFuture;
+
+/// A step of workflow `W`: its description and the function that runs it.
+pub struct StepDef<W: Workflow> {
+    /// The step's description.
+    pub spec: StepSpec,
+    /// Runs the step on one input.
+    pub call: StepFn<W>,
+    /// Builds the step's retry policy (`#[step(retry = ..)]`) from the workflow, once per
+    /// runner.
+    pub retry: Option<fn(&W) -> RetryPolicy>,
+}
+
+impl<W: Workflow> StepDef<W> {
+    /// A step that is not retried.
+    pub const fn new(spec: StepSpec, call: StepFn<W>) -> Self {
+        Self {
+            spec,
+            call,
+            retry: None,
+        }
+    }
+}
+
+impl<W: Workflow> fmt::Debug for StepDef<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StepDef")
+            .field("spec", &self.spec)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Interface {
+    /// The interface of `W`.
+    pub const fn of<W: Workflow>() -> Self {
+        Self {
+            name: W::NAME,
+            start: EventType::of::<W::Start>(),
+            publishes: W::PUBLISHES,
+            subscribes: W::SUBSCRIBES,
+        }
     }
 }

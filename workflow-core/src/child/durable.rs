@@ -8,13 +8,14 @@ use tracing::instrument::Instrumented;
 
 use crate::context::IdempotencyKey;
 use crate::driver::task::RunTask;
-use crate::durable::{Ended, ResumeError};
+use crate::durable::Ended;
+use crate::durable::store::{CheckpointStore, RunStatus};
+use crate::error::ResumeError;
 use crate::error::WorkflowError;
 use crate::event::Stop;
 use crate::handler::{Output, WorkflowHandler};
 use crate::id::RunId;
 use crate::runner::Runner;
-use crate::store::{CheckpointStore, RunStatus};
 use crate::workflow::Workflow;
 
 /// What the parent's step takes up: a child run to poll, or the result of one that ended.

@@ -1,13 +1,11 @@
-//! Executing runs.
+//! The driver: the tokio side of a run. It polls step futures, holds timers and the inbox,
+//! and carries out what the engine decides.
 
-pub(crate) mod envelope;
-pub(crate) mod fan;
-pub(crate) mod journal;
-pub(crate) mod link;
-pub(crate) mod recorder;
+pub(crate) mod program;
 pub(crate) mod shared;
 pub(crate) mod steps;
-pub(crate) mod stream;
-pub(crate) mod table;
 pub(crate) mod task;
-pub(crate) mod waiters;
+
+/// How a run ended, as its handler receives it.
+pub(crate) type Outcome<W> =
+    Result<<W as crate::workflow::Workflow>::Stop, crate::error::WorkflowError>;

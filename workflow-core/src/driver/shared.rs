@@ -2,20 +2,21 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use futures::task::AtomicWaker;
 
-use crate::collect::Collectors;
-use crate::driver::envelope::Envelope;
-use crate::driver::recorder::Recorder;
-use crate::driver::stream::StreamChannel;
-use crate::driver::table::StepTable;
-use crate::driver::waiters::Waiters;
+use crate::durable::store::CheckpointStore;
+use crate::engine::collect::Collectors;
+use crate::engine::envelope::Envelope;
+use crate::engine::lock;
+use crate::engine::stream::StreamChannel;
+use crate::engine::table::StepTable;
+use crate::engine::waiters::Waiters;
 use crate::host::hub::{self, HostLink};
 use crate::id::RunId;
+use crate::record::recorder::Recorder;
 use crate::state::StateCell;
-use crate::store::CheckpointStore;
 use crate::trace::RunTrace;
 
 #[derive(Debug, Default)]
@@ -103,7 +104,7 @@ impl std::fmt::Debug for ChildRuns {
 
 /// Where the run loop answers a request to suspend.
 pub(crate) type SuspendReply =
-    tokio::sync::oneshot::Sender<Result<RunId, crate::durable::SuspendError>>;
+    tokio::sync::oneshot::Sender<Result<RunId, crate::error::SuspendError>>;
 
 impl<S> RunShared<S> {
     /// A run's shared parts; with `record`, the run is recorded for its trace under that
@@ -329,12 +330,6 @@ impl<S> RunShared<S> {
     pub(crate) fn pending_collections(&self) -> Vec<String> {
         lock(&self.collectors).pending()
     }
-}
-
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // These locks guard plain bookkeeping that no user code runs under; a poisoned one still
-    // holds consistent data.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl<S: Send + Sync> hub::Inbox for RunShared<S> {

@@ -18,44 +18,16 @@ use tracing::Instrument;
 use tracing::instrument::Instrumented;
 
 use crate::context::Context;
-use crate::driver::envelope::Lineage;
-use crate::driver::journal::Journal;
-use crate::driver::link::Link;
+use crate::driver::program::Program;
 use crate::driver::shared::RunShared;
+use crate::durable::journal::Journal;
+use crate::engine::envelope::Lineage;
+use crate::engine::link::Link;
+pub(crate) use crate::engine::work::Work;
 use crate::error::BoxError;
 use crate::event::AnyEvent;
-use crate::runner::Engine;
-use crate::step::{Emit, StepFuture, StepInput};
+use crate::step::io::{Emit, StepFuture, StepInput};
 use crate::workflow::Workflow;
-
-/// An input on its way into a step execution.
-#[derive(Debug)]
-pub(crate) struct Work {
-    pub(crate) input: StepInput,
-    pub(crate) lineage: Lineage,
-    /// 1 for a first execution, more for a retry.
-    pub(crate) attempt: u32,
-    /// When the first execution on this input started, for a retry.
-    pub(crate) first_started: Option<Instant>,
-    /// The input's places in the trace: the execution follows from them.
-    pub(crate) links: Vec<Link>,
-    /// The input's number within the run, given when the input reaches its step (0 until
-    /// then): kept across retries and resumes, for idempotency keys.
-    pub(crate) execution: u64,
-}
-
-impl Work {
-    pub(crate) fn new(input: StepInput, lineage: Lineage) -> Self {
-        Self {
-            input,
-            lineage,
-            attempt: 1,
-            first_started: None,
-            links: Vec::new(),
-            execution: 0,
-        }
-    }
-}
 
 /// What the run keeps about one step execution, besides its future.
 #[derive(Debug, Clone, Copy)]
@@ -258,7 +230,7 @@ impl Steps {
 
     fn has_free_worker<W: Workflow>(
         &self,
-        engine: &Engine<W>,
+        engine: &Program<W>,
         run: &RunShared<W::State>,
         step: u32,
     ) -> bool {
@@ -271,7 +243,7 @@ impl Steps {
     /// Starts `step` on `work`, or queues it if all the step's workers are busy.
     pub(crate) fn dispatch<W: Workflow>(
         &mut self,
-        engine: &Engine<W>,
+        engine: &Program<W>,
         run: &Arc<RunShared<W::State>>,
         step: u32,
         mut work: Work,
@@ -294,7 +266,7 @@ impl Steps {
     #[inline]
     pub(crate) fn start_queued<W: Workflow>(
         &mut self,
-        engine: &Engine<W>,
+        engine: &Program<W>,
         run: &Arc<RunShared<W::State>>,
         step: u32,
     ) {
@@ -305,7 +277,7 @@ impl Steps {
 
     fn start_waiting<W: Workflow>(
         &mut self,
-        engine: &Engine<W>,
+        engine: &Program<W>,
         run: &Arc<RunShared<W::State>>,
         step: u32,
     ) {
@@ -326,7 +298,7 @@ impl Steps {
     /// Whether anything started.
     pub(crate) fn release_starts<W: Workflow>(
         &mut self,
-        engine: &Engine<W>,
+        engine: &Program<W>,
         run: &Arc<RunShared<W::State>>,
     ) -> bool {
         let before = self.in_flight;
@@ -338,7 +310,7 @@ impl Steps {
 
     pub(crate) fn start_all_queued<W: Workflow>(
         &mut self,
-        engine: &Engine<W>,
+        engine: &Program<W>,
         run: &Arc<RunShared<W::State>>,
     ) {
         for step in 0..self.slots.len() {
@@ -350,7 +322,7 @@ impl Steps {
 
     fn start<W: Workflow>(
         &mut self,
-        engine: &Engine<W>,
+        engine: &Program<W>,
         run: &Arc<RunShared<W::State>>,
         step: u32,
         work: Work,

@@ -15,18 +15,20 @@ use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 use tokio::time::Sleep;
 
-use crate::driver::envelope::{Envelope, FanOutId, Lineage, Member};
-use crate::driver::fan::FanOuts;
-use crate::driver::link::Link;
-use crate::driver::recorder;
-use crate::driver::shared::{ChildRuns, RunShared, lock};
+use crate::driver::Outcome;
+use crate::driver::program::Program;
+use crate::driver::shared::{ChildRuns, RunShared};
 use crate::driver::steps::{Finished, Meta, Steps, Work};
+use crate::engine::envelope::{Envelope, FanOutId, Lineage, Member};
+use crate::engine::fan::FanOuts;
+use crate::engine::link::Link;
+use crate::engine::lock;
 use crate::error::{BoxError, StepPanic, WorkflowError};
 use crate::event::AnyEvent;
-use crate::handler::Outcome;
+use crate::record::recorder;
 use crate::retry::Failure;
-use crate::runner::Engine;
-use crate::step::{Emit, StepInput, Takes};
+use crate::step::io::{Emit, StepInput};
+use crate::step::takes::Takes;
 use crate::step_failed::StepFailed;
 use crate::trace::{AfterFailure, RunTrace, TraceOutcome};
 use crate::workflow::Workflow;
@@ -44,7 +46,7 @@ type Acquire =
     Pin<Box<dyn Future<Output = Result<OwnedSemaphorePermit, tokio::sync::AcquireError>> + Send>>;
 
 pub(crate) struct RunTask<W: Workflow> {
-    engine: Arc<Engine<W>>,
+    engine: Arc<Program<W>>,
     shared: Arc<RunShared<W::State>>,
     steps: Steps,
     fan: FanOuts,
@@ -85,7 +87,7 @@ pub(crate) struct Settings {
 
 impl<W: Workflow> RunTask<W> {
     pub(crate) fn new(
-        engine: Arc<Engine<W>>,
+        engine: Arc<Program<W>>,
         shared: Arc<RunShared<W::State>>,
         result: oneshot::Sender<Outcome<W>>,
         begin: Begin,
@@ -661,7 +663,7 @@ impl Source {
 
 /// What delivering an event to a step needs of the run, borrowed apart from the rest.
 struct Delivery<'a, W: Workflow> {
-    engine: &'a Engine<W>,
+    engine: &'a Program<W>,
     shared: &'a Arc<RunShared<W::State>>,
     steps: &'a mut Steps,
     fan: &'a mut FanOuts,

@@ -3,12 +3,12 @@
 
 use std::time::Duration;
 
-use crate::driver::envelope::Lineage;
-use crate::driver::fan::save_lineage;
-use crate::driver::steps::Work;
-use crate::driver::table::StepTable;
 use crate::durable::{self, ExecutionOp, SavedExecution, SuspendError};
-use crate::step::StepInput;
+use crate::engine::envelope::Lineage;
+use crate::engine::fan::save_lineage;
+use crate::engine::table::StepTable;
+use crate::engine::work::Work;
+use crate::step::io::StepInput;
 
 /// An input of `step` as a checkpoint holds it.
 pub(crate) fn save(

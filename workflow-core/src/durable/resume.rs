@@ -7,14 +7,14 @@ use std::time::Duration;
 use tracing::instrument::Instrumented;
 
 use crate::driver::task::{Begin, Durable, RunTask};
+use crate::durable::store::{CheckpointStore, Commit, RunStatus, StoredRun};
 use crate::durable::{self, ResumeError};
 use crate::event::AnyEvent;
 use crate::handler::WorkflowHandler;
 use crate::id::RunId;
-use crate::store::{CheckpointStore, Commit, RunStatus, StoredRun};
 use crate::workflow::Workflow;
 
-use super::Runner;
+use crate::runner::Runner;
 
 impl<W: Workflow> Runner<W> {
     /// The run `stored` from its last checkpoint in `store`, ready to be polled: checked

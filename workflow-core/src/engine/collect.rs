@@ -7,7 +7,7 @@
 use std::any::TypeId;
 use std::collections::{HashMap, VecDeque};
 
-use crate::driver::link::Link;
+use crate::engine::link::Link;
 use crate::event::AnyEvent;
 use crate::event::{Event, EventType};
 

@@ -1,6 +1,6 @@
 //! What travels with an event through a run, besides the event itself.
 
-use crate::driver::link::Link;
+use crate::engine::link::Link;
 use crate::event::AnyEvent;
 
 /// The history of an event that rules spanning several steps need. Events a step emits or
@@ -36,7 +36,7 @@ pub(crate) struct Envelope {
     /// `Some` for a targeted send.
     pub(crate) target: Option<u32>,
     pub(crate) lineage: Lineage,
-    /// The sending step, or [`OUTSIDE`](crate::driver::recorder::OUTSIDE) for the caller.
+    /// The sending step, or [`OUTSIDE`](crate::record::recorder::OUTSIDE) for the caller.
     pub(crate) origin: u32,
     /// The sending execution, or 0 from outside the run.
     pub(crate) execution: u64,

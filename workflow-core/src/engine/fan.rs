@@ -8,8 +8,8 @@
 
 use std::collections::VecDeque;
 
-use crate::driver::envelope::{FanOutId, Lineage, Member};
-use crate::driver::link::Link;
+use crate::engine::envelope::{FanOutId, Lineage, Member};
+use crate::engine::link::Link;
 use crate::event::AnyEvent;
 
 mod checkpoint;

@@ -5,7 +5,14 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::event::EventType;
-use crate::step::StepSpec;
+use crate::step::spec::StepSpec;
+
+/// The sender of events from outside the run: the caller.
+pub(crate) const OUTSIDE: u32 = u32::MAX;
+/// The receiver of events nobody takes.
+pub(crate) const STREAM: u32 = u32::MAX - 1;
+/// The receiver of the stop event.
+pub(crate) const END: u32 = u32::MAX - 2;
 
 /// Step descriptions and routes, built once per [`Runner`](crate::Runner) and shared by its runs.
 #[derive(Debug)]

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::sync::oneshot;
 
-use crate::driver::shared::lock;
+use crate::engine::lock;
 use crate::event::AnyEvent;
 use crate::event::EventType;
 

@@ -6,7 +6,6 @@
 use std::collections::HashSet;
 
 use crate::event::EventType;
-use crate::workflow::Workflow;
 
 /// What a workflow exchanges with the other workflows of a host.
 #[derive(Debug, Clone, Copy)]
@@ -19,18 +18,6 @@ pub struct Interface {
     pub publishes: &'static [EventType],
     /// The events it takes from the others.
     pub subscribes: &'static [EventType],
-}
-
-impl Interface {
-    /// The interface of `W`.
-    pub const fn of<W: Workflow>() -> Self {
-        Self {
-            name: W::NAME,
-            start: EventType::of::<W::Start>(),
-            publishes: W::PUBLISHES,
-            subscribes: W::SUBSCRIBES,
-        }
-    }
 }
 
 /// The first rule the host made of `workflows` breaks, as a sentence naming the workflow and

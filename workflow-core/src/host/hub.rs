@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
-use crate::driver::envelope::{Envelope, Lineage};
-use crate::driver::link::Link;
-use crate::driver::recorder::OUTSIDE;
+use crate::engine::envelope::{Envelope, Lineage};
+use crate::engine::link::Link;
 use crate::event::AnyEvent;
 use crate::host::check::Interface;
 use crate::id::RunId;
+use crate::record::recorder::OUTSIDE;
 use crate::topology::Topology;
 
 /// A run's way into the hub: what a run of a host knows of it.

@@ -12,9 +12,9 @@ use crate::event::AnyEvent;
 use crate::event::Start;
 use crate::handler::WorkflowHandler;
 use crate::observe::Tool;
+use crate::record::verbose::VerbosePrinter;
 use crate::runner::Runner;
 use crate::topology::{Crossing, HostTopology, Topology};
-use crate::verbose::VerbosePrinter;
 use crate::workflow::Workflow;
 use check::Interface;
 use hub::{Hub, Inbox, Member};
@@ -220,14 +220,14 @@ fn start<W: Workflow>(
     runner: &Runner<W>,
     start: W::Start,
     conversation: Option<crate::RunId>,
-    link: Option<&crate::driver::link::Link>,
+    link: Option<&crate::engine::link::Link>,
 ) -> WorkflowHandler<W> {
     let (task, handler) = runner.prepare(
         start,
         W::State::default(),
         Some((Arc::downgrade(hub), member, conversation)),
     );
-    if let Some(id) = link.and_then(crate::driver::link::Link::id) {
+    if let Some(id) = link.and_then(crate::engine::link::Link::id) {
         // The run follows from the event that started it, in the publishing run's trace.
         task.span().follows_from(id);
     }

@@ -4,19 +4,14 @@ use std::collections::HashMap;
 
 use tokio::time::Instant;
 
-use crate::driver::table::StepTable;
+use crate::engine::table::StepTable;
 use crate::id::RunId;
 use crate::trace::{
     AfterFailure, Endpoint, FanOutActivity, Flow, Happening, RunTrace, StepActivity, TraceOutcome,
     What,
 };
 
-/// The sender of events from outside the run: the caller.
-pub(crate) const OUTSIDE: u32 = u32::MAX;
-/// The receiver of events nobody takes.
-pub(crate) const STREAM: u32 = u32::MAX - 1;
-/// The receiver of the stop event.
-pub(crate) const END: u32 = u32::MAX - 2;
+pub(crate) use crate::engine::table::{END, OUTSIDE, STREAM};
 
 /// The trace of one run being written.
 #[derive(Debug)]

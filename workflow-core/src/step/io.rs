@@ -1,5 +1,9 @@
 //! What one step execution receives and what it produces.
 
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::error::BoxError;
 use crate::event::AnyEvent;
 
 /// What one execution of a step produced.
@@ -69,3 +73,6 @@ impl StepInput {
         self.len() == 0
     }
 }
+
+/// The future of one step execution.
+pub type StepFuture = Pin<Box<dyn Future<Output = Result<Emit, BoxError>> + Send + 'static>>;

@@ -2,10 +2,7 @@
 
 use crate::event::EventType;
 use crate::step::takes::Takes;
-use crate::topology::Topology;
-
-/// How many executions of one step may run at once in one run, unless the step says otherwise.
-pub const DEFAULT_NUM_WORKERS: usize = 4;
+use crate::topology::{DEFAULT_NUM_WORKERS, Topology};
 
 /// What a step declares about itself: the data behind routing, validation and drawings.
 ///

@@ -7,11 +7,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::driver::journal;
-use crate::driver::shared::lock;
-use crate::durable::{self, Checkpoint, Delta, ExecutionOp, SuspendError};
+use crate::durable::journal;
+use crate::durable::store::{Commit, RunHeader, RunStatus};
+use crate::durable::{self, Checkpoint, Delta, ExecutionOp};
+use crate::engine::lock;
+use crate::error::SuspendError;
 use crate::id::RunId;
-use crate::store::{Commit, RunHeader, RunStatus};
 use crate::workflow::Workflow;
 
 use super::RunTask;

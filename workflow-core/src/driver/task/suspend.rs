@@ -3,17 +3,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::collect::Collectors;
-use crate::driver::fan::{FanOuts, load_lineage};
-use crate::driver::steps::Work;
-use crate::driver::table::StepTable;
-use crate::durable::{self, Checkpoint, Ended, SuspendError};
+use crate::driver::Outcome;
+use crate::durable::store::{CheckpointStore, Commit, RunStatus, StoreError};
+use crate::durable::{self, Checkpoint, Ended};
+use crate::engine::collect::Collectors;
+use crate::engine::fan::{FanOuts, load_lineage};
+use crate::engine::table::StepTable;
+use crate::engine::work::Work;
+use crate::error::SuspendError;
 use crate::error::WorkflowError;
 use crate::event::AnyEvent;
 use crate::event::EventType;
-use crate::handler::Outcome;
 use crate::id::RunId;
-use crate::store::{CheckpointStore, Commit, RunStatus, StoreError};
 use crate::workflow::Workflow;
 
 use super::RunTask;

@@ -9,8 +9,9 @@
 
 use std::collections::VecDeque;
 
-use crate::driver::table::StepTable;
-use crate::durable::{self, CollectorDelta, SavedCollector, SavedKind, SavedTaken, SuspendError};
+use crate::engine::snapshot::{self, CollectorDelta, SavedCollector, SavedKind, SavedTaken};
+use crate::engine::table::StepTable;
+use crate::error::SuspendError;
 use crate::event::AnyEvent;
 use crate::event::EventType;
 
@@ -62,7 +63,7 @@ impl Collectors {
                 let new = kind
                     .queue
                     .range(len - added..)
-                    .map(|(from, event)| Ok((*from, durable::save_event(event)?)))
+                    .map(|(from, event)| Ok((*from, snapshot::save_event(event)?)))
                     .collect::<Result<Vec<_>, SuspendError>>()?;
                 kinds.push((left as u64, new));
             }
@@ -109,7 +110,7 @@ impl Collectors {
                         .events
                         .iter()
                         .map(|(kind, from, event)| {
-                            Ok((*kind as u32, *from, durable::save_event(event)?))
+                            Ok((*kind as u32, *from, snapshot::save_event(event)?))
                         })
                         .collect::<Result<_, SuspendError>>()?,
                 })
@@ -138,8 +139,8 @@ impl Collectors {
                 .ok_or_else(|| format!("it names no step of the workflow: `{}`", collector.step))?;
             let bad = |what: &str| format!("step `{}` collects {what}", collector.step);
             let mut kinds = Vec::with_capacity(collector.kinds.len());
-            let load = |saved: &durable::SavedEvent, event: EventType| {
-                let loaded = durable::load_event(saved, find)?;
+            let load = |saved: &snapshot::SavedEvent, event: EventType| {
+                let loaded = snapshot::load_event(saved, find)?;
                 if loaded.event_type() == event {
                     Ok(loaded)
                 } else {
@@ -219,7 +220,7 @@ impl Collector {
                 let queue = if events {
                     kind.queue
                         .iter()
-                        .map(|(from, event)| Ok((*from, durable::save_event(event)?)))
+                        .map(|(from, event)| Ok((*from, snapshot::save_event(event)?)))
                         .collect::<Result<_, SuspendError>>()?
                 } else {
                     Vec::new()

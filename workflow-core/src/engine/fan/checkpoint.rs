@@ -7,15 +7,16 @@
 
 use std::collections::VecDeque;
 
-use crate::driver::envelope::{FanOutId, Lineage, Member};
-use crate::driver::link::Link;
-use crate::driver::table::StepTable;
-use crate::durable::{
+use crate::engine::envelope::{FanOutId, Lineage, Member};
+use crate::engine::link::Link;
+use crate::engine::snapshot::{
     self, OpenDelta, SavedArrival, SavedEvent, SavedFanOut, SavedFanOuts, SavedLineage,
-    SavedMember, SavedSet, SlotDelta, SuspendError,
+    SavedMember, SavedSet, SlotDelta,
 };
+use crate::engine::table::StepTable;
+use crate::error::SuspendError;
 use crate::event::AnyEvent;
-use crate::step::Takes;
+use crate::step::takes::Takes;
 
 use super::{Arrival, FanOut, FanOuts, PartialSet, Sets, Slot};
 
@@ -289,7 +290,7 @@ impl FanOut {
                     step: table.spec(a.step).name.to_owned(),
                     param: a.param,
                     member: a.member,
-                    event: durable::save_event(&a.event)?,
+                    event: snapshot::save_event(&a.event)?,
                 })
             })
             .collect()
@@ -318,7 +319,7 @@ impl Sets {
                     queue
                         .iter()
                         .map(|(lineage, event, _)| {
-                            Ok((save_lineage(lineage), durable::save_event(event)?))
+                            Ok((save_lineage(lineage), snapshot::save_event(event)?))
                         })
                         .collect::<Result<Vec<_>, SuspendError>>()
                 })

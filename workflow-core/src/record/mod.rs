@@ -1,0 +1,4 @@
+//! Watching runs: the recorder that builds a run's trace, and the verbose printer.
+
+pub(crate) mod recorder;
+pub(crate) mod verbose;
