@@ -15,6 +15,7 @@ use crate::driver::program::Program;
 use crate::driver::shared::RunShared;
 use crate::driver::task::{Begin, Durable, RunTask, Settings};
 use crate::durable::store::CheckpointStore;
+use crate::engine::seams::Outbox;
 use crate::engine::table::StepTable;
 use crate::error::ResumeError;
 use crate::error::ValidationError;
@@ -559,10 +560,12 @@ impl<W: Workflow> Runner<W> {
             tool.run_starting(W::NAME);
         }
         // A run started by the caller opens a conversation of its own.
-        let host = host.map(|(hub, member, conversation)| HostLink {
-            hub,
-            member,
-            conversation: conversation.unwrap_or(id),
+        let host = host.map(|(hub, member, conversation)| -> Box<dyn Outbox> {
+            Box::new(HostLink {
+                hub,
+                member,
+                conversation: conversation.unwrap_or(id),
+            })
         });
         let recorded = self.record || tool.is_some_and(crate::observe::Tool::records_runs);
         let record = recorded.then_some(W::NAME);

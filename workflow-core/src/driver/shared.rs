@@ -10,10 +10,10 @@ use crate::durable::store::CheckpointStore;
 use crate::engine::collect::Collectors;
 use crate::engine::envelope::Envelope;
 use crate::engine::lock;
+use crate::engine::seams::{Inbox as RunInbox, Observer, Outbox};
 use crate::engine::stream::StreamChannel;
 use crate::engine::table::StepTable;
 use crate::engine::waiters::Waiters;
-use crate::host::hub::{self, HostLink};
 use crate::id::RunId;
 use crate::record::recorder::Recorder;
 use crate::state::StateCell;
@@ -29,9 +29,9 @@ struct Inbox {
 pub(crate) struct RunShared<S> {
     /// The run's trace being written, if the runner records runs. Boxed: most runs are not
     /// recorded, and inline it would triple the size of every run.
-    recorder: Option<Box<Mutex<Recorder>>>,
+    observer: Option<Box<Mutex<dyn Observer>>>,
     /// The host the run belongs to, if any.
-    pub(crate) host: Option<HostLink>,
+    pub(crate) host: Option<Box<dyn Outbox>>,
     /// The run has told its host it ended.
     host_told: AtomicBool,
     pub(crate) id: RunId,
@@ -114,13 +114,14 @@ impl<S> RunShared<S> {
         table: Arc<StepTable>,
         state: S,
         record: Option<&str>,
-        host: Option<HostLink>,
+        host: Option<Box<dyn Outbox>>,
     ) -> Self {
         let steps = table.specs.len();
-        let recorder =
-            record.map(|workflow| Box::new(Mutex::new(Recorder::new(workflow, id, &table))));
+        let observer = record.map(|workflow| -> Box<Mutex<dyn Observer>> {
+            Box::new(Mutex::new(Recorder::new(workflow, id, &table)))
+        });
         Self {
-            recorder,
+            observer,
             host,
             host_told: AtomicBool::new(false),
             id,
@@ -165,15 +166,15 @@ impl<S> RunShared<S> {
 
     /// Records something in the run's trace, if the run is recorded.
     #[inline]
-    pub(crate) fn record(&self, f: impl FnOnce(&mut Recorder)) {
-        if let Some(recorder) = &self.recorder {
-            f(&mut lock(recorder));
+    pub(crate) fn record(&self, f: impl FnOnce(&mut dyn Observer)) {
+        if let Some(observer) = &self.observer {
+            f(&mut *lock(observer));
         }
     }
 
     /// The run's trace so far, if the run is recorded.
     pub(crate) fn trace(&self) -> Option<RunTrace> {
-        self.recorder.as_ref().map(|r| lock(r).snapshot())
+        self.observer.as_ref().and_then(|o| lock(o).trace())
     }
 
     /// Queues an event for the run loop; dropped if the run has ended.
@@ -332,7 +333,7 @@ impl<S> RunShared<S> {
     }
 }
 
-impl<S: Send + Sync> hub::Inbox for RunShared<S> {
+impl<S: Send + Sync> RunInbox for RunShared<S> {
     fn deliver(&self, envelope: Envelope) -> bool {
         if self.is_closed() {
             return false;

@@ -20,9 +20,9 @@ use tracing::instrument::Instrumented;
 use crate::context::Context;
 use crate::driver::program::Program;
 use crate::driver::shared::RunShared;
-use crate::durable::journal::Journal;
 use crate::engine::envelope::Lineage;
 use crate::engine::link::Link;
+use crate::engine::queues::Queues;
 pub(crate) use crate::engine::work::Work;
 use crate::error::BoxError;
 use crate::event::AnyEvent;
@@ -155,20 +155,10 @@ impl FinishedQueue {
     }
 }
 
-#[derive(Default)]
-struct Slot {
-    in_flight: usize,
-    /// Worker numbers free for reuse, and how many were ever handed out: traces name the
-    /// worker an execution runs on, and a step has at most `num_workers` busy at once.
-    idle_workers: Vec<u32>,
-    workers: u32,
-    /// Inputs waiting for a free worker, oldest first (a retry goes first).
-    queue: VecDeque<Work>,
-}
-
 /// The step executions of one run: running, waiting for a worker, waiting to be retried.
+/// Which input runs when is the engine's ([`Queues`]); the futures and timers are here.
 pub(crate) struct Steps {
-    slots: Box<[Slot]>,
+    pub(crate) queues: Queues,
     /// Executions that had to wait, created when the first one does: most steps finish on
     /// their first poll and never need it.
     running: Option<FuturesUnordered<Running>>,
@@ -177,41 +167,23 @@ pub(crate) struct Steps {
     retries: Option<FuturesUnordered<Delayed>>,
     /// The run task's waker, for that first poll.
     waker: Waker,
-    /// Executions in flight, over all steps.
-    in_flight: usize,
     /// The time, read at most once per turn of the run loop: reading the clock for every
     /// step start would be a noticeable part of dispatch.
     clock: Option<Instant>,
     /// Keep every execution's input, not only those a retry or recovery may need: a run that
     /// can be suspended saves the inputs of its waiting executions.
     retain_all: bool,
-    /// The number the next input that reaches a step gets.
-    pub(crate) next_execution: u64,
-    /// The inputs being executed, by number, in a run that can be suspended: what they send
-    /// is held until they finish.
-    running_ids: std::collections::HashSet<u64>,
-    /// Queue new inputs instead of starting them, until [`Steps::release_starts`]: a run
-    /// checkpointed after every step commits a completion before anything else runs.
-    hold_starts: bool,
-    /// In a run checkpointed after every step, what changed among the inputs since the last
-    /// commit.
-    pub(crate) journal: Option<Box<Journal>>,
 }
 
 impl Steps {
     pub(crate) fn new(steps: usize, retain_all: bool, hold_starts: bool) -> Self {
         Self {
-            journal: hold_starts.then(Box::default),
-            hold_starts,
+            queues: Queues::new(steps, retain_all, hold_starts),
             retain_all,
-            next_execution: 1,
-            running_ids: std::collections::HashSet::new(),
-            slots: (0..steps).map(|_| Slot::default()).collect(),
             running: None,
             finished: FinishedQueue::default(),
             retries: None,
             waker: Waker::noop().clone(),
-            in_flight: 0,
             clock: None,
         }
     }
@@ -228,37 +200,17 @@ impl Steps {
         }
     }
 
-    fn has_free_worker<W: Workflow>(
-        &self,
-        engine: &Program<W>,
-        run: &RunShared<W::State>,
-        step: u32,
-    ) -> bool {
-        let busy = self.slots[step as usize]
-            .in_flight
-            .saturating_sub(run.suspended(step));
-        busy < engine.table.spec(step).num_workers
-    }
-
     /// Starts `step` on `work`, or queues it if all the step's workers are busy.
     pub(crate) fn dispatch<W: Workflow>(
         &mut self,
         engine: &Program<W>,
         run: &Arc<RunShared<W::State>>,
         step: u32,
-        mut work: Work,
+        work: Work,
     ) {
-        if work.execution == 0 {
-            work.execution = self.next_execution;
-            self.next_execution = self.next_execution.wrapping_add(1).max(1);
-        }
-        if let Some(journal) = &mut self.journal {
-            journal.put(step, &work, None);
-        }
-        if !self.hold_starts && self.has_free_worker(engine, run, step) {
+        let workers = engine.table.spec(step).num_workers;
+        if let Some(work) = self.queues.admit(step, work, workers, run.suspended(step)) {
             self.start(engine, run, step, work);
-        } else {
-            self.slots[step as usize].queue.push_back(work);
         }
     }
 
@@ -270,7 +222,7 @@ impl Steps {
         run: &Arc<RunShared<W::State>>,
         step: u32,
     ) {
-        if !self.slots[step as usize].queue.is_empty() {
+        if self.queues.has_queued(step) {
             self.start_waiting(engine, run, step);
         }
     }
@@ -281,42 +233,34 @@ impl Steps {
         run: &Arc<RunShared<W::State>>,
         step: u32,
     ) {
-        if self.hold_starts {
-            return;
-        }
-        while self.has_free_worker(engine, run, step) {
-            let Some(work) = self.slots[step as usize].queue.pop_front() else {
-                break;
-            };
+        let workers = engine.table.spec(step).num_workers;
+        while let Some(work) = self.queues.next_queued(step, workers, run.suspended(step)) {
             self.start(engine, run, step, work);
         }
     }
 
-    /// After waits freed workers: starts what every step can.
     /// Starts what is queued, in a run that holds its starts until its checkpoint is
-    /// committed.
-    /// Whether anything started.
+    /// committed. Whether anything started.
     pub(crate) fn release_starts<W: Workflow>(
         &mut self,
         engine: &Program<W>,
         run: &Arc<RunShared<W::State>>,
     ) -> bool {
-        let before = self.in_flight;
-        self.hold_starts = false;
+        let before = self.queues.in_flight();
+        self.queues.hold_starts(false);
         self.start_all_queued(engine, run);
-        self.hold_starts = true;
-        self.in_flight != before
+        self.queues.hold_starts(true);
+        self.queues.in_flight() != before
     }
 
+    /// After waits freed workers: starts what every step can.
     pub(crate) fn start_all_queued<W: Workflow>(
         &mut self,
         engine: &Program<W>,
         run: &Arc<RunShared<W::State>>,
     ) {
-        for step in 0..self.slots.len() {
-            if !self.slots[step].queue.is_empty() {
-                self.start_queued(engine, run, u32::try_from(step).unwrap_or(u32::MAX));
-            }
+        for step in 0..self.queues.steps() {
+            self.start_queued(engine, run, u32::try_from(step).unwrap_or(u32::MAX));
         }
     }
 
@@ -330,11 +274,7 @@ impl Steps {
         let name = engine.table.spec(step).name;
         let event = || work.input.first().map_or("", AnyEvent::name);
         run.record(|r| r.started(step, event(), work.attempt));
-        let slot = &mut self.slots[step as usize];
-        let worker = slot.idle_workers.pop().unwrap_or_else(|| {
-            slot.workers += 1;
-            slot.workers - 1
-        });
+        let worker = self.queues.occupy(step, work.execution);
         // Fields are only evaluated when the span or event is enabled.
         let span = tracing::debug_span!(target: "eventflow::step", "step", step = name, event = event(), attempt = work.attempt, worker);
         for link in work.links.iter().filter_map(Link::id) {
@@ -346,8 +286,6 @@ impl Steps {
             || engine.retries[step as usize].is_some()
             || engine.table.recoverer(step).is_some())
         .then(|| Box::new(work.input.clone()));
-        self.slots[step as usize].in_flight += 1;
-        self.in_flight += 1;
         let first_started = match (work.first_started, &retained) {
             (Some(started), _) => started,
             // Retries and recoveries judge by it: exact.
@@ -364,9 +302,6 @@ impl Steps {
             worker,
             execution: work.execution,
         };
-        if self.retain_all {
-            self.running_ids.insert(work.execution);
-        }
         let ctx = Context::new(
             Arc::clone(run),
             step,
@@ -402,26 +337,16 @@ impl Steps {
                     Poll::Ready(finished) => finished,
                     Poll::Pending => None,
                 })?;
-        let slot = &mut self.slots[finished.meta.step as usize];
-        slot.in_flight -= 1;
-        slot.idle_workers.push(finished.meta.worker);
-        self.in_flight -= 1;
-        if self.retain_all {
-            self.running_ids.remove(&finished.meta.execution);
-        }
-        if let Some(journal) = &mut self.journal {
-            journal.remove(finished.meta.execution);
-        }
+        let meta = &finished.meta;
+        self.queues.vacate(meta.step, meta.worker, meta.execution);
         Some(finished)
     }
 
     /// Retries `work` on `step` after `delay`, at the head of the step's queue.
     pub(crate) fn retry_later(&mut self, step: u32, work: Work, delay: Duration) {
-        if let Some(journal) = &mut self.journal {
-            journal.put(step, &work, Some(delay));
-        }
+        self.queues.retrying(step, &work, delay);
         if delay.is_zero() {
-            self.slots[step as usize].queue.push_front(work);
+            self.queues.push_front(step, work, false);
             return;
         }
         self.retries
@@ -439,16 +364,13 @@ impl Steps {
         else {
             return None;
         };
-        if let Some(journal) = &mut self.journal {
-            journal.put(step, &work, None);
-        }
-        self.slots[step as usize].queue.push_front(work);
+        self.queues.push_front(step, work, true);
         Some(step)
     }
 
     /// Executions in flight, over all steps (waiting ones included).
     pub(crate) fn in_flight(&self) -> usize {
-        self.in_flight
+        self.queues.in_flight()
     }
 
     /// The executions in flight: what they run, and their input if kept.
@@ -471,11 +393,7 @@ impl Steps {
     /// The inputs waiting for a worker or for a retry: their step, their work, and what is
     /// left of a retry's delay.
     pub(crate) fn queued_inputs(&self) -> impl Iterator<Item = (u32, &Work, Option<Duration>)> {
-        let queued = self.slots.iter().enumerate().flat_map(|(step, slot)| {
-            slot.queue
-                .iter()
-                .map(move |work| (u32::try_from(step).unwrap_or(u32::MAX), work, None))
-        });
+        let queued = self.queues.queued().map(|(step, work)| (step, work, None));
         let retries = self
             .pending_retries()
             .map(|(step, work, left)| (step, work, Some(left)));
@@ -496,7 +414,7 @@ impl Steps {
 
     /// Whether execution number `execution` is running (in a run that can be suspended).
     pub(crate) fn is_running(&self, execution: u64) -> bool {
-        self.running_ids.contains(&execution)
+        self.queues.is_running(execution)
     }
 
     /// Retries are waiting for their delay.
@@ -506,10 +424,7 @@ impl Steps {
 
     /// The names of the steps with executions in flight, sorted.
     pub(crate) fn active(&self, name: impl Fn(usize) -> &'static str) -> Vec<String> {
-        let mut names: Vec<String> = (0..self.slots.len())
-            .filter(|&i| self.slots[i].in_flight > 0)
-            .map(|i| name(i).to_owned())
-            .collect();
+        let mut names: Vec<String> = self.queues.active().map(|i| name(i).to_owned()).collect();
         names.sort();
         names
     }
@@ -517,17 +432,12 @@ impl Steps {
     /// Drops the executions, queued inputs and retries whose lineage is `doomed`.
     pub(crate) fn cancel(&mut self, doomed: impl Fn(&Lineage) -> bool) {
         let mut dropped = Vec::new();
-        // The numbers of what is dropped, for the journal.
-        let mut gone = Vec::new();
         if let Some(running) = self.running.take() {
             let kept = FuturesUnordered::new();
             for execution in running {
                 if doomed(&execution.meta.lineage) {
-                    let slot = &mut self.slots[execution.meta.step as usize];
-                    slot.in_flight -= 1;
-                    slot.idle_workers.push(execution.meta.worker);
-                    self.in_flight -= 1;
-                    gone.push(execution.meta.execution);
+                    let meta = &execution.meta;
+                    self.queues.vacate(meta.step, meta.worker, meta.execution);
                     dropped.push(execution);
                 } else {
                     kept.push(execution);
@@ -538,25 +448,15 @@ impl Steps {
         let mut finished = std::mem::take(&mut self.finished);
         while let Some(execution) = finished.pop() {
             if doomed(&execution.meta.lineage) {
-                let slot = &mut self.slots[execution.meta.step as usize];
-                slot.in_flight -= 1;
-                slot.idle_workers.push(execution.meta.worker);
-                self.in_flight -= 1;
-                gone.push(execution.meta.execution);
+                let meta = &execution.meta;
+                self.queues.vacate(meta.step, meta.worker, meta.execution);
             } else {
                 self.finished.push(execution);
             }
         }
-        for slot in &mut self.slots {
-            slot.queue.retain(|work| {
-                let keep = !doomed(&work.lineage);
-                if !keep {
-                    gone.push(work.execution);
-                }
-                keep
-            });
-        }
+        self.queues.cancel_queued(&doomed);
         if let Some(retries) = self.retries.take() {
+            let mut gone = Vec::new();
             self.retries = Some(
                 retries
                     .into_iter()
@@ -569,10 +469,8 @@ impl Steps {
                     })
                     .collect(),
             );
-        }
-        if let Some(journal) = &mut self.journal {
             for execution in gone {
-                journal.remove(execution);
+                self.queues.forget(execution);
             }
         }
         // Dropping a step's future runs its destructors; one that panics must not take the run
@@ -585,12 +483,6 @@ impl Steps {
         self.running = None;
         self.retries = None;
         self.finished.clear();
-        for slot in &mut self.slots {
-            slot.queue.clear();
-            slot.in_flight = 0;
-            slot.idle_workers.clear();
-            slot.workers = 0;
-        }
-        self.in_flight = 0;
+        self.queues.clear();
     }
 }

@@ -483,11 +483,11 @@ impl<W: Workflow> RunTask<W> {
             return;
         };
         if let (Some(host), Err(error)) = (&self.shared.host, &outcome)
-            && host.conversation != self.shared.id
+            && host.opened_by() != self.shared.id
         {
             // Nobody holds the handler of a run its host started (every run but the one
             // that opened the conversation): say how it ended.
-            tracing::warn!(target: "eventflow::host", workflow = W::NAME, run_id = %self.shared.id, conversation = %host.conversation, %error, "run failed");
+            tracing::warn!(target: "eventflow::host", workflow = W::NAME, run_id = %self.shared.id, conversation = %host.opened_by(), %error, "run failed");
         }
         let ended = trace_outcome::<W>(&outcome);
         self.shared.record(|r| r.ended(ended));
@@ -811,7 +811,7 @@ impl<W: Workflow> Future for RunTask<W> {
                         collectors,
                         ..
                     } = *resumed;
-                    this.steps.next_execution = next_execution;
+                    this.steps.queues.next_execution = next_execution;
                     this.fan = fan;
                     if this.durable.as_ref().is_some_and(|d| d.every_step) {
                         this.fan.track();

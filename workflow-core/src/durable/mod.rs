@@ -21,15 +21,14 @@
 //! sees the same [`Context::attempt`](crate::Context::attempt), so the work it does before
 //! waiting must be safe to repeat (or keyed on the run id, the step and the attempt).
 
-pub(crate) mod journal;
 mod resume;
 pub mod store;
 
 use serde::{Deserialize, Serialize};
 
 pub(crate) use crate::engine::snapshot::{
-    CollectorDelta, SavedCollector, SavedExecution, SavedFanOut, SavedFanOuts, SavedSet, SlotDelta,
-    load_event, load_input, millis, save_input,
+    CollectorDelta, ExecutionOp, SavedCollector, SavedExecution, SavedFanOut, SavedFanOuts,
+    SavedSet, SlotDelta, load_event, load_input, millis,
 };
 use crate::error::{ResumeError, SuspendError};
 
@@ -106,14 +105,6 @@ pub(crate) struct Delta {
     /// The inputs whose executions are running, if there are collectors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) running: Option<Vec<u64>>,
-}
-
-/// An input added or changed (by its number), or gone.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
-pub(crate) enum ExecutionOp {
-    Put(SavedExecution),
-    Remove(u64),
 }
 
 /// What every record begins with: its layout, and for a delta the full checkpoint it builds

@@ -23,7 +23,10 @@
 pub(crate) mod collect;
 pub(crate) mod envelope;
 pub(crate) mod fan;
+pub(crate) mod journal;
 pub(crate) mod link;
+pub(crate) mod queues;
+pub(crate) mod seams;
 pub(crate) mod snapshot;
 pub(crate) mod stream;
 pub(crate) mod table;
@@ -32,7 +35,7 @@ pub(crate) mod work;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // These locks guard plain bookkeeping that no user code runs under; a poisoned one still
     // holds consistent data.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)

@@ -267,3 +267,11 @@ pub(crate) fn load_event(
 pub(crate) fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
+
+/// An input added or changed (by its number), or gone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub(crate) enum ExecutionOp {
+    Put(SavedExecution),
+    Remove(u64),
+}

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use crate::engine::envelope::{Envelope, Lineage};
 use crate::engine::link::Link;
+use crate::engine::seams::{Inbox, Outbox};
 use crate::event::AnyEvent;
 use crate::host::check::Interface;
 use crate::id::RunId;
@@ -22,39 +23,33 @@ pub(crate) struct HostLink {
     pub(crate) conversation: RunId,
 }
 
-impl HostLink {
+impl Outbox for HostLink {
     /// Hands `event` to the other workflows of the conversation.
-    pub(crate) fn publish(&self, event: &AnyEvent, link: &Link) {
+    fn publish(&self, event: &AnyEvent, link: &Link) {
         if let Some(hub) = self.hub.upgrade() {
             Hub::publish(&hub, self.member, self.conversation, event, link);
         }
     }
 
     /// The run `run` ended.
-    pub(crate) fn ended(&self, run: RunId) {
+    fn ended(&self, run: RunId) {
         if let Some(hub) = self.hub.upgrade() {
             hub.ended(self.conversation, run);
         }
     }
 
     /// Whether other runs of the conversation are live, which may still publish to this one.
-    pub(crate) fn others_live(&self, run: RunId) -> bool {
+    fn others_live(&self, run: RunId) -> bool {
         self.hub.upgrade().is_some_and(|hub| {
             hub.conversations()
                 .get(&self.conversation)
                 .is_some_and(|live| live.iter().any(|l| l.run != run))
         })
     }
-}
 
-/// Where a hub delivers events for a live run.
-pub(crate) trait Inbox: Send + Sync {
-    /// Queues `envelope`; `false` if the run has ended.
-    fn deliver(&self, envelope: Envelope) -> bool;
-
-    /// Lets the run look again whether it can still finish: a run it may have been waiting
-    /// for has ended.
-    fn nudge(&self);
+    fn opened_by(&self) -> RunId {
+        self.conversation
+    }
 }
 
 /// Starts a run of a member from its start event, in a conversation.

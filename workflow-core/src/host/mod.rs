@@ -7,6 +7,7 @@ use std::any::TypeId;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::engine::seams::Inbox;
 use crate::error::ValidationError;
 use crate::event::AnyEvent;
 use crate::event::Start;
@@ -17,7 +18,7 @@ use crate::runner::Runner;
 use crate::topology::{Crossing, HostTopology, Topology};
 use crate::workflow::Workflow;
 use check::Interface;
-use hub::{Hub, Inbox, Member};
+use hub::{Hub, Member};
 use tracing::instrument::WithSubscriber;
 
 pub use check::{HostCheck, Interface as HostInterface, check_host};
@@ -232,7 +233,7 @@ fn start<W: Workflow>(
         task.span().follows_from(id);
     }
     let shared = handler.shared();
-    let conversation = shared.host.as_ref().map_or(shared.id, |h| h.conversation);
+    let conversation = shared.host.as_ref().map_or(shared.id, |h| h.opened_by());
     let inbox: Arc<dyn Inbox> = Arc::clone(shared) as Arc<dyn Inbox>;
     hub.register(member, conversation, shared.id, inbox);
     if runner.is_verbose() {

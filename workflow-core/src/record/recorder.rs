@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use tokio::time::Instant;
 
+use crate::engine::seams::Observer;
 use crate::engine::table::StepTable;
 use crate::id::RunId;
 use crate::trace::{
@@ -88,8 +89,10 @@ impl Recorder {
             self.trace.timeline_dropped += 1;
         }
     }
+}
 
-    pub(crate) fn started(&mut self, step: u32, event: &str, attempt: u32) {
+impl Observer for Recorder {
+    fn started(&mut self, step: u32, event: &str, attempt: u32) {
         let first = self.activity(step).is_some_and(|a| a.order.is_none());
         if first {
             self.ran += 1;
@@ -109,7 +112,7 @@ impl Recorder {
         });
     }
 
-    pub(crate) fn finished(&mut self, step: u32, emitted: Option<&str>, fanned_out: Option<u64>) {
+    fn finished(&mut self, step: u32, emitted: Option<&str>, fanned_out: Option<u64>) {
         if let Some(activity) = self.activity(step) {
             activity.succeeded += 1;
         }
@@ -134,7 +137,7 @@ impl Recorder {
         });
     }
 
-    pub(crate) fn failed(&mut self, step: u32, error: &str, then: AfterFailure) {
+    fn failed(&mut self, step: u32, error: &str, then: AfterFailure) {
         let retried = matches!(then, AfterFailure::Retry(_));
         if let Some(activity) = self.activity(step) {
             activity.failed += 1;
@@ -151,7 +154,7 @@ impl Recorder {
     }
 
     /// An event went from `from` to `to` (step indexes or the constants above).
-    pub(crate) fn flow(&mut self, from: u32, event: &'static str, to: u32) {
+    fn flow(&mut self, from: u32, event: &'static str, to: u32) {
         match self.flows.get(&(from, event, to)) {
             Some(&at) => self.trace.flows[at].count += 1,
             None => {
@@ -173,7 +176,7 @@ impl Recorder {
         }
     }
 
-    pub(crate) fn waiting(&mut self, step: u32, event: &str) {
+    fn waiting(&mut self, step: u32, event: &str) {
         if let Some(activity) = self.activity(step) {
             activity.waited += 1;
         }
@@ -184,7 +187,7 @@ impl Recorder {
         });
     }
 
-    pub(crate) fn resumed(&mut self, step: u32, event: &str) {
+    fn resumed(&mut self, step: u32, event: &str) {
         let step = self.name(step);
         self.happen(What::Resumed {
             step,
@@ -193,7 +196,7 @@ impl Recorder {
     }
 
     /// A fan-out of `fan_step` ended: all its branches finished, or a join cut it short.
-    pub(crate) fn fan_out_ended(&mut self, fan_step: u32, cut_short: bool) {
+    fn fan_out_ended(&mut self, fan_step: u32, cut_short: bool) {
         if let Some(&at) = self.fan_outs.get(&fan_step) {
             let fan_out = &mut self.trace.fan_outs[at];
             fan_out.joined += 1;
@@ -204,13 +207,17 @@ impl Recorder {
     }
 
     /// `join` runs with `events` events of a fan-out.
-    pub(crate) fn joined(&mut self, join: u32, events: u64) {
+    fn joined(&mut self, join: u32, events: u64) {
         let step = self.name(join);
         self.happen(What::Joined { step, events });
     }
 
-    pub(crate) fn ended(&mut self, outcome: TraceOutcome) {
+    fn ended(&mut self, outcome: TraceOutcome) {
         self.trace.outcome = outcome.clone();
         self.happen(What::Ended(outcome));
+    }
+
+    fn trace(&self) -> Option<RunTrace> {
+        Some(self.snapshot())
     }
 }

@@ -7,9 +7,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::durable::journal;
 use crate::durable::store::{Commit, RunHeader, RunStatus};
 use crate::durable::{self, Checkpoint, Delta, ExecutionOp};
+use crate::engine::journal;
 use crate::engine::lock;
 use crate::error::SuspendError;
 use crate::id::RunId;
@@ -41,7 +41,7 @@ impl<W: Workflow> RunTask<W> {
         let written = &durable.written;
         let delta_base = written
             .full
-            .filter(|_| self.steps.journal.is_some())
+            .filter(|_| self.steps.queues.journal.is_some())
             .filter(|_| written.changes < written.size.max(MIN_CHANGES_BEFORE_FULL));
         let record = match delta_base {
             Some(base) => self.delta(base, suspending)?,
@@ -76,7 +76,7 @@ impl<W: Workflow> RunTask<W> {
         durable.written.collecting = record.collecting;
         self.fan.written(record.full.is_some());
         lock(&self.shared.collectors).written();
-        if let Some(journal) = &mut self.steps.journal {
+        if let Some(journal) = &mut self.steps.queues.journal {
             journal.clear();
         }
         Ok(run)
@@ -105,7 +105,7 @@ impl<W: Workflow> RunTask<W> {
     /// What changed since the last commit, which the full checkpoint `base` began.
     fn delta(&self, base: u64, suspending: bool) -> Result<Record, SuspendError> {
         let table = &self.engine.table;
-        let mut executions = match &self.steps.journal {
+        let mut executions = match &self.steps.queues.journal {
             Some(journal) => journal.ops(table)?,
             None => Vec::new(),
         };
@@ -133,7 +133,7 @@ impl<W: Workflow> RunTask<W> {
             base,
             state: self.state()?,
             elapsed_ms: durable::millis(self.elapsed()),
-            next_execution: self.steps.next_execution,
+            next_execution: self.steps.queues.next_execution,
             streamed: self.streamed(suspending),
             executions,
             slots,
@@ -181,7 +181,7 @@ impl<W: Workflow> RunTask<W> {
             elapsed_ms: durable::millis(self.elapsed()),
             in_flight,
             queued,
-            next_execution: self.steps.next_execution,
+            next_execution: self.steps.queues.next_execution,
             fan_outs: self.fan.save(table)?,
             collectors: lock(&self.shared.collectors).save()?,
             running: self.running(),

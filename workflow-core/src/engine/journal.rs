@@ -3,11 +3,12 @@
 
 use std::time::Duration;
 
-use crate::durable::{self, ExecutionOp, SavedExecution, SuspendError};
 use crate::engine::envelope::Lineage;
 use crate::engine::fan::save_lineage;
+use crate::engine::snapshot::{self, ExecutionOp, SavedExecution};
 use crate::engine::table::StepTable;
 use crate::engine::work::Work;
+use crate::error::SuspendError;
 use crate::step::io::StepInput;
 
 /// An input of `step` as a checkpoint holds it.
@@ -23,9 +24,9 @@ pub(crate) fn save(
         step: step.to_owned(),
         attempt,
         execution,
-        input: durable::save_input(input)?,
+        input: snapshot::save_input(input)?,
         lineage: save_lineage(lineage),
-        delay_ms: delay.map(durable::millis),
+        delay_ms: delay.map(snapshot::millis),
     })
 }
 
