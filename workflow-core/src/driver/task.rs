@@ -18,17 +18,19 @@ use tokio::time::Sleep;
 use crate::driver::Outcome;
 use crate::driver::program::Program;
 use crate::driver::shared::{ChildRuns, RunShared};
-use crate::driver::steps::{Finished, Meta, Steps, Work};
+use crate::driver::steps::{Finished, Meta, Steps};
 use crate::engine::envelope::{Envelope, FanOutId, Lineage, Member};
+use crate::engine::failure::{self, AfterFailed, Failed};
 use crate::engine::fan::FanOuts;
 use crate::engine::link::Link;
 use crate::engine::lock;
+use crate::engine::route::{self, Delivery, Dispatch, Source};
+use crate::engine::seams::Observer;
+use crate::engine::work::Work;
 use crate::error::{BoxError, StepPanic, WorkflowError};
 use crate::event::AnyEvent;
 use crate::record::recorder;
-use crate::retry::Failure;
 use crate::step::io::{Emit, StepInput};
-use crate::step::takes::Takes;
 use crate::step_failed::StepFailed;
 use crate::trace::{AfterFailure, RunTrace, TraceOutcome};
 use crate::workflow::Workflow;
@@ -161,7 +163,7 @@ impl<W: Workflow> RunTask<W> {
                 step: envelope.origin,
                 link: envelope.link,
             };
-            self.route(envelope.event, envelope.target, envelope.lineage, from);
+            self.route(envelope.event, envelope.target, envelope.lineage, &from);
         }
         // Keep the allocation for the next drain.
         self.batch = batch;
@@ -170,7 +172,7 @@ impl<W: Workflow> RunTask<W> {
 
     /// Delivers `event`, which carries `lineage`, to the steps that take it (or to `target`
     /// only); an event that nobody takes goes to the stream.
-    fn route(&mut self, event: AnyEvent, target: Option<u32>, lineage: Lineage, from: Source) {
+    fn route(&mut self, event: AnyEvent, target: Option<u32>, lineage: Lineage, from: &Source) {
         let origin = from.step;
         let ty = event.event_type_id();
         if ty == self.engine.table.stop {
@@ -230,11 +232,15 @@ impl<W: Workflow> RunTask<W> {
             self.shared.stream.publish(event);
             return;
         }
-        let mut run = Delivery {
+        let mut out = Starter {
             engine,
             shared: &self.shared,
             steps: &mut self.steps,
+        };
+        let mut run = Delivery {
+            table: &engine.table,
             fan: &mut self.fan,
+            out: &mut out,
             cut: None,
             from,
         };
@@ -270,34 +276,14 @@ impl<W: Workflow> RunTask<W> {
     }
 
     /// [`join`](Self::join), telling whether `id` was cut short.
-    fn join_ended(&mut self, id: FanOutId, mut cut_short: Option<FanOutId>) {
-        let mut next = Some(id);
-        while let Some(id) = next.take() {
-            let Some(mut fan_out) = self.fan.close(id) else {
-                return;
-            };
-            let table = Arc::clone(&self.engine.table);
-            self.shared
-                .record(|r| r.fan_out_ended(fan_out.step, cut_short.take() == Some(id)));
-            let mut joins: Vec<u32> = table.joins(fan_out.step).to_vec();
-            for reached in fan_out.joins_reached() {
-                if !joins.contains(&reached) {
-                    joins.push(reached);
-                }
-            }
-            for join in joins {
-                let params = table.spec(join).accepts.len();
-                let (collections, links) = fan_out.take_collections(join, params);
-                let events = collections.iter().map(Vec::len).sum::<usize>() as u64;
-                self.shared.record(|r| r.joined(join, events));
-                tracing::debug!(target: "eventflow::run", step = table.spec(join).name, fan_out = table.spec(fan_out.step).name, events, "joining");
-                self.fan.enter(&fan_out.parent);
-                let mut work = Work::new(StepInput::Collections(collections), fan_out.parent);
-                work.links = links;
-                self.steps.dispatch(&self.engine, &self.shared, join, work);
-            }
-            next = self.fan.leave(&fan_out.parent, 1);
-        }
+    fn join_ended(&mut self, id: FanOutId, cut_short: Option<FanOutId>) {
+        let engine = &*self.engine;
+        let mut out = Starter {
+            engine,
+            shared: &self.shared,
+            steps: &mut self.steps,
+        };
+        route::join(&engine.table, &mut self.fan, &mut out, id, cut_short);
     }
 
     /// A join took all it needed from a fan-out: cancels the fan-out's remaining work, at any
@@ -322,7 +308,7 @@ impl<W: Workflow> RunTask<W> {
                     step: meta.step,
                     link: finished.link,
                 };
-                return self.emitted(emit, meta.lineage, from);
+                return self.emitted(emit, meta.lineage, &from);
             }
             Ok(Err(error)) => error,
             Err(panic) => Box::new(StepPanic::from_payload(&*panic)),
@@ -331,7 +317,7 @@ impl<W: Workflow> RunTask<W> {
     }
 
     /// A step execution that ran with `lineage` finished with `emit`.
-    fn emitted(&mut self, emit: Emit, lineage: Lineage, from: Source) {
+    fn emitted(&mut self, emit: Emit, lineage: Lineage, from: &Source) {
         let step = from.step;
         self.shared.record(|r| match &emit {
             Emit::One(event) => r.finished(step, Some(event.name()), None),
@@ -365,7 +351,7 @@ impl<W: Workflow> RunTask<W> {
                         member: Some(Member { fan_out: id, index }),
                         ..lineage
                     };
-                    self.route(event, None, member, from.clone());
+                    self.route(event, None, member, from);
                     if self.is_done() {
                         return;
                     }
@@ -389,21 +375,20 @@ impl<W: Workflow> RunTask<W> {
         } = meta;
         let name = self.engine.table.spec(step).name;
         let elapsed = first_started.elapsed();
-        let retry = self.engine.retries[step as usize]
-            .as_ref()
-            .and_then(|policy| {
-                let key = self.shared.id.as_u64()
-                    ^ (u64::from(step) << 32)
-                    ^ u64::from(lineage.recoveries);
-                let error: &(dyn std::error::Error + 'static) = &*error;
-                policy.next_delay(&Failure {
-                    attempts,
-                    elapsed,
-                    error,
-                    key,
-                })
-            });
-        if let (Some(delay), Some(input)) = (retry, retained.cloned()) {
+        let next = failure::after_failed(
+            &self.engine.table,
+            self.engine.retries[step as usize].as_ref(),
+            &Failed {
+                run: self.shared.id,
+                step,
+                attempts,
+                elapsed,
+                lineage,
+                error: &*error,
+                has_input: retained.is_some(),
+            },
+        );
+        if let (AfterFailed::Retry(delay), Some(input)) = (next, retained.cloned()) {
             tracing::debug!(target: "eventflow::run", step = name, attempt = attempts, error = %error, then = "retry", ?delay, "failed");
             let work = Work {
                 input,
@@ -423,11 +408,7 @@ impl<W: Workflow> RunTask<W> {
             return;
         }
         let table = Arc::clone(&self.engine.table);
-        let recoverer = table.recoverer(step).filter(|&handler| {
-            let budget = table.spec(handler).catches.map_or(0, |c| c.max_recoveries);
-            lineage.recoveries < budget
-        });
-        if let Some(handler) = recoverer {
+        if let AfterFailed::Recover(handler) = next {
             tracing::debug!(target: "eventflow::run", step = name, attempt = attempts, error = %error, then = "recover", by = table.spec(handler).name, "failed");
             let input_event = retained
                 .and_then(StepInput::first)
@@ -452,7 +433,7 @@ impl<W: Workflow> RunTask<W> {
             });
             // The recovery carries the failed execution's work on, in its fan-out.
             let from = Source { step, link };
-            self.route(AnyEvent::new(failure), Some(handler), recovering, from);
+            self.route(AnyEvent::new(failure), Some(handler), recovering, &from);
             self.leave(&lineage);
             return;
         }
@@ -643,116 +624,22 @@ impl<W: Workflow> RunTask<W> {
     }
 }
 
-/// Where a routed event comes from.
-#[derive(Debug, Clone)]
-struct Source {
-    /// The step that returned or sent it, or [`recorder::OUTSIDE`].
-    step: u32,
-    /// The event's place in the trace.
-    link: Link,
-}
-
-impl Source {
-    fn outside() -> Self {
-        Self {
-            step: recorder::OUTSIDE,
-            link: Link::none(),
-        }
-    }
-}
-
-/// What delivering an event to a step needs of the run, borrowed apart from the rest.
-struct Delivery<'a, W: Workflow> {
+/// What routing hands the driver: new inputs to start or queue, and observations.
+struct Starter<'a, W: Workflow> {
     engine: &'a Program<W>,
     shared: &'a Arc<RunShared<W::State>>,
     steps: &'a mut Steps,
-    fan: &'a mut FanOuts,
-    /// A fan-out whose join took all it needed: the run cuts it short after the delivery.
-    cut: Option<FanOutId>,
-    /// Who sent the event being delivered.
-    from: Source,
 }
 
-impl<W: Workflow> Delivery<'_, W> {
-    /// Hands `event` to `step`, according to how the step takes its events.
-    fn deliver(&mut self, step: u32, event: AnyEvent, lineage: Lineage) {
-        if self.cut.is_some() {
-            // The rest of this fan-out is being cancelled.
-            return;
-        }
-        let spec = self.engine.table.spec(step);
-        let origin = self.from.step;
-        self.shared.record(|r| r.flow(origin, event.name(), step));
-        let param = || {
-            let ty = event.event_type_id();
-            spec.accepts
-                .iter()
-                .position(|e| e.type_id() == ty)
-                .unwrap_or(0)
-        };
-        match spec.takes {
-            Takes::EachOf => {
-                let param = param();
-                let params = spec.accepts.len();
-                // A waiting event holds its branch's work until its set is complete.
-                self.fan.enter(&lineage);
-                let link = self.from.link.clone();
-                if let Some(set) = self
-                    .fan
-                    .add_to_set(step, param, params, lineage, event, link)
-                {
-                    let lineage = set.lineage;
-                    self.fan.enter(&lineage);
-                    self.dispatch(step, StepInput::Set(set.events), lineage, set.links);
-                    // The set's events hand their work to the execution, which holds some.
-                    self.fan.leave(&lineage, params);
-                }
-            }
-            Takes::Collections { take } => {
-                let param = param();
-                let Some(member) = lineage.member else {
-                    // Outside any fan-out, an event is a collection of its own.
-                    let mut collections: Vec<Vec<AnyEvent>> =
-                        (0..spec.accepts.len()).map(|_| Vec::new()).collect();
-                    if let Some(collection) = collections.get_mut(param) {
-                        collection.push(event);
-                    }
-                    let links = self.links();
-                    return self.dispatch(
-                        step,
-                        StepInput::Collections(collections),
-                        lineage,
-                        links,
-                    );
-                };
-                let param = u32::try_from(param).unwrap_or(0);
-                let link = self.from.link.clone();
-                let arrived = self.fan.arrive(member, step, param, event, link);
-                if take.is_some_and(|take| arrived >= take) {
-                    self.cut = Some(member.fan_out);
-                }
-            }
-            Takes::One => {
-                self.fan.enter(&lineage);
-                let links = self.links();
-                self.dispatch(step, StepInput::One(event), lineage, links);
-            }
-        }
-    }
-
-    fn dispatch(&mut self, step: u32, input: StepInput, lineage: Lineage, links: Vec<Link>) {
-        let mut work = Work::new(input, lineage);
-        work.links = links;
+impl<W: Workflow> Dispatch for Starter<'_, W> {
+    #[inline]
+    fn dispatch(&mut self, step: u32, work: Work) {
         self.steps.dispatch(self.engine, self.shared, step, work);
     }
 
-    /// The delivered event's place in the trace, for the execution it starts.
-    fn links(&self) -> Vec<Link> {
-        if self.from.link.is_some() {
-            vec![self.from.link.clone()]
-        } else {
-            Vec::new()
-        }
+    #[inline]
+    fn record(&self, f: impl FnOnce(&mut dyn Observer)) {
+        self.shared.record(f);
     }
 }
 
@@ -798,7 +685,7 @@ impl<W: Workflow> Future for RunTask<W> {
             }
             match begin {
                 Begin::Start(start) => {
-                    this.route(start, None, Lineage::default(), Source::outside());
+                    this.route(start, None, Lineage::default(), &Source::outside());
                     // The run is in the store from its start: a crash at any point after it
                     // can be resumed.
                     this.dirty = true;

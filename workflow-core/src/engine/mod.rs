@@ -22,10 +22,12 @@
 
 pub(crate) mod collect;
 pub(crate) mod envelope;
+pub(crate) mod failure;
 pub(crate) mod fan;
 pub(crate) mod journal;
 pub(crate) mod link;
 pub(crate) mod queues;
+pub(crate) mod route;
 pub(crate) mod seams;
 pub(crate) mod snapshot;
 pub(crate) mod stream;
@@ -40,3 +42,6 @@ pub(crate) fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // holds consistent data.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
+
+#[cfg(test)]
+mod tests;

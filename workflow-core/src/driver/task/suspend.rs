@@ -252,11 +252,11 @@ impl<W: Workflow> RunTask<W> {
             if self.is_done() {
                 return;
             }
-            let from = super::Source {
+            let from = crate::engine::route::Source {
                 step: envelope.origin,
                 link: envelope.link,
             };
-            self.route(envelope.event, envelope.target, envelope.lineage, from);
+            self.route(envelope.event, envelope.target, envelope.lineage, &from);
         }
     }
 
