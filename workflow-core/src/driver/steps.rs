@@ -209,7 +209,10 @@ impl Steps {
         work: Work,
     ) {
         let workers = engine.table.spec(step).num_workers;
-        if let Some(work) = self.queues.admit(step, work, workers, run.suspended(step)) {
+        if let Some(work) = self
+            .queues
+            .admit(step, work, workers, || run.suspended(step))
+        {
             self.start(engine, run, step, work);
         }
     }
@@ -234,7 +237,10 @@ impl Steps {
         step: u32,
     ) {
         let workers = engine.table.spec(step).num_workers;
-        while let Some(work) = self.queues.next_queued(step, workers, run.suspended(step)) {
+        while let Some(work) = self
+            .queues
+            .next_queued(step, workers, || run.suspended(step))
+        {
             self.start(engine, run, step, work);
         }
     }

@@ -55,18 +55,22 @@ impl Queues {
     }
 
     /// How many steps there are.
+    #[inline]
     pub(crate) fn steps(&self) -> usize {
         self.slots.len()
     }
 
     /// Whether `step`, allowed `num_workers` at once, has a worker free; executions that wait
-    /// inside themselves (`suspended`) do not hold one.
+    /// inside themselves (`suspended`, asked only when needed) do not hold one.
     #[inline]
-    fn has_free_worker(&self, step: u32, num_workers: usize, suspended: usize) -> bool {
-        let busy = self.slots[step as usize]
-            .in_flight
-            .saturating_sub(suspended);
-        busy < num_workers
+    fn has_free_worker(
+        &self,
+        step: u32,
+        num_workers: usize,
+        suspended: impl FnOnce() -> usize,
+    ) -> bool {
+        let in_flight = self.slots[step as usize].in_flight;
+        in_flight < num_workers || in_flight.saturating_sub(suspended()) < num_workers
     }
 
     /// `work` reached `step`: numbered and journaled, then handed back to start now if a
@@ -77,7 +81,7 @@ impl Queues {
         step: u32,
         mut work: Work,
         num_workers: usize,
-        suspended: usize,
+        suspended: impl FnOnce() -> usize,
     ) -> Option<Work> {
         if work.execution == 0 {
             work.execution = self.next_execution;
@@ -102,11 +106,12 @@ impl Queues {
 
     /// The oldest input waiting for `step`, if a worker is free for it and starts are not
     /// held.
+    #[inline]
     pub(crate) fn next_queued(
         &mut self,
         step: u32,
         num_workers: usize,
-        suspended: usize,
+        suspended: impl FnOnce() -> usize,
     ) -> Option<Work> {
         if self.hold_starts || !self.has_free_worker(step, num_workers, suspended) {
             return None;
@@ -115,6 +120,7 @@ impl Queues {
     }
 
     /// Lets queued inputs start (`release`), or holds them again.
+    #[inline]
     pub(crate) fn hold_starts(&mut self, hold: bool) {
         self.hold_starts = hold;
     }
@@ -158,6 +164,7 @@ impl Queues {
     }
 
     /// `work` of `step` will be retried after `delay`: the journal keeps it with its delay.
+    #[inline]
     pub(crate) fn retrying(&mut self, step: u32, work: &Work, delay: Duration) {
         if let Some(journal) = &mut self.journal {
             journal.put(step, work, Some(delay));
@@ -166,6 +173,7 @@ impl Queues {
 
     /// `work` goes to the head of `step`'s queue: a retry whose delay has passed (or had
     /// none); `journal` says whether the journal hears that its delay is over.
+    #[inline]
     pub(crate) fn push_front(&mut self, step: u32, work: Work, journal: bool) {
         if journal && let Some(log) = &mut self.journal {
             log.put(step, &work, None);
@@ -174,11 +182,13 @@ impl Queues {
     }
 
     /// Executions in flight, over all steps (waiting ones included).
+    #[inline]
     pub(crate) fn in_flight(&self) -> usize {
         self.in_flight
     }
 
     /// Whether input `execution` is running (in a run that tracks them).
+    #[inline]
     pub(crate) fn is_running(&self, execution: u64) -> bool {
         self.running
             .as_ref()

@@ -32,6 +32,7 @@ pub(crate) struct Source {
 
 impl Source {
     /// An event from outside the run.
+    #[inline]
     pub(crate) fn outside() -> Self {
         Self {
             step: OUTSIDE,
@@ -40,6 +41,7 @@ impl Source {
     }
 
     /// The event's place in the trace, for the execution it starts.
+    #[inline]
     fn links(&self) -> Vec<Link> {
         if self.link.is_some() {
             vec![self.link.clone()]

@@ -51,15 +51,18 @@ fn number(input: &StepInput) -> Vec<u32> {
 #[test]
 fn inputs_beyond_the_worker_limit_wait_in_order() {
     let mut queues = Queues::new(1, false, false);
-    assert!(queues.admit(0, work(1), 2, 0).is_some());
-    assert!(queues.admit(0, work(2), 2, 0).is_some());
+    assert!(queues.admit(0, work(1), 2, || 0).is_some());
+    assert!(queues.admit(0, work(2), 2, || 0).is_some());
     let _ = queues.occupy(0, 1);
     let _ = queues.occupy(0, 2);
-    assert!(queues.admit(0, work(3), 2, 0).is_none());
-    assert!(queues.admit(0, work(4), 2, 0).is_none());
-    assert!(queues.next_queued(0, 2, 0).is_none(), "no worker is free");
+    assert!(queues.admit(0, work(3), 2, || 0).is_none());
+    assert!(queues.admit(0, work(4), 2, || 0).is_none());
+    assert!(
+        queues.next_queued(0, 2, || 0).is_none(),
+        "no worker is free"
+    );
     queues.vacate(0, 0, 1);
-    let next = queues.next_queued(0, 2, 0).map(|w| number(&w.input));
+    let next = queues.next_queued(0, 2, || 0).map(|w| number(&w.input));
     assert_eq!(next, Some(vec![3]));
     assert_eq!(queues.in_flight(), 1);
 }
@@ -67,12 +70,15 @@ fn inputs_beyond_the_worker_limit_wait_in_order() {
 #[test]
 fn inputs_are_numbered_once_and_keep_their_number() {
     let mut queues = Queues::new(2, false, false);
-    let first = queues.admit(0, work(1), 4, 0).map(|w| w.execution);
-    let second = queues.admit(1, work(2), 4, 0).map(|w| w.execution);
+    let first = queues.admit(0, work(1), 4, || 0).map(|w| w.execution);
+    let second = queues.admit(1, work(2), 4, || 0).map(|w| w.execution);
     assert_eq!((first, second), (Some(1), Some(2)));
     let mut retry = work(1);
     retry.execution = 1;
-    assert_eq!(queues.admit(0, retry, 4, 0).map(|w| w.execution), Some(1));
+    assert_eq!(
+        queues.admit(0, retry, 4, || 0).map(|w| w.execution),
+        Some(1)
+    );
     assert_eq!(queues.next_execution, 3);
 }
 
@@ -86,8 +92,8 @@ fn worker_numbers_are_reused_and_waiting_executions_hold_no_worker() {
     assert!(!queues.is_running(1));
     assert_eq!(queues.occupy(0, 3), 0);
     // Two in flight with a limit of two: full, unless one of them waits inside itself.
-    assert!(queues.admit(0, work(9), 2, 0).is_none());
-    assert!(queues.next_queued(0, 2, 1).is_some());
+    assert!(queues.admit(0, work(9), 2, || 0).is_none());
+    assert!(queues.next_queued(0, 2, || 1).is_some());
     assert_eq!(queues.active().collect::<Vec<_>>(), [0]);
 }
 
@@ -95,10 +101,13 @@ fn worker_numbers_are_reused_and_waiting_executions_hold_no_worker() {
 fn held_starts_queue_everything_and_journal_it() {
     let table = table(&[&STEP_ONE]);
     let mut queues = Queues::new(1, true, true);
-    assert!(queues.admit(0, work(1), 4, 0).is_none(), "starts are held");
-    assert!(queues.next_queued(0, 4, 0).is_none());
+    assert!(
+        queues.admit(0, work(1), 4, || 0).is_none(),
+        "starts are held"
+    );
+    assert!(queues.next_queued(0, 4, || 0).is_none());
     queues.hold_starts(false);
-    let started = queues.next_queued(0, 4, 0);
+    let started = queues.next_queued(0, 4, || 0);
     assert!(started.is_some());
     let _ = queues.occupy(0, 1);
     queues.vacate(0, 0, 1);
@@ -125,8 +134,8 @@ fn cancelled_queued_inputs_leave_the_queue_and_the_journal() {
     let mut queues = Queues::new(1, true, true);
     let mut doomed = work(1);
     doomed.lineage.recoveries = 1;
-    assert!(queues.admit(0, doomed, 1, 0).is_none());
-    assert!(queues.admit(0, work(2), 1, 0).is_none());
+    assert!(queues.admit(0, doomed, 1, || 0).is_none());
+    assert!(queues.admit(0, work(2), 1, || 0).is_none());
     queues.cancel_queued(|lineage| lineage.recoveries == 1);
     let left: Vec<u64> = queues.queued().map(|(_, w)| w.execution).collect();
     assert_eq!(left, [2]);

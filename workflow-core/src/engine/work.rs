@@ -23,6 +23,7 @@ pub(crate) struct Work {
 }
 
 impl Work {
+    #[inline]
     pub(crate) fn new(input: StepInput, lineage: Lineage) -> Self {
         Self {
             input,
