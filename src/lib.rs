@@ -11,6 +11,37 @@
 //! use eventflow::prelude::*;
 //!
 //! #[derive(Clone, Serialize, Deserialize, Event)]
+//! struct Draft { text: String }
+//!
+//! struct Writer;
+//!
+//! #[workflow]
+//! impl Writer {
+//!     #[step]
+//!     async fn write(&self, ev: StartEvent<String>) -> Draft {
+//!         Draft { text: format!("A story about {}", ev.input) }
+//!     }
+//!
+//!     #[step]
+//!     async fn review(&self, ev: Draft) -> OneOf![Draft | StopEvent<String>] {
+//!         if ev.text.ends_with('.') { StopEvent::new(ev.text).into() } else { Draft { text: ev.text + "." }.into() }
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), WorkflowError> {
+//! let story = Runner::new(Writer).run("a crab".to_string()).await?;
+//! assert_eq!(story, "A story about a crab.");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A step can loop, keep typed state for the run and stream progress to the caller:
+//!
+//! ```
+//! use eventflow::prelude::*;
+//!
+//! #[derive(Clone, Serialize, Deserialize, Event)]
 //! struct Tick;
 //!
 //! #[derive(Clone, Serialize, Deserialize, Event)]
