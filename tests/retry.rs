@@ -222,6 +222,65 @@ async fn a_time_budget_stops_retrying() {
     );
 }
 
+/// The budget given before the attempt limit: the limit must not drop it.
+struct BudgetFirst(Flaky);
+
+#[workflow]
+impl BudgetFirst {
+    #[step]
+    async fn start(&self, _ev: StartEvent) -> Call {
+        Call(1)
+    }
+
+    #[step(retry = RetryPolicy::fixed(Duration::from_millis(200)).max_elapsed(Duration::from_millis(600)).max_attempts(10))]
+    async fn call(&self, ctx: &Context, ev: Call) -> Result<StopEvent<u32>, RateLimited> {
+        self.0.call(ctx, &ev)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_time_budget_and_an_attempt_limit_combine_in_either_order() {
+    let runner = Runner::new(BudgetFirst(Flaky::new(100)));
+    let error = runner.run(()).await.expect_err("the budget runs out");
+    // Executions at 0, 200 and 400 ms; a fourth would start at 600 ms, when the budget ends.
+    assert!(
+        matches!(error, WorkflowError::StepFailed { attempts: 3, .. }),
+        "{error:?}"
+    );
+    assert_eq!(runner.workflow().0.attempts(), [(1, 1), (1, 2), (1, 3)]);
+}
+
+struct RateAware(Flaky);
+
+#[workflow]
+impl RateAware {
+    #[step]
+    async fn start(&self, _ev: StartEvent) -> Call {
+        Call(1)
+    }
+
+    #[step(retry = RetryPolicy::fixed(Duration::from_millis(10)).max_attempts(4).decide(|failure, planned| {
+        (failure.attempts < 3).then_some(planned * failure.attempts * 100)
+    }))]
+    async fn call(&self, ctx: &Context, ev: Call) -> Result<StopEvent<u32>, RateLimited> {
+        self.0.call(ctx, &ev)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_custom_retry_decision_picks_each_delay_and_can_give_up() {
+    let runner = Runner::new(RateAware(Flaky::new(100)));
+    let error = runner.run(()).await.expect_err("the decision gives up");
+    assert!(
+        matches!(error, WorkflowError::StepFailed { attempts: 3, .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        runner.workflow().0.gaps(),
+        [Duration::from_secs(1), Duration::from_secs(2)]
+    );
+}
+
 struct Selective {
     executions: AtomicU32,
 }

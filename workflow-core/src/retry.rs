@@ -31,16 +31,44 @@ use std::time::Duration;
 /// .seed(7);
 /// # let _ = (fixed, backoff);
 /// ```
+///
+/// Limits combine whatever the order they are given in: [`max_attempts`](Self::max_attempts),
+/// [`max_elapsed`](Self::max_elapsed) and [`stop`](Self::stop) each set a limit of their own,
+/// and the policy gives up as soon as any of them holds.
+///
+/// ```
+/// use std::time::Duration;
+/// use eventflow_core::retry::{Failure, RetryPolicy};
+///
+/// let one_second = RetryPolicy::fixed(Duration::from_millis(400))
+///     .max_elapsed(Duration::from_secs(1))
+///     .max_attempts(10);
+/// let error = std::fmt::Error;
+/// let after = |attempts, elapsed| Failure { attempts, elapsed, error: &error, key: 0 };
+/// assert!(one_second.next_delay(&after(2, Duration::from_millis(400))).is_some());
+/// // The next attempt would start at 1.2 s, past the budget.
+/// assert!(one_second.next_delay(&after(3, Duration::from_millis(800))).is_none());
+/// ```
 #[derive(Clone)]
 pub struct RetryPolicy {
     wait: Wait,
-    stop: Stop,
+    /// At most this many executions in all.
+    attempts: Option<u32>,
+    /// `attempts` is the default, which [`stop`](Self::stop) replaces.
+    default_attempts: bool,
+    /// The next attempt starts within this time of the first.
+    elapsed: Option<Duration>,
+    stop: Option<Stop>,
     retry_if: Option<ErrorPredicate>,
+    decide: Option<Decide>,
     seed: Option<u64>,
 }
 
 /// Decides from an error whether a failure is worth retrying.
 type ErrorPredicate = Arc<dyn Fn(&(dyn StdError + 'static)) -> bool + Send + Sync>;
+
+/// Picks the next delay, or none, from a failure and the delay the policy planned.
+type Decide = Arc<dyn Fn(&Failure<'_>, Duration) -> Option<Duration> + Send + Sync>;
 
 /// What the policy knows about a failure.
 #[derive(Debug, Clone, Copy)]
@@ -61,8 +89,12 @@ impl RetryPolicy {
     pub fn new(wait: Wait) -> Self {
         Self {
             wait,
-            stop: Stop::attempts(3),
+            attempts: Some(3),
+            default_attempts: true,
+            elapsed: None,
+            stop: None,
             retry_if: None,
+            decide: None,
             seed: None,
         }
     }
@@ -82,23 +114,63 @@ impl RetryPolicy {
         Self::new(Wait::exponential(initial))
     }
 
-    /// Gives up when `stop` holds.
+    /// Gives up when `stop` holds, besides any limit set with
+    /// [`max_attempts`](Self::max_attempts) or [`max_elapsed`](Self::max_elapsed). It
+    /// replaces an earlier `stop` and the default of 3 attempts.
     #[must_use]
     pub fn stop(mut self, stop: Stop) -> Self {
-        self.stop = stop;
+        self.stop = Some(stop);
+        if self.default_attempts {
+            self.attempts = None;
+        }
         self
     }
 
-    /// Gives up after `attempts` executions in all, the first one included.
+    /// Gives up after `attempts` executions in all, the first one included. It replaces an
+    /// earlier `max_attempts` only.
     #[must_use]
-    pub fn max_attempts(self, attempts: u32) -> Self {
-        self.stop(Stop::attempts(attempts))
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = Some(attempts);
+        self.default_attempts = false;
+        self
     }
 
-    /// Also gives up once `budget` has passed since the first execution.
+    /// Gives up rather than start an attempt `budget` or more after the first one started:
+    /// the coming wait counts. It replaces an earlier `max_elapsed` only.
     #[must_use]
     pub fn max_elapsed(mut self, budget: Duration) -> Self {
-        self.stop = self.stop | Stop::elapsed(budget);
+        self.elapsed = Some(budget);
+        self
+    }
+
+    /// Lets `decide` pick each delay: it gets the failure and the delay the policy's
+    /// [`Wait`] planned, and returns the delay to wait or `None` to give up. The policy's
+    /// limits still apply to the delay it picks.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use eventflow_core::retry::{Failure, RetryPolicy};
+    ///
+    /// // Rate-limited errors wait a minute; others retry as planned.
+    /// let policy = RetryPolicy::fixed(Duration::from_millis(100))
+    ///     .max_attempts(5)
+    ///     .decide(|failure, planned| {
+    ///         if failure.error.to_string().contains("429") {
+    ///             Some(Duration::from_secs(60))
+    ///         } else {
+    ///             Some(planned)
+    ///         }
+    ///     });
+    /// let error = std::io::Error::other("HTTP 429");
+    /// let failure = Failure { attempts: 1, elapsed: Duration::ZERO, error: &error, key: 0 };
+    /// assert_eq!(policy.next_delay(&failure), Some(Duration::from_secs(60)));
+    /// ```
+    #[must_use]
+    pub fn decide(
+        mut self,
+        decide: impl Fn(&Failure<'_>, Duration) -> Option<Duration> + Send + Sync + 'static,
+    ) -> Self {
+        self.decide = Some(Arc::new(decide));
         self
     }
 
@@ -156,11 +228,19 @@ impl RetryPolicy {
             self.seed.unwrap_or(failure.key)
                 ^ u64::from(failure.attempts).wrapping_mul(0x9e37_79b9),
         );
-        let delay = self.wait.delay(failure.attempts, &mut rng);
-        if self.stop.holds(failure.attempts, failure.elapsed + delay) {
-            return None;
-        }
-        Some(delay)
+        let planned = self.wait.delay(failure.attempts, &mut rng);
+        let delay = match &self.decide {
+            Some(decide) => decide(failure, planned)?,
+            None => planned,
+        };
+        let next_start = failure.elapsed.saturating_add(delay);
+        let spent = self.attempts.is_some_and(|n| failure.attempts >= n)
+            || self.elapsed.is_some_and(|budget| next_start >= budget)
+            || self
+                .stop
+                .as_ref()
+                .is_some_and(|stop| stop.holds(failure.attempts, next_start));
+        (!spent).then_some(delay)
     }
 }
 
@@ -168,8 +248,11 @@ impl fmt::Debug for RetryPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RetryPolicy")
             .field("wait", &self.wait)
+            .field("attempts", &self.attempts)
+            .field("elapsed", &self.elapsed)
             .field("stop", &self.stop)
             .field("retry_if", &self.retry_if.as_ref().map(|_| ".."))
+            .field("decide", &self.decide.as_ref().map(|_| ".."))
             .field("seed", &self.seed)
             .finish()
     }
@@ -336,7 +419,7 @@ impl Stop {
         Self(StopKind::Attempts(n))
     }
 
-    /// Once the next attempt would start more than `budget` after the first.
+    /// Once the next attempt would start `budget` or more after the first.
     pub fn elapsed(budget: Duration) -> Self {
         Self(StopKind::Elapsed(budget))
     }
@@ -356,7 +439,7 @@ impl StopKind {
         match self {
             Self::Never => false,
             Self::Attempts(n) => attempts >= *n,
-            Self::Elapsed(budget) => next_start > *budget,
+            Self::Elapsed(budget) => next_start >= *budget,
             Self::Any(a, b) => a.holds(attempts, next_start) || b.holds(attempts, next_start),
             Self::All(a, b) => a.holds(attempts, next_start) && b.holds(attempts, next_start),
         }
@@ -493,6 +576,72 @@ mod tests {
                 .next_delay(&failure(2, Duration::from_secs(4), &e))
                 .is_none()
         );
+    }
+
+    #[test]
+    fn limits_combine_whatever_the_order() {
+        let e = Transient;
+        let fixed = || RetryPolicy::fixed(Duration::from_millis(200));
+        let orders = [
+            fixed()
+                .max_elapsed(Duration::from_millis(600))
+                .max_attempts(10),
+            fixed()
+                .max_attempts(10)
+                .max_elapsed(Duration::from_millis(600)),
+        ];
+        for policy in orders {
+            // A step that fails at once: attempts start at 0, 200 and 400 ms; the fourth would
+            // start at 600 ms, which the budget does not allow.
+            let attempts = (1..=10)
+                .take_while(|&a| {
+                    let elapsed = Duration::from_millis(200 * u64::from(a - 1));
+                    policy.next_delay(&failure(a, elapsed, &e)).is_some()
+                })
+                .count()
+                + 1;
+            assert_eq!(attempts, 3, "{policy:?}");
+        }
+        let capped = RetryPolicy::immediate().max_attempts(2).stop(Stop::never());
+        assert!(capped.next_delay(&failure(2, Duration::ZERO, &e)).is_none());
+        let unbounded = RetryPolicy::immediate().stop(Stop::never());
+        assert!(
+            unbounded
+                .next_delay(&failure(50, Duration::ZERO, &e))
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn a_custom_decision_sees_the_plan_and_the_limits_still_hold() {
+        let e = Transient;
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        let policy = RetryPolicy::exponential(Duration::from_millis(10))
+            .max_attempts(3)
+            .decide(move |failure, planned| {
+                log.lock()
+                    .map(|mut l| l.push((failure.attempts, planned)))
+                    .ok();
+                (failure.attempts < 2).then_some(planned * 3)
+            });
+        assert_eq!(
+            policy.next_delay(&failure(1, Duration::ZERO, &e)),
+            Some(Duration::from_millis(30))
+        );
+        assert_eq!(policy.next_delay(&failure(2, Duration::ZERO, &e)), None);
+        let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
+        assert_eq!(
+            seen,
+            [
+                (1, Duration::from_millis(10)),
+                (2, Duration::from_millis(20))
+            ]
+        );
+        let budget = RetryPolicy::immediate()
+            .max_elapsed(Duration::from_secs(1))
+            .decide(|_, _| Some(Duration::from_secs(5)));
+        assert_eq!(budget.next_delay(&failure(1, Duration::ZERO, &e)), None);
     }
 
     #[test]
