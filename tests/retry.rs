@@ -281,6 +281,131 @@ async fn a_custom_retry_decision_picks_each_delay_and_can_give_up() {
     );
 }
 
+/// Hangs on its first `hangs` executions, then answers at once.
+struct Slow {
+    hangs: u32,
+    executions: AtomicU32,
+}
+
+impl Slow {
+    fn new(hangs: u32) -> Self {
+        Self {
+            hangs,
+            executions: AtomicU32::new(0),
+        }
+    }
+
+    async fn call(&self, ev: Call) -> StopEvent<u32> {
+        let n = self.executions.fetch_add(1, Ordering::SeqCst) + 1;
+        if n <= self.hangs {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+        StopEvent::new(ev.0 + n)
+    }
+}
+
+struct Deadline(Slow);
+
+#[workflow]
+impl Deadline {
+    #[step]
+    async fn start(&self, _ev: StartEvent) -> Call {
+        Call(100)
+    }
+
+    #[step(timeout = Duration::from_secs(2))]
+    async fn call(&self, ev: Call) -> StopEvent<u32> {
+        self.0.call(ev).await
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_step_past_its_deadline_fails_naming_the_step_and_the_deadline() {
+    let began = Instant::now();
+    let error = Runner::new(Deadline(Slow::new(1)))
+        .run(())
+        .await
+        .expect_err("the step overruns");
+    let WorkflowError::StepFailed {
+        step,
+        source,
+        attempts,
+        ..
+    } = &error
+    else {
+        panic!("{error:?}");
+    };
+    assert_eq!((step.as_str(), *attempts), ("call", 1));
+    let timed_out = source.downcast_ref::<eventflow::error::StepTimedOut>();
+    assert_eq!(
+        timed_out.map(|t| (t.step, t.limit)),
+        Some(("call", Duration::from_secs(2)))
+    );
+    assert_eq!(began.elapsed(), Duration::from_secs(2));
+    let quick = Runner::new(Deadline(Slow::new(0))).run(()).await;
+    assert_eq!(
+        quick.ok(),
+        Some(101),
+        "a step within its deadline is untouched"
+    );
+}
+
+struct DeadlineRetried(Slow);
+
+#[workflow]
+impl DeadlineRetried {
+    #[step]
+    async fn start(&self, _ev: StartEvent) -> Call {
+        Call(100)
+    }
+
+    #[step(timeout = Duration::from_secs(2), retry = RetryPolicy::fixed(Duration::from_secs(1)))]
+    async fn call(&self, ev: Call) -> StopEvent<u32> {
+        self.0.call(ev).await
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_overrun_is_retried_like_any_failure() {
+    let began = Instant::now();
+    let runner = Runner::new(DeadlineRetried(Slow::new(2)));
+    assert_eq!(runner.run(()).await.ok(), Some(103));
+    // Two overruns of 2 s, each followed by a 1 s wait, then the third execution answers.
+    assert_eq!(began.elapsed(), Duration::from_secs(6));
+    assert_eq!(runner.workflow().0.executions.load(Ordering::SeqCst), 3);
+}
+
+struct DeadlineRecovered(Slow);
+
+#[workflow]
+impl DeadlineRecovered {
+    #[step]
+    async fn start(&self, _ev: StartEvent) -> Call {
+        Call(100)
+    }
+
+    #[step(timeout = Duration::from_millis(500))]
+    async fn call(&self, ev: Call) -> StopEvent<u32> {
+        self.0.call(ev).await
+    }
+
+    #[step(catch_errors(call))]
+    async fn fallback(&self, failed: StepFailed) -> StopEvent<u32> {
+        assert!(
+            failed.message().contains("deadline of 500ms"),
+            "{}",
+            failed.message()
+        );
+        StopEvent::new(0)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_overrun_goes_to_the_recovery_step() {
+    let runner = Runner::new(DeadlineRecovered(Slow::new(1)));
+    assert_eq!(runner.run(()).await.ok(), Some(0));
+}
+
 struct Selective {
     executions: AtomicU32,
 }

@@ -364,3 +364,23 @@ pub enum WaitError {
         waited: Duration,
     },
 }
+
+/// A step execution ran past its deadline (`#[step(timeout = ..)]`). It is the step's error:
+/// the step's retry policy and recovery step see it like any other failure.
+///
+/// ```
+/// use std::time::Duration;
+/// use eventflow_core::error::StepTimedOut;
+///
+/// let error = StepTimedOut { step: "search", limit: Duration::from_secs(5) };
+/// assert_eq!(error.to_string(), "step `search` ran past its deadline of 5s");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("step `{step}` ran past its deadline of {limit:?}")]
+#[non_exhaustive]
+pub struct StepTimedOut {
+    /// The step.
+    pub step: &'static str,
+    /// Its deadline.
+    pub limit: Duration,
+}

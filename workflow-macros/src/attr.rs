@@ -11,8 +11,8 @@ use crate::errors::Errors;
 
 const WORKFLOW_ARGS: &str =
     "`start`, `stop`, `state`, `external`, `publishes`, `subscribes`, `open`, `name`, `crate`";
-const STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`";
-const FREE_STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `crate`";
+const STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `timeout`";
+const FREE_STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `timeout`, `crate`";
 const CHECKS: &str = "`dead_end`, `unreachable`";
 
 /// `#[workflow(...)]`.
@@ -43,6 +43,8 @@ pub(crate) struct StepArgs {
     pub(crate) allow_unreachable: bool,
     /// `retry = <expression building a RetryPolicy>`.
     pub(crate) retry: Option<Expr>,
+    /// `timeout = <constant Duration>`: an execution that runs longer fails.
+    pub(crate) timeout: Option<Expr>,
     /// `catch_errors` (every other step) or `catch_errors(a, b)`.
     pub(crate) catch_errors: Option<CatchErrors>,
     pub(crate) max_recoveries: Option<LitInt>,
@@ -111,6 +113,8 @@ impl StepArgs {
                 args.runs.extend(parse_types(&meta)?);
             } else if meta.path.is_ident("retry") {
                 set_once(&mut args.retry, meta.value()?.parse()?, &meta, errors);
+            } else if meta.path.is_ident("timeout") {
+                set_once(&mut args.timeout, meta.value()?.parse()?, &meta, errors);
             } else if meta.path.is_ident("catch_errors") {
                 let mut steps = Vec::new();
                 if meta.input.peek(syn::token::Paren) {

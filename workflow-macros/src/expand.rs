@@ -311,6 +311,12 @@ fn spec(step: &Step) -> TokenStream {
     if step.output.many {
         fields.push(quote!(fans_out: true));
     }
+    if let Some(limit) = &step.args.timeout {
+        // Typed on its own, so a wrong type is reported on the expression.
+        let limit =
+            quote_spanned!(limit.span()=> { let __ef_limit: __ef::Duration = #limit; __ef_limit });
+        fields.push(quote!(timeout: __ef::Some(#limit)));
+    }
     if !step.args.runs.is_empty() {
         let children = step
             .args

@@ -144,6 +144,10 @@ use proc_macro::TokenStream;
 /// many times one chain of events is recovered, so that a failure loop ends; past it, the run
 /// fails.
 ///
+/// `#[step(timeout = Duration::from_secs(30))]` gives each execution a deadline (any constant
+/// `Duration`): one that runs longer is dropped and fails with `StepTimedOut`, naming the
+/// step and the deadline, so its retry policy and recovery step apply as to any failure.
+///
 /// [`RetryPolicy`]: https://docs.rs/eventflow/latest/eventflow/retry/struct.RetryPolicy.html
 ///
 /// # Arguments of `#[step]`
@@ -153,7 +157,8 @@ use proc_macro::TokenStream;
 ///   further events wait in FIFO order; an execution waiting in `ctx.wait_for_event` does not
 ///   count;
 /// - `stream_only(P)`: `P` is emitted for the caller's stream, so no step needs to accept it;
-/// - `retry = policy`, `catch_errors(..)`, `max_recoveries = n`: see above;
+/// - `retry = policy`, `catch_errors(..)`, `max_recoveries = n`, `timeout = duration`: see
+///   above;
 /// - `take = n`: a join runs with the first `n` events of its fan-out;
 /// - `allow(dead_end)`: the step need not lead to the stop event; `allow(unreachable)`: it need
 ///   not be reachable from the start event;

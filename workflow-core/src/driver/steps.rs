@@ -24,7 +24,7 @@ use crate::engine::envelope::Lineage;
 use crate::engine::link::Link;
 use crate::engine::queues::Queues;
 pub(crate) use crate::engine::work::Work;
-use crate::error::BoxError;
+use crate::error::{BoxError, StepTimedOut};
 use crate::event::AnyEvent;
 use crate::step::io::{Emit, StepFuture, StepInput};
 use crate::workflow::Workflow;
@@ -316,7 +316,10 @@ impl Steps {
             work.execution,
             span.id(),
         );
-        let future = (engine.calls[step as usize])(&engine.workflow, work.input, ctx);
+        let mut future = (engine.calls[step as usize])(&engine.workflow, work.input, ctx);
+        if let Some(limit) = engine.table.spec(step).timeout {
+            future = with_deadline(future, name, limit);
+        }
         let mut running = Running {
             meta,
             retained,
@@ -491,4 +494,14 @@ impl Steps {
         self.finished.clear();
         self.queues.clear();
     }
+}
+
+/// `future`, failing with [`StepTimedOut`] if it runs longer than `limit`.
+fn with_deadline(future: StepFuture, step: &'static str, limit: Duration) -> StepFuture {
+    Box::pin(async move {
+        match tokio::time::timeout(limit, future).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(Box::new(StepTimedOut { step, limit }) as BoxError),
+        }
+    })
 }

@@ -1,5 +1,7 @@
 //! What a step declares about itself: the data behind routing, validation and drawings.
 
+use std::time::Duration;
+
 use crate::event::EventType;
 use crate::step::takes::Takes;
 use crate::topology::{DEFAULT_NUM_WORKERS, Topology};
@@ -52,6 +54,10 @@ pub struct StepSpec {
     pub takes: Takes,
     /// The workflows the step runs as children (`#[step(runs(..))]`).
     pub children: &'static [ChildWorkflow],
+    /// How long one execution may run (`#[step(timeout = ..)]`): one that runs longer is
+    /// dropped and fails with [`StepTimedOut`](crate::error::StepTimedOut), which the step's
+    /// retry policy and recovery step handle like any failure.
+    pub timeout: Option<Duration>,
 }
 
 /// Which failures an error-recovery step handles.
@@ -80,6 +86,7 @@ impl StepSpec {
             fans_out: false,
             takes: Takes::One,
             children: &[],
+            timeout: None,
         }
     }
 }
