@@ -321,7 +321,11 @@
 //!   targets one step.
 //! - A step runs at most `num_workers` executions at once per run (default 4); further events
 //!   wait in FIFO order.
-//! - The first stop event ends the run and drops the steps still running.
+//! - The first stop event ends the run and drops the steps still running. What the step that
+//!   returned it sent with [`Context::send_event`] starts no step (an event no step takes
+//!   still reaches the stream): no step runs halfway after the run has ended.
+//! - An empty set (`ctx.collect_events::<()>`, `[E; 0]`, `collect_many(ev, 0)`) is complete at
+//!   once.
 //! - A run with nothing running, nothing queued and no way to receive another event fails at
 //!   once with [`WorkflowError::Stalled`], naming the collections still waiting, instead of
 //!   idling until a timeout.

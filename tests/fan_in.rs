@@ -185,3 +185,33 @@ impl Pairs {
 async fn events_beyond_a_complete_set_start_the_next_one() {
     assert_eq!(Runner::new(Pairs).run(()).await.ok(), Some(vec![1, 2]));
 }
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Nothing(u32);
+
+struct EmptySets;
+
+#[workflow]
+impl EmptySets {
+    #[step]
+    async fn start(&self, ctx: &Context, ev: StartEvent<u32>) -> Nothing {
+        let none: Option<[Nothing; 0]> = ctx.collect_events(Nothing(ev.input));
+        assert!(none.is_some(), "an empty array set is complete at once");
+        let unit: Option<()> = ctx.collect_events(Nothing(ev.input));
+        assert!(unit.is_some(), "the unit set is complete at once");
+        Nothing(ev.input)
+    }
+
+    #[step]
+    async fn gather(&self, ctx: &Context, ev: Nothing) -> Option<StopEvent<usize>> {
+        let wanted = ev.0 as usize;
+        let all = ctx.collect_many::<Nothing>(ev, wanted)?;
+        Some(StopEvent::new(all.len()))
+    }
+}
+
+#[tokio::test]
+async fn an_empty_set_is_collected_at_once_instead_of_stalling_the_run() {
+    assert_eq!(Runner::new(EmptySets).run(0).await.ok(), Some(0));
+    assert_eq!(Runner::new(EmptySets).run(1).await.ok(), Some(1));
+}

@@ -52,26 +52,22 @@ mod billing {
     use eventflow::prelude::*;
 
     /// `OneOf!` on a free function names its enum after the function: `BillInput`.
-    #[step(sends(Audit))]
-    pub(crate) async fn bill(
-        ctx: &Context<Ledger>,
-        ev: OneOf![Priced | Rejected],
-    ) -> StopEvent<String> {
+    #[step]
+    pub(crate) async fn bill(ctx: &Context<Ledger>, ev: OneOf![Priced | Rejected]) -> Audit {
         let line = match ev {
             BillInput::Priced(p) => format!("billed {} cents for {}", p.cents, p.sku),
             BillInput::Rejected(r) => format!("rejected: {}", r.0),
         };
         ctx.state()
             .edit(|l| l.audited.push(format!("bill: {line}")));
-        // Routed before the stop event returned below: the audit runs first.
-        ctx.send_event(Audit(line.clone()));
-        StopEvent::new(line)
+        Audit(line)
     }
 
-    #[step(allow(dead_end))]
-    pub(crate) async fn audit(ctx: &Context<Ledger>, ev: Audit) {
+    #[step]
+    pub(crate) async fn audit(ctx: &Context<Ledger>, ev: Audit) -> StopEvent<String> {
         ctx.state()
             .edit(|l| l.audited.push(format!("audit: {}", ev.0)));
+        StopEvent::new(ev.0)
     }
 }
 
@@ -230,7 +226,8 @@ fn an_accepted_event_nobody_produces_is_reported() {
     assert_eq!(
         problems(result),
         [
-            "step `bill` sends `Audit`, but no step accepts it; if it is only meant for the caller's stream, declare it with `#[step(stream_only(Audit))]`"
+            "no step emits the stop event `StopEvent`, so no run can finish",
+            "step `bill` emits `Audit`, but no step accepts it; if it is only meant for the caller's stream, declare it with `#[step(stream_only(Audit))]`"
         ]
     );
     let result = Runner::builder(EmptyLedger)

@@ -507,3 +507,49 @@ async fn events_a_step_sends_are_routed_before_the_event_it_returns() {
         .unwrap_or_default();
     assert_eq!(log, ["x", "y"]);
 }
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct SideEffect;
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Unclaimed;
+
+/// Sends an event to another step and returns the stop event in the same execution.
+#[derive(Default)]
+struct SendsThenStops {
+    side_effects: AtomicUsize,
+}
+
+#[workflow]
+impl SendsThenStops {
+    #[step(sends(SideEffect), stream_only(Unclaimed))]
+    async fn finish(&self, ctx: &Context, ev: StartEvent<u32>) -> StopEvent<u32> {
+        ctx.send_event(SideEffect);
+        ctx.send_event(Unclaimed);
+        StopEvent::new(ev.input)
+    }
+
+    #[step(allow(dead_end, unreachable))]
+    async fn side_effect(&self, _ev: SideEffect) {
+        // Runs up to its first await if started at all: the count shows it.
+        self.side_effects.fetch_add(1, Ordering::SeqCst);
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test]
+async fn what_the_ending_step_sent_starts_no_step() {
+    let runner = Runner::new(SendsThenStops::default());
+    for _ in 0..3 {
+        let mut handler = runner.run(5);
+        let mut names = Vec::new();
+        while let Some(event) = handler.next().await {
+            names.push(event.name());
+        }
+        assert_eq!(handler.await.ok(), Some(5));
+        // An event no step takes still reaches the caller; the one a step takes is dropped.
+        assert!(names.contains(&"Unclaimed"), "{names:?}");
+        assert!(!names.contains(&"SideEffect"), "{names:?}");
+    }
+    assert_eq!(runner.workflow().side_effects.load(Ordering::SeqCst), 0);
+}

@@ -2,7 +2,7 @@
 //! ([`Context::child`](crate::Context::child)).
 
 use std::fmt;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};

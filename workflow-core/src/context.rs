@@ -239,8 +239,9 @@ impl<S> Context<S> {
     /// `T` is a tuple of event types (`(A, B, C)`) or an array of one type (`[A; 3]`). The
     /// buffer belongs to this step of this run, so every execution of the step (whichever
     /// worker runs it) adds to the same set. An event whose type is not in `T` is not buffered
-    /// and gives `None`. Events beyond a complete set are kept for the next set, in arrival
-    /// order. Each call costs O(number of types in `T`).
+    /// and gives `None`. An empty set (`()`, `[E; 0]`) is complete at once. Events beyond a
+    /// complete set are kept for the next set, in arrival order. Each call costs O(number of
+    /// types in `T`).
     ///
     /// ```
     /// use eventflow::prelude::*;
@@ -272,6 +273,10 @@ impl<S> Context<S> {
     /// # }
     /// ```
     pub fn collect_events<T: CollectSet>(&self, event: impl Into<AnyEvent>) -> Option<T> {
+        if T::is_empty() {
+            // Nothing to wait for: the set is complete, and the event is not kept.
+            return T::assemble(Vec::new());
+        }
         let key = CollectKey {
             step: self.step,
             set: TypeId::of::<T>(),
@@ -288,11 +293,16 @@ impl<S> Context<S> {
     }
 
     /// Fan-in of a count known only at run time: returns all `n` events of type `E` once the
-    /// `n`-th has arrived, in arrival order; `None` until then.
+    /// `n`-th has arrived, in arrival order; `None` until then. With `n == 0` the (empty) set is
+    /// complete at once.
     ///
     /// Like [`collect_events`](Self::collect_events), the buffer belongs to this step of this
     /// run and costs O(1) per event, so a fan-in of a million events is linear.
     pub fn collect_many<E: Event>(&self, event: impl Into<AnyEvent>, n: usize) -> Option<Vec<E>> {
+        if n == 0 {
+            // Nothing to wait for: the set is complete, and the event is not kept.
+            return Some(Vec::new());
+        }
         let key = CollectKey {
             step: self.step,
             set: TypeId::of::<Vec<E>>(),

@@ -370,10 +370,31 @@ pub enum WaitError {
 ///
 /// ```
 /// use std::time::Duration;
-/// use eventflow_core::error::StepTimedOut;
 ///
-/// let error = StepTimedOut { step: "search", limit: Duration::from_secs(5) };
-/// assert_eq!(error.to_string(), "step `search` ran past its deadline of 5s");
+/// use eventflow::prelude::*;
+/// use eventflow::error::StepTimedOut;
+///
+/// struct Search;
+///
+/// #[workflow]
+/// impl Search {
+///     #[step(timeout = Duration::from_secs(5))]
+///     async fn search(&self, ev: StartEvent<String>) -> StopEvent<String> {
+///         std::future::pending::<()>().await;
+///         StopEvent::new(ev.input)
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let Err(WorkflowError::StepFailed { source, .. }) = Runner::new(Search).run("q".into()).await
+/// else {
+///     panic!("the step never answers");
+/// };
+/// let timed_out = source.downcast_ref::<StepTimedOut>();
+/// assert_eq!(timed_out.map(|t| t.limit), Some(Duration::from_secs(5)));
+/// assert_eq!(source.to_string(), "step `search` ran past its deadline of 5s");
+/// # }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("step `{step}` ran past its deadline of {limit:?}")]

@@ -258,6 +258,34 @@ impl<W: Workflow> WorkflowHandler<W> {
         RunControl::new(Arc::clone(&self.run))
     }
 
+    /// The run's result as a future, leaving the events unread: what `.await` on the handler
+    /// does. An inherent method, so that `handler.into_future()` means this even with
+    /// `futures::StreamExt` (which the prelude brings) in scope.
+    ///
+    /// ```
+    /// use eventflow::prelude::*;
+    ///
+    /// struct Echo;
+    ///
+    /// #[workflow]
+    /// impl Echo {
+    ///     #[step]
+    ///     async fn echo(&self, ev: StartEvent<u8>) -> StopEvent<u8> {
+    ///         StopEvent::new(ev.input)
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), WorkflowError> {
+    /// let result = Runner::new(Echo).run(4).into_future();
+    /// assert_eq!(result.await?, 4);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_future(self) -> RunResult<W> {
+        IntoFuture::into_future(self)
+    }
+
     /// The stream of the run's events, for code ported from `handler.stream_events()`; the
     /// handler itself is that stream.
     pub fn stream_events(&mut self) -> &mut Self {

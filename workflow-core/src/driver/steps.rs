@@ -377,6 +377,16 @@ impl Steps {
         Some(step)
     }
 
+    /// Whether an execution that finished, not yet taken by the run loop, returned an event
+    /// of type `ty`.
+    pub(crate) fn finished_with(&self, ty: std::any::TypeId) -> bool {
+        self.finished
+            .first
+            .iter()
+            .chain(&self.finished.rest)
+            .any(|f| matches!(&f.outcome, Ok(Ok(Emit::One(event))) if event.event_type_id() == ty))
+    }
+
     /// Executions in flight, over all steps (waiting ones included).
     pub(crate) fn in_flight(&self) -> usize {
         self.queues.in_flight()

@@ -69,6 +69,9 @@ pub(crate) struct RunTask<W: Workflow> {
     held: std::collections::HashMap<u64, Vec<Envelope>>,
     /// Something happened since the last checkpoint.
     dirty: bool,
+    /// The execution that finished returned the stop event: what it sent before returning
+    /// starts no step, since the run ends with it.
+    closing: bool,
     /// Waiting for a place under the runner's limit on concurrent runs.
     acquiring: Option<Acquire>,
     _permit: Option<OwnedSemaphorePermit>,
@@ -127,6 +130,7 @@ impl<W: Workflow> RunTask<W> {
             durable: durable.map(Box::new),
             held: std::collections::HashMap::new(),
             dirty: false,
+            closing: false,
             acquiring: limit.map(|limit| -> Acquire { Box::pin(limit.acquire_owned()) }),
             _permit: None,
             last_run,
@@ -143,6 +147,9 @@ impl<W: Workflow> RunTask<W> {
         if self.batch.is_empty() {
             return false;
         }
+        // A step that returned the stop event on its first poll is already waiting to be
+        // completed: what it sent before returning must not start steps either.
+        self.closing |= self.steps.finished_with(self.engine.table.stop);
         let mut batch = std::mem::take(&mut self.batch);
         let holding = self.durable.as_ref().is_some_and(|d| d.every_step);
         for envelope in batch.drain(..) {
@@ -196,7 +203,11 @@ impl<W: Workflow> RunTask<W> {
             });
         // A step waiting inside its execution for this event gets it first, and then does not
         // also receive it as a new execution.
-        let waiting = if target.is_none() {
+        if self.closing && (target.is_some() || !self.engine.table.route(ty).is_empty()) {
+            tracing::debug!(target: "eventflow::run", event = event.name(), "sent by the step that ended the run; no step starts on it");
+            return;
+        }
+        let waiting = if target.is_none() && !self.closing {
             self.shared.waiters.take_match(&event)
         } else {
             None
@@ -260,6 +271,11 @@ impl<W: Workflow> RunTask<W> {
         if let Some(id) = run.cut {
             self.cut_short(id);
         }
+    }
+
+    /// Whether `finished` returned the stop event.
+    fn ends_run(&self, finished: &Finished) -> bool {
+        matches!(&finished.outcome, Ok(Ok(Emit::One(event))) if event.event_type_id() == self.engine.table.stop)
     }
 
     /// The work of one execution that ran with `lineage` is over.
@@ -560,6 +576,7 @@ impl<W: Workflow> RunTask<W> {
                 continue;
             }
             if let Some(finished) = self.steps.poll_finished(cx) {
+                self.closing |= self.ends_run(&finished);
                 // What the step sent before returning goes first.
                 self.drain_inbox();
                 if !self.held.is_empty() {

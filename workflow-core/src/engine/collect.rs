@@ -32,6 +32,25 @@ pub trait CollectSet: Sized + Send + 'static {
     /// Builds the set from one event per slot, in slot order.
     #[doc(hidden)]
     fn assemble(events: Vec<AnyEvent>) -> Option<Self>;
+
+    /// Whether the set has no member, so it is complete before any event arrives.
+    #[doc(hidden)]
+    fn is_empty() -> bool {
+        false
+    }
+}
+
+/// The empty set: complete at once.
+impl CollectSet for () {
+    fn slots() -> Vec<EventType> {
+        Vec::new()
+    }
+    fn assemble(_events: Vec<AnyEvent>) -> Option<Self> {
+        Some(())
+    }
+    fn is_empty() -> bool {
+        true
+    }
 }
 
 fn take<E: Event>(events: &mut impl Iterator<Item = AnyEvent>) -> Option<E> {
@@ -77,6 +96,9 @@ impl<E: Event, const N: usize> CollectSet for [E; N] {
             .map(|e| e.downcast().ok())
             .collect::<Option<_>>()?;
         events.try_into().ok()
+    }
+    fn is_empty() -> bool {
+        N == 0
     }
 }
 
