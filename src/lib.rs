@@ -129,7 +129,11 @@
 //! - **A human in the loop.** A step asks the caller with a `stream_only` event and waits for
 //!   the answer with [`Context::wait_for_event`]: it is suspended, not replayed, and holds no
 //!   worker meanwhile. The caller answers with [`WorkflowHandler::send_event`]; the workflow
-//!   declares such events with `#[workflow(external(..))]`.
+//!   declares such events with `#[workflow(external(..))]`. An answer that arrives before its
+//!   step waits is kept for the first wait it satisfies (up to 1,024 per run; a send past that
+//!   is refused with [`SendError::Full`], never dropped). A send of a
+//!   type no step accepts and the workflow does not declare is refused with
+//!   [`SendError::NotExpected`] rather than lost.
 //! - **State.** `#[workflow(state = S)]` gives each run a serde-serializable `S`, read and
 //!   edited atomically through [`Context::state`], and readable by the caller before and after
 //!   the run ([`Runner::run_with_state`], [`RunControl::state`]).

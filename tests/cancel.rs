@@ -191,3 +191,75 @@ async fn a_run_waiting_for_its_turn_can_be_cancelled() {
     assert_eq!(first.await.ok(), Some(1));
     assert_eq!(runner.workflow().peak.load(Ordering::SeqCst), 1);
 }
+
+// --- a handler that cancels its run when dropped ------------------------------------------
+
+fn endless(held: &Arc<Held>) -> Runner<Endless> {
+    Runner::new(Endless {
+        held: Arc::clone(held),
+    })
+}
+
+/// Lets the run start its steps, or take a cancel, on the paused clock.
+async fn settle() {
+    tokio::time::sleep(Duration::from_secs(1)).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_handler_dropped_with_cancel_on_drop_cancels_its_run() {
+    let held = Arc::new(Held::default());
+    let handler = endless(&held).run(3).cancel_on_drop();
+    let control = handler.control();
+    settle().await;
+    assert_eq!(
+        held.0.load(Ordering::SeqCst),
+        3,
+        "three steps hold resources"
+    );
+    drop(handler);
+    settle().await;
+    assert!(control.is_finished());
+    assert_eq!(held.0.load(Ordering::SeqCst), 0, "every step was dropped");
+}
+
+#[tokio::test(start_paused = true)]
+async fn by_default_a_dropped_handler_leaves_its_run_running() {
+    let held = Arc::new(Held::default());
+    let handler = endless(&held).run(2);
+    let control = handler.control();
+    drop(handler);
+    settle().await;
+    assert!(!control.is_finished());
+    assert_eq!(held.0.load(Ordering::SeqCst), 2);
+    control.cancel();
+    settle().await;
+    assert_eq!(held.0.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_result_future_keeps_the_promise_to_cancel() {
+    let held = Arc::new(Held::default());
+    let handler = endless(&held).run(2).cancel_on_drop();
+    let control = handler.control();
+    let result = handler.into_future();
+    settle().await;
+    assert!(
+        !control.is_finished(),
+        "turning into a future is not dropping"
+    );
+    assert_eq!(held.0.load(Ordering::SeqCst), 2);
+    drop(result);
+    settle().await;
+    assert!(control.is_finished());
+    assert_eq!(held.0.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_run_awaited_to_its_end_is_not_cancelled_by_the_drop() {
+    let held = Arc::new(Held::default());
+    let outcome = endless(&held).run(0).cancel_on_drop();
+    // No work, and nobody left to send any once the handler became its result: the run
+    // stalls on its own and says so, rather than ending as cancelled.
+    let error = outcome.await.expect_err("nothing can finish the run");
+    assert!(matches!(error, WorkflowError::Stalled { .. }), "{error:?}");
+}

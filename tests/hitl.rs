@@ -270,3 +270,87 @@ async fn a_run_whose_steps_all_wait_for_events_nobody_can_send_stalls_and_says_s
     );
     assert!(matches!(handler.await, Err(WorkflowError::Stalled { .. })));
 }
+
+// --- sends that could never be used, and answers that come before the wait ---------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
+struct Answer(u32);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
+struct Stray;
+
+/// Works for a while before it asks; the answers may already be there.
+#[workflow(external(Answer))]
+impl SlowToAsk {
+    #[step]
+    async fn ask(
+        &self,
+        ctx: &Context,
+        ev: StartEvent<u32>,
+    ) -> Result<StopEvent<Vec<u32>>, WaitError> {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let mut got = Vec::new();
+        for _ in 0..ev.input {
+            let wanted = self.0;
+            let answer = ctx
+                .wait_for_event::<Answer>()
+                .matching(move |a| wanted == 0 || a.0 % wanted == 0)
+                .await?;
+            got.push(answer.0);
+        }
+        Ok(StopEvent::new(got))
+    }
+}
+
+/// Answers are taken only when divisible by `.0` (0: any answer).
+struct SlowToAsk(u32);
+
+#[tokio::test(start_paused = true)]
+async fn an_answer_sent_before_the_step_waits_is_kept_for_it() {
+    let handler = Runner::new(SlowToAsk(0)).run(2);
+    handler.send_event(Answer(7)).expect("declared external");
+    handler.send_event(Answer(8)).expect("declared external");
+    assert_eq!(
+        handler.await.ok(),
+        Some(vec![7, 8]),
+        "in the order they came"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_kept_answer_goes_to_the_first_wait_it_satisfies() {
+    let handler = Runner::new(SlowToAsk(2)).run(1);
+    handler.send_event(Answer(3)).expect("declared external");
+    handler.send_event(Answer(4)).expect("declared external");
+    assert_eq!(handler.await.ok(), Some(vec![4]));
+}
+
+#[tokio::test(start_paused = true)]
+async fn answers_are_kept_up_to_the_bound_and_a_send_past_it_is_refused() {
+    let handler = Runner::new(SlowToAsk(0)).run(1);
+    for n in 0..1024 {
+        assert_eq!(handler.send_event(Answer(n)), Ok(()), "answer {n}");
+    }
+    assert_eq!(
+        handler.send_event(Answer(9999)),
+        Err(SendError::Full { limit: 1024 })
+    );
+    // The oldest is taken; nothing was dropped on the way.
+    assert_eq!(handler.await.ok(), Some(vec![0]));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_send_no_step_can_use_is_refused_and_the_run_goes_on() {
+    let handler = Runner::new(SlowToAsk(0)).run(1);
+    assert_eq!(
+        handler.send_event(Stray),
+        Err(SendError::NotExpected { event: "Stray" })
+    );
+    assert_eq!(handler.send_event(Answer(5)), Ok(()));
+    assert_eq!(handler.await.ok(), Some(vec![5]));
+    let message = SendError::NotExpected { event: "Stray" }.to_string();
+    assert!(
+        message.contains("#[workflow(external(Stray))]"),
+        "{message}"
+    );
+}

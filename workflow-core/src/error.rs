@@ -242,7 +242,7 @@ impl fmt::Display for ValidationError {
 
 impl StdError for ValidationError {}
 
-/// Why a targeted [`send_event_to`](crate::Context::send_event_to) was refused.
+/// Why sending an event into a run was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SendError {
@@ -263,6 +263,22 @@ pub enum SendError {
     /// The run has ended.
     #[error("the run has ended")]
     Finished,
+    /// No step of the workflow takes the event's type and the workflow does not declare it as
+    /// taken from outside (`#[workflow(external(..))]`, which steps that wait for it need): the
+    /// run could never use it.
+    #[error(
+        "the run never takes `{event}`: no step accepts it, and the workflow does not declare it with `#[workflow(external({event}))]` for a step to wait for"
+    )]
+    NotExpected {
+        /// The event's name.
+        event: &'static str,
+    },
+    /// The run already keeps as many answers for waits that have not begun as it may.
+    #[error("the run already keeps {limit} events for waits that have not begun")]
+    Full {
+        /// How many it keeps.
+        limit: usize,
+    },
 }
 
 /// Why a run could not be suspended.

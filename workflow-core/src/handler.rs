@@ -13,6 +13,7 @@ use tokio::sync::oneshot;
 
 use crate::driver::shared::RunShared;
 use crate::engine::envelope::{Envelope, Lineage};
+use crate::engine::waiters::EARLY_LIMIT;
 use crate::error::SuspendError;
 use crate::error::{SendError, WorkflowError};
 use crate::event::AnyEvent;
@@ -103,6 +104,8 @@ pub struct WorkflowHandler<W: Workflow> {
     ended: bool,
     /// The number the next event the stream yields gets.
     sequence: u64,
+    /// Cancel the run when this handler (or the result future it became) is dropped first.
+    cancel_on_drop: bool,
 }
 
 enum ResultSlot<W: Workflow> {
@@ -142,8 +145,45 @@ impl<W: Workflow> WorkflowHandler<W> {
             drained: false,
             ended: false,
             sequence: run.stream.base(),
+            cancel_on_drop: false,
             run,
         }
+    }
+
+    /// Cancels the run if this handler is dropped before the run ends: for a web handler
+    /// whose client went away, so that nobody pays for a run whose result nobody will read.
+    /// The result future the handler becomes (`.await`, [`into_future`](Self::into_future))
+    /// keeps the promise. Off unless asked for: by default a dropped handler leaves its run
+    /// running to its end.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use eventflow::prelude::*;
+    ///
+    /// struct Slow;
+    ///
+    /// #[workflow]
+    /// impl Slow {
+    ///     #[step]
+    ///     async fn slow(&self, ev: StartEvent<u8>) -> StopEvent<u8> {
+    ///         tokio::time::sleep(Duration::from_secs(60)).await;
+    ///         StopEvent::new(ev.input)
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let handler = Runner::new(Slow).run(1).cancel_on_drop();
+    /// let control = handler.control();
+    /// drop(handler);
+    /// tokio::time::sleep(Duration::from_secs(1)).await;
+    /// assert!(control.is_finished(), "cancelled, long before its step would end");
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn cancel_on_drop(mut self) -> Self {
+        self.cancel_on_drop = true;
+        self
     }
 
     /// What the run has done so far, if its runner records runs
@@ -359,13 +399,30 @@ impl<W: Workflow> IntoFuture for WorkflowHandler<W> {
     fn into_future(mut self) -> RunResult<W> {
         RunResult {
             result: std::mem::replace(&mut self.result, ResultSlot::Taken),
+            // The promise moves to the future; this handler's drop must not keep it.
+            cancel_on_drop: std::mem::take(&mut self.cancel_on_drop)
+                .then(|| Arc::clone(&self.run) as Arc<dyn Cancel>),
         }
     }
 }
 
 impl<W: Workflow> Drop for WorkflowHandler<W> {
     fn drop(&mut self) {
+        if self.cancel_on_drop {
+            self.run.cancel();
+        }
         self.run.handler_dropped();
+    }
+}
+
+/// Cancels a run, whatever its state type.
+trait Cancel: Send + Sync {
+    fn cancel(&self);
+}
+
+impl<S: Send + Sync> Cancel for RunShared<S> {
+    fn cancel(&self) {
+        RunShared::cancel(self);
     }
 }
 
@@ -399,6 +456,9 @@ fn send<S, E: Event>(run: &RunShared<S>, event: E, step: Option<&str>) -> Result
     if run.is_closed() {
         return Err(SendError::Finished);
     }
+    if target.is_none() {
+        expected::<S, E>(run)?;
+    }
     run.deliver(Envelope {
         event: AnyEvent::new(event),
         target,
@@ -407,6 +467,22 @@ fn send<S, E: Event>(run: &RunShared<S>, event: E, step: Option<&str>) -> Result
         execution: 0,
         link: crate::engine::link::Link::none(),
     });
+    Ok(())
+}
+
+/// Refuses an event the run could never use, and one it has no room to keep.
+fn expected<S, E: Event>(run: &RunShared<S>) -> Result<(), SendError> {
+    let ty = TypeId::of::<E>();
+    let table = &run.table;
+    if !table.route(ty).is_empty() || ty == table.stop {
+        return Ok(());
+    }
+    if !table.is_external(ty) {
+        return Err(SendError::NotExpected { event: E::NAME });
+    }
+    if !run.waiters.reserve() {
+        return Err(SendError::Full { limit: EARLY_LIMIT });
+    }
     Ok(())
 }
 
@@ -494,6 +570,16 @@ impl<W: Workflow> fmt::Debug for RunControl<W> {
 #[must_use = "a run's result does nothing unless awaited"]
 pub struct RunResult<W: Workflow> {
     result: ResultSlot<W>,
+    /// The run to cancel if this future is dropped before it has the result.
+    cancel_on_drop: Option<Arc<dyn Cancel>>,
+}
+
+impl<W: Workflow> Drop for RunResult<W> {
+    fn drop(&mut self) {
+        if let (Some(run), ResultSlot::Waiting(_)) = (&self.cancel_on_drop, &self.result) {
+            run.cancel();
+        }
+    }
 }
 
 impl<W: Workflow> Future for RunResult<W> {

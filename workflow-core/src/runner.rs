@@ -138,7 +138,7 @@ impl<W: Workflow> Runner<W> {
         let table = StepTable::new(
             specs.into_boxed_slice(),
             TypeId::of::<W::Stop>(),
-            !W::EXTERNAL.is_empty(),
+            W::EXTERNAL,
             (W::PUBLISHES, W::SUBSCRIBES),
         );
         let engine = Program {

@@ -77,13 +77,27 @@ impl<'a, S: Send + Sync + 'static, E: Event> IntoFuture for WaitFor<'a, S, E> {
             };
             let run = self.ctx.run();
             let step = self.ctx.step();
-            let id = run.waiters.register(
+            let registered = run.waiters.register(
                 step,
                 EventType::of::<E>(),
                 matches,
                 self.timeout.is_some(),
                 resolve,
             );
+            let id = match registered {
+                Ok(id) => id,
+                // The answer came first and was kept: the wait is over before it began, and
+                // the request it would have made is moot.
+                Err(answer) => {
+                    run.record(|r| r.resumed(step, E::NAME));
+                    tracing::debug!(target: "eventflow::step", event = E::NAME, "received before waiting");
+                    match answer.downcast::<E>() {
+                        Ok(event) => return Ok(event),
+                        // Kept by its type, so it is an `E`.
+                        Err(_) => return std::future::pending().await,
+                    }
+                }
+            };
             run.suspend(step);
             run.record(|r| r.waiting(step, E::NAME));
             tracing::debug!(target: "eventflow::step", event = E::NAME, "waiting");

@@ -183,9 +183,12 @@ use proc_macro::TokenStream;
 /// - `start = T` / `stop = T`: the workflow's own start or stop event type (default: the one
 ///   `StartEvent<..>` that steps accept, and the one `StopEvent<..>` they emit);
 /// - `state = S`: the per-run state type reached with `ctx.state()` (default `()`);
-/// - `external(A, B)`: events the caller sends into a run with `handler.send_event`, such as
-///   a human's answer: they count as produced, and a step that asks the caller something
-///   (writes a `stream_only` event) may end its branch there;
+/// - `external(A, B)`: events the caller sends into a run with `handler.send_event` for a
+///   step to wait for (`ctx.wait_for_event`), such as a human's answer: they count as
+///   produced, and a step that asks the caller something (writes a `stream_only` event) may
+///   end its branch there. The declaration is what lets the caller send them (a send of a type
+///   no step accepts and the workflow does not declare is refused), lets a run that waits for
+///   them wait rather than stall, and keeps an answer that arrives before its step waits;
 /// - `publishes(A, B)`: events the workflow hands to the other workflows of a `Host`: they
 ///   count as taken (a step that sends one may end its branch there), must be sent or emitted
 ///   by some step, and leave the run instead of reaching its stream;

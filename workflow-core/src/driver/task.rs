@@ -26,6 +26,8 @@ use crate::engine::link::Link;
 use crate::engine::lock;
 use crate::engine::route::{self, Delivery, Dispatch, Source};
 use crate::engine::seams::Observer;
+use crate::engine::table::OUTSIDE;
+use crate::engine::waiters::{EARLY_LIMIT, Early};
 use crate::engine::work::Work;
 use crate::error::{BoxError, StepPanic, WorkflowError};
 use crate::event::AnyEvent;
@@ -207,6 +209,14 @@ impl<W: Workflow> RunTask<W> {
             tracing::debug!(target: "eventflow::run", event = event.name(), "sent by the step that ended the run; no step starts on it");
             return;
         }
+        if origin == OUTSIDE
+            && target.is_none()
+            && self.engine.table.is_external(ty)
+            && self.engine.table.route(ty).is_empty()
+        {
+            // The send reserved room for it, in case it must be kept.
+            self.shared.waiters.arrived();
+        }
         let waiting = if target.is_none() && !self.closing {
             self.shared.waiters.take_match(&event)
         } else {
@@ -235,6 +245,14 @@ impl<W: Workflow> RunTask<W> {
         }
         if !has_target {
             if published {
+                return;
+            }
+            if target.is_none() && !self.closing && self.engine.table.is_external(ty) {
+                let Some(event) = self.keep_early(event, origin) else {
+                    return;
+                };
+                tracing::warn!(target: "eventflow::run", event = event.name(), limit = EARLY_LIMIT, "too many events wait for a step to wait for them; this one goes to the stream");
+                self.shared.stream.publish(event);
                 return;
             }
             tracing::debug!(target: "eventflow::run", event = event.name(), "no step accepts the event; it goes to the stream");
@@ -270,6 +288,24 @@ impl<W: Workflow> RunTask<W> {
         }
         if let Some(id) = run.cut {
             self.cut_short(id);
+        }
+    }
+
+    /// Keeps `event`, declared as taken from outside, for the first step that will wait for
+    /// it, or hands it to one that waits already; gives it back if there is no room.
+    fn keep_early(&mut self, event: AnyEvent, origin: u32) -> Option<AnyEvent> {
+        match self.shared.waiters.keep(event) {
+            Early::Kept => None,
+            Early::Waiting(step, resolve, event) => {
+                let name = event.name();
+                self.shared.record(|r| {
+                    r.flow(origin, name, step);
+                    r.resumed(step, name);
+                });
+                let _ = resolve.send(event);
+                None
+            }
+            Early::Full(event) => Some(event),
         }
     }
 

@@ -22,6 +22,9 @@ pub(crate) struct StepTable {
     pub(crate) stop: TypeId,
     /// The workflow accepts events from outside the run.
     pub(crate) external: bool,
+    /// The event types the workflow declares it takes from outside (`external(..)`): those
+    /// its steps wait for inside their execution.
+    external_types: Box<[TypeId]>,
     /// The workflow takes events from other workflows of a host.
     pub(crate) subscribes: bool,
     /// The event types the workflow hands to other workflows of a host.
@@ -36,7 +39,7 @@ impl StepTable {
     pub(crate) fn new(
         specs: Box<[&'static StepSpec]>,
         stop: TypeId,
-        external: bool,
+        external: &[EventType],
         host: (&[EventType], &[EventType]),
     ) -> Self {
         let (publishes, subscribes) = host;
@@ -60,7 +63,8 @@ impl StepTable {
             specs,
             routes,
             stop,
-            external,
+            external: !external.is_empty(),
+            external_types: external.iter().map(EventType::type_id).collect(),
             subscribes: !subscribes.is_empty(),
             publishes: publishes.iter().map(EventType::type_id).collect(),
             recoverers,
@@ -87,6 +91,12 @@ impl StepTable {
     /// The steps that accept events of type `ty`, in declaration order.
     pub(crate) fn route(&self, ty: TypeId) -> &[u32] {
         self.routes.get(&ty).map_or(&[], |steps| steps)
+    }
+
+    /// Whether the workflow declares that it takes events of type `ty` from outside.
+    #[inline]
+    pub(crate) fn is_external(&self, ty: TypeId) -> bool {
+        !self.external_types.is_empty() && self.external_types.contains(&ty)
     }
 
     pub(crate) fn find(&self, name: &str) -> Option<u32> {

@@ -28,7 +28,7 @@ const START: EventType = EventType::of::<Start>();
 const STOP: EventType = EventType::of::<Stop>();
 
 fn table(specs: &[&'static StepSpec]) -> StepTable {
-    StepTable::new(specs.into(), TypeId::of::<Stop>(), false, (&[], &[]))
+    StepTable::new(specs.into(), TypeId::of::<Stop>(), &[], (&[], &[]))
 }
 
 fn work(n: u32) -> Work {

@@ -1,5 +1,6 @@
 //! Steps waiting inside their execution for an event: `ctx.wait_for_event`.
 
+use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -10,6 +11,20 @@ use crate::event::AnyEvent;
 use crate::event::EventType;
 
 type Matcher = Box<dyn Fn(&AnyEvent) -> bool + Send + Sync>;
+
+/// How many events a run keeps for waits that have not begun: past it, a send from outside is
+/// refused with [`SendError::Full`](crate::error::SendError::Full).
+pub(crate) const EARLY_LIMIT: usize = 1024;
+
+/// What became of an event that no step takes and that may answer a wait.
+pub(crate) enum Early {
+    /// Kept for the first wait it satisfies.
+    Kept,
+    /// A step waits for it: deliver it there.
+    Waiting(u32, oneshot::Sender<AnyEvent>, AnyEvent),
+    /// Too many are kept already.
+    Full(AnyEvent),
+}
 
 struct Waiter {
     id: u64,
@@ -28,15 +43,23 @@ pub(crate) struct Waiters {
     count: AtomicUsize,
     /// Waiters without a timeout: only an event can end them.
     unbounded: AtomicUsize,
+    /// Answers sent from outside and not routed yet, which may have to be kept: they count
+    /// against the bound before they arrive, so a send past it is refused, never dropped.
+    incoming: AtomicUsize,
 }
 
 #[derive(Default)]
 struct List {
     waiters: Vec<Waiter>,
     next_id: u64,
+    /// Answers that arrived before a step waited for them, oldest first.
+    early: VecDeque<AnyEvent>,
 }
 
 impl Waiters {
+    /// A step begins to wait for `event`: the oldest kept answer it matches, taken, or the
+    /// waiter's id once registered. One lock covers both, so an answer routed meanwhile
+    /// either is kept and found here or finds the waiter.
     pub(crate) fn register(
         &self,
         step: u32,
@@ -44,8 +67,18 @@ impl Waiters {
         matches: Matcher,
         bounded: bool,
         resolve: oneshot::Sender<AnyEvent>,
-    ) -> u64 {
+    ) -> Result<u64, AnyEvent> {
         let mut list = lock(&self.list);
+        if !list.early.is_empty() {
+            let ty = event.type_id();
+            let found = list
+                .early
+                .iter()
+                .position(|e| e.event_type_id() == ty && matches(e));
+            if let Some(answer) = found.and_then(|pos| list.early.remove(pos)) {
+                return Err(answer);
+            }
+        }
         let id = list.next_id;
         list.next_id += 1;
         list.waiters.push(Waiter {
@@ -60,7 +93,52 @@ impl Waiters {
         if !bounded {
             self.unbounded.fetch_add(1, Ordering::Release);
         }
-        id
+        Ok(id)
+    }
+
+    /// Keeps `event`, which no step takes, for the first wait it will satisfy, unless a step
+    /// waits for it already.
+    #[cold]
+    pub(crate) fn keep(&self, event: AnyEvent) -> Early {
+        let ty = event.event_type_id();
+        let mut list = lock(&self.list);
+        if let Some(pos) = list
+            .waiters
+            .iter()
+            .position(|w| w.event.type_id() == ty && (w.matches)(&event))
+        {
+            let waiter = list.waiters.remove(pos);
+            self.forget(&waiter);
+            return Early::Waiting(waiter.step, waiter.resolve, event);
+        }
+        if list.early.len() >= EARLY_LIMIT {
+            return Early::Full(event);
+        }
+        list.early.push_back(event);
+        Early::Kept
+    }
+
+    /// How many answers are kept for waits that have not begun.
+    pub(crate) fn kept(&self) -> usize {
+        lock(&self.list).early.len()
+    }
+
+    /// Makes room for an answer sent from outside, before it is routed; `false` if the
+    /// run keeps as many as it may.
+    pub(crate) fn reserve(&self) -> bool {
+        let kept = self.kept();
+        self.incoming
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (kept + n < EARLY_LIMIT).then_some(n + 1)
+            })
+            .is_ok()
+    }
+
+    /// An answer [`reserve`](Self::reserve) made room for is being routed.
+    pub(crate) fn arrived(&self) {
+        let _ = self
+            .incoming
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
     }
 
     /// Forgets a waiter whose step stopped waiting (resolved, timed out or dropped).
@@ -109,6 +187,7 @@ impl Waiters {
 
     pub(crate) fn clear(&self) {
         let mut list = lock(&self.list);
+        list.early.clear();
         for waiter in std::mem::take(&mut list.waiters) {
             self.forget(&waiter);
         }

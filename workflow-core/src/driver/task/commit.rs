@@ -37,6 +37,11 @@ impl<W: Workflow> RunTask<W> {
         let Some(durable) = self.durable.as_ref() else {
             return Err(SuspendError::NoStore);
         };
+        if self.shared.waiters.kept() > 0 {
+            return Err(SuspendError::Unsupported(
+                "it keeps events sent before a step waited for them, which a checkpoint does not carry yet".to_owned(),
+            ));
+        }
         let suspending = status == RunStatus::Waiting;
         let written = &durable.written;
         let delta_base = written
