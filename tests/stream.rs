@@ -171,3 +171,158 @@ async fn written_sent_and_returned_events_reach_the_stream_in_the_order_they_hap
     // Nothing stopped the run: once every branch had ended, it stalled.
     assert!(matches!(handler.await, Err(WorkflowError::Stalled { .. })));
 }
+
+// --- run-state events, for callers that ask for them ---------------------------------------
+
+mod run_state {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::Duration;
+
+    use eventflow::event::{EventUnclaimed, RunIdle, StepPhase, StepStateChanged};
+    use eventflow::prelude::*;
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
+    struct Job(u32);
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
+    struct Note(u32);
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
+    struct Go;
+
+    #[derive(Default)]
+    struct Busy {
+        failures: AtomicU32,
+    }
+
+    #[workflow(external(Go))]
+    impl Busy {
+        #[step(sends(Job), stream_only(Note))]
+        async fn start(&self, ctx: &Context, _ev: StartEvent) -> Result<Note, WaitError> {
+            ctx.wait_for_event::<Go>().await?;
+            ctx.send_event(Job(1));
+            ctx.send_event(Job(2));
+            Ok(Note(0))
+        }
+
+        #[step(num_workers = 1, retry = RetryPolicy::fixed(Duration::from_millis(10)))]
+        async fn job(&self, ev: Job) -> Result<Option<StopEvent<u32>>, std::io::Error> {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            if ev.0 == 1 && self.failures.fetch_add(1, Ordering::SeqCst) == 0 {
+                return Err(std::io::Error::other("flaky"));
+            }
+            Ok((ev.0 == 1).then(|| StopEvent::new(ev.0)))
+        }
+    }
+
+    /// Every event of a run, with the stream sequence number it was yielded under. The caller
+    /// answers the start step at once, or (`when_idle`) once the run says it is idle.
+    async fn all(runner: &Runner<Busy>, when_idle: bool) -> Vec<(u64, AnyEvent)> {
+        let mut handler = runner.run(());
+        let mut events = Vec::new();
+        let mut answered = !when_idle;
+        if !when_idle {
+            assert_eq!(handler.send_event(Go), Ok(()));
+        }
+        loop {
+            let sequence = handler.stream_sequence();
+            let Some(event) = handler.next().await else {
+                break;
+            };
+            if !answered && event.is::<RunIdle>() {
+                answered = true;
+                assert_eq!(handler.send_event(Go), Ok(()));
+            }
+            events.push((sequence, event));
+        }
+        assert_eq!(handler.await.ok(), Some(1));
+        events
+    }
+
+    fn phases(events: &[(u64, AnyEvent)]) -> Vec<(String, StepPhase, Option<u32>, Option<u32>)> {
+        events
+            .iter()
+            .filter_map(|(_, e)| e.downcast_ref::<StepStateChanged>())
+            .map(|s| (s.step.clone(), s.phase, s.attempt, s.worker))
+            .collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_caller_who_does_not_ask_sees_none() {
+        let events = all(&Runner::new(Busy::default()), false).await;
+        assert!(phases(&events).is_empty());
+        assert!(
+            !events
+                .iter()
+                .any(|(_, e)| e.is::<RunIdle>() || e.is::<EventUnclaimed>())
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn every_execution_is_seen_queued_started_and_finished_or_failed() {
+        let runner = Runner::new(Busy::default()).stream_run_state(true);
+        let events = all(&runner, true).await;
+        let job = |phase, attempt, worker| ("job".to_owned(), phase, attempt, worker);
+        let start = |phase, attempt, worker| ("start".to_owned(), phase, attempt, worker);
+        assert_eq!(
+            phases(&events),
+            [
+                start(StepPhase::Started, Some(1), Some(0)),
+                // What a step sends is routed before its return.
+                job(StepPhase::Started, Some(1), Some(0)),
+                // One worker: the second job waits for it.
+                job(StepPhase::Queued, None, None),
+                start(StepPhase::Finished, None, None),
+                // The first job fails; the freed worker takes the second while the first
+                // waits out its retry delay, then runs it again.
+                job(StepPhase::Failed, None, None),
+                job(StepPhase::Started, Some(1), Some(0)),
+                job(StepPhase::Finished, None, None),
+                job(StepPhase::Started, Some(2), Some(0)),
+                job(StepPhase::Finished, None, None),
+            ]
+        );
+        // The run was idle while the start step waited for the caller.
+        let idle = events.iter().position(|(_, e)| e.is::<RunIdle>());
+        let first = events.iter().position(|(_, e)| e.is::<StepStateChanged>());
+        assert!(idle > first, "{idle:?} after {first:?}");
+        // `Note` went to the stream because no step takes it.
+        let unclaimed: Vec<&str> = events
+            .iter()
+            .filter_map(|(_, e)| e.downcast_ref::<EventUnclaimed>())
+            .map(|u| u.event.as_str())
+            .collect();
+        assert_eq!(unclaimed, ["Note"]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn each_carries_its_stream_sequence_number_and_serializes() {
+        let runner = Runner::new(Busy::default()).stream_run_state(true);
+        let events = all(&runner, true).await;
+        let mut checked = 0;
+        for (sequence, event) in &events {
+            let carried = event
+                .downcast_ref::<StepStateChanged>()
+                .map(|s| s.sequence)
+                .or_else(|| event.downcast_ref::<RunIdle>().map(|i| i.sequence))
+                .or_else(|| event.downcast_ref::<EventUnclaimed>().map(|u| u.sequence));
+            if let Some(carried) = carried {
+                assert_eq!(carried, *sequence, "{}", event.name());
+                checked += 1;
+            }
+        }
+        assert!(
+            checked >= 11,
+            "nine step changes, an idle run, an unclaimed note: {checked}"
+        );
+        let state = events
+            .iter()
+            .find_map(|(_, e)| e.downcast_ref::<StepStateChanged>())
+            .cloned();
+        let json = serde_json::to_value(&state).unwrap_or_default();
+        assert_eq!(json["phase"], "started");
+        assert_eq!(json["step"], "start");
+        let back: Option<StepStateChanged> = serde_json::from_value(json).ok().flatten();
+        assert_eq!(back, state);
+    }
+}

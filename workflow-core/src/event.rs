@@ -1,8 +1,10 @@
 //! Events: the values that flow between steps, their types, and the events that end a run's
 //! stream.
 
+mod run_state;
 mod terminal;
 
+pub use run_state::{EventUnclaimed, RunIdle, StepPhase, StepStateChanged};
 pub use terminal::{
     WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowSuperseded, WorkflowSuspended,
     WorkflowTimedOut,

@@ -12,7 +12,7 @@ use tracing::instrument::WithSubscriber;
 
 use crate::context::Context;
 use crate::driver::program::Program;
-use crate::driver::shared::RunShared;
+use crate::driver::shared::{RunShared, Watch};
 use crate::driver::task::{Begin, Durable, RunTask, Settings};
 use crate::durable::store::CheckpointStore;
 use crate::engine::seams::Outbox;
@@ -67,6 +67,8 @@ pub struct Runner<W: Workflow> {
     pub(crate) engine: Arc<Program<W>>,
     timeout: Option<Duration>,
     verbose: bool,
+    /// Stream run-state events to each run's caller.
+    run_state: bool,
     /// Shared by the runner's clones: at most this many of their runs execute at once.
     limit: Option<Arc<Semaphore>>,
     /// Whether runs are recorded for their traces.
@@ -152,6 +154,7 @@ impl<W: Workflow> Runner<W> {
             engine: Arc::new(engine),
             timeout: None,
             verbose: false,
+            run_state: false,
             limit: None,
             record: false,
             last_run: Arc::default(),
@@ -398,6 +401,19 @@ impl<W: Workflow> Runner<W> {
         self
     }
 
+    /// Streams run-state events to each run's caller, among the run's own events: a
+    /// [`StepStateChanged`](crate::event::StepStateChanged) when a step execution is queued,
+    /// starts (with its worker and attempt), finishes or fails; a
+    /// [`RunIdle`](crate::event::RunIdle) when nothing in the run runs; an
+    /// [`EventUnclaimed`](crate::event::EventUnclaimed) for an event no step took. Each
+    /// carries its stream sequence number and serializes with serde. Off by default: a run
+    /// nobody asked this of pays one check per happening.
+    #[must_use]
+    pub fn stream_run_state(mut self, on: bool) -> Self {
+        self.run_state = on;
+        self
+    }
+
     /// Records what each run does, for its [`RunTrace`]: step executions, event flows, fan-outs,
     /// failures, waits and a timeline. Off by default; it costs a lock per recorded happening.
     ///
@@ -569,11 +585,15 @@ impl<W: Workflow> Runner<W> {
         });
         let recorded = self.record || tool.is_some_and(crate::observe::Tool::records_runs);
         let record = recorded.then_some(W::NAME);
+        let watch = Watch {
+            record,
+            run_state: self.run_state,
+        };
         let shared = Arc::new(RunShared::new(
             id,
             Arc::clone(&self.engine.table),
             state,
-            record,
+            watch,
             host,
         ));
         if let Begin::Resume(resumed) = &begin {
@@ -625,6 +645,7 @@ impl<W: Workflow> Clone for Runner<W> {
             engine: Arc::clone(&self.engine),
             timeout: self.timeout,
             verbose: self.verbose,
+            run_state: self.run_state,
             limit: self.limit.clone(),
             record: self.record,
             last_run: Arc::clone(&self.last_run),

@@ -16,6 +16,7 @@ use crate::engine::table::StepTable;
 use crate::engine::waiters::Waiters;
 use crate::id::RunId;
 use crate::record::recorder::Recorder;
+use crate::record::run_state::{Both, RunStateStream};
 use crate::state::StateCell;
 use crate::trace::RunTrace;
 
@@ -29,7 +30,7 @@ struct Inbox {
 pub(crate) struct RunShared<S> {
     /// The run's trace being written, if the runner records runs. Boxed: most runs are not
     /// recorded, and inline it would triple the size of every run.
-    observer: Option<Box<Mutex<dyn Observer>>>,
+    observer: Option<Mutex<Box<dyn Observer>>>,
     /// The host the run belongs to, if any.
     pub(crate) host: Option<Box<dyn Outbox>>,
     /// The run has told its host it ended.
@@ -37,7 +38,7 @@ pub(crate) struct RunShared<S> {
     pub(crate) id: RunId,
     pub(crate) table: Arc<StepTable>,
     pub(crate) state: StateCell<S>,
-    pub(crate) stream: StreamChannel,
+    pub(crate) stream: Arc<StreamChannel>,
     pub(crate) collectors: Mutex<Collectors>,
     /// In a run checkpointed after every step, where its child runs are kept: set up only
     /// for such runs, so others carry one empty pointer.
@@ -106,20 +107,37 @@ impl std::fmt::Debug for ChildRuns {
 pub(crate) type SuspendReply =
     tokio::sync::oneshot::Sender<Result<RunId, crate::error::SuspendError>>;
 
+/// Who watches a run: its recorder (under the workflow's name) and its caller, through
+/// run-state events on the stream.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Watch<'a> {
+    pub(crate) record: Option<&'a str>,
+    pub(crate) run_state: bool,
+}
+
 impl<S> RunShared<S> {
-    /// A run's shared parts; with `record`, the run is recorded for its trace under that
-    /// workflow name.
+    /// A run's shared parts, watched as `watch` says.
     pub(crate) fn new(
         id: RunId,
         table: Arc<StepTable>,
         state: S,
-        record: Option<&str>,
+        watch: Watch<'_>,
         host: Option<Box<dyn Outbox>>,
     ) -> Self {
         let steps = table.specs.len();
-        let observer = record.map(|workflow| -> Box<Mutex<dyn Observer>> {
-            Box::new(Mutex::new(Recorder::new(workflow, id, &table)))
+        let stream = Arc::new(StreamChannel::default());
+        let recorder = watch
+            .record
+            .map(|workflow| -> Box<dyn Observer> { Box::new(Recorder::new(workflow, id, &table)) });
+        let run_state = watch.run_state.then(|| -> Box<dyn Observer> {
+            let names = table.specs.iter().map(|s| s.name).collect();
+            Box::new(RunStateStream::new(Arc::clone(&stream), names))
         });
+        let observer = match (recorder, run_state) {
+            (Some(recorder), Some(run_state)) => Some(Box::new(Both(recorder, run_state)) as _),
+            (one, other) => one.or(other),
+        }
+        .map(Mutex::new);
         Self {
             observer,
             host,
@@ -127,7 +145,7 @@ impl<S> RunShared<S> {
             id,
             table,
             state: StateCell::new(state),
-            stream: StreamChannel::default(),
+            stream,
             collectors: Mutex::default(),
             children: OnceLock::new(),
             inbox: Mutex::default(),
@@ -168,7 +186,7 @@ impl<S> RunShared<S> {
     #[inline]
     pub(crate) fn record(&self, f: impl FnOnce(&mut dyn Observer)) {
         if let Some(observer) = &self.observer {
-            f(&mut *lock(observer));
+            f(&mut **lock(observer));
         }
     }
 

@@ -209,11 +209,12 @@ impl Steps {
         work: Work,
     ) {
         let workers = engine.table.spec(step).num_workers;
-        if let Some(work) = self
+        match self
             .queues
             .admit(step, work, workers, || run.suspended(step))
         {
-            self.start(engine, run, step, work);
+            Some(work) => self.start(engine, run, step, work),
+            None => run.record(|r| r.queued(step, self.queues.last_queued_event(step))),
         }
     }
 
@@ -279,8 +280,8 @@ impl Steps {
     ) {
         let name = engine.table.spec(step).name;
         let event = || work.input.first().map_or("", AnyEvent::name);
-        run.record(|r| r.started(step, event(), work.attempt));
         let worker = self.queues.occupy(step, work.execution);
+        run.record(|r| r.started(step, event(), work.attempt, worker));
         // Fields are only evaluated when the span or event is enabled.
         let span = tracing::debug_span!(target: "eventflow::step", "step", step = name, event = event(), attempt = work.attempt, worker);
         for link in work.links.iter().filter_map(Link::id) {

@@ -74,6 +74,8 @@ pub(crate) struct RunTask<W: Workflow> {
     /// The execution that finished returned the stop event: what it sent before returning
     /// starts no step, since the run ends with it.
     closing: bool,
+    /// The observer heard that the run is idle, and nothing happened since.
+    told_idle: bool,
     /// Waiting for a place under the runner's limit on concurrent runs.
     acquiring: Option<Acquire>,
     _permit: Option<OwnedSemaphorePermit>,
@@ -133,6 +135,7 @@ impl<W: Workflow> RunTask<W> {
             held: std::collections::HashMap::new(),
             dirty: false,
             closing: false,
+            told_idle: false,
             acquiring: limit.map(|limit| -> Acquire { Box::pin(limit.acquire_owned()) }),
             _permit: None,
             last_run,
@@ -256,8 +259,11 @@ impl<W: Workflow> RunTask<W> {
                 return;
             }
             tracing::debug!(target: "eventflow::run", event = event.name(), "no step accepts the event; it goes to the stream");
-            self.shared
-                .record(|r| r.flow(origin, event.name(), recorder::STREAM));
+            let name = event.name();
+            self.shared.record(|r| {
+                r.flow(origin, name, recorder::STREAM);
+                r.unclaimed(name);
+            });
             self.shared.stream.publish(event);
             return;
         }
@@ -306,6 +312,15 @@ impl<W: Workflow> RunTask<W> {
                 None
             }
             Early::Full(event) => Some(event),
+        }
+    }
+
+    /// Tells the run's observer, once per quiet spell, that nothing runs: every execution in
+    /// flight waits for an event.
+    fn tell_idle(&mut self) {
+        if !self.told_idle && self.steps.in_flight() == self.shared.waiters.count() {
+            self.told_idle = true;
+            self.shared.record(|r| r.idle());
         }
     }
 
@@ -632,6 +647,7 @@ impl<W: Workflow> RunTask<W> {
             // What started may already have finished: look again before going idle.
             progressed |= self.settle();
             if progressed {
+                self.told_idle = false;
                 budget -= 1;
                 if budget == 0 {
                     self.checkpoint_if_dirty();
@@ -655,6 +671,7 @@ impl<W: Workflow> RunTask<W> {
                 continue;
             }
             self.checkpoint_if_dirty();
+            self.tell_idle();
             return Poll::Pending;
         }
     }

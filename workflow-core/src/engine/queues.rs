@@ -10,6 +10,7 @@ use std::time::Duration;
 use crate::engine::envelope::Lineage;
 use crate::engine::journal::Journal;
 use crate::engine::work::Work;
+use crate::event::AnyEvent;
 
 #[derive(Default)]
 struct Slot {
@@ -96,6 +97,15 @@ impl Queues {
             self.slots[step as usize].queue.push_back(work);
             None
         }
+    }
+
+    /// The first event of the input queued last for `step`, by name.
+    pub(crate) fn last_queued_event(&self, step: u32) -> &'static str {
+        self.slots[step as usize]
+            .queue
+            .back()
+            .and_then(|work| work.input.first())
+            .map_or("", AnyEvent::name)
     }
 
     /// Whether `step` has inputs waiting for a worker.

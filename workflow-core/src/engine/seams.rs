@@ -18,8 +18,12 @@ use crate::trace::{AfterFailure, RunTrace, TraceOutcome};
 /// be [`OUTSIDE`](crate::engine::table::OUTSIDE), [`STREAM`](crate::engine::table::STREAM)
 /// or [`END`](crate::engine::table::END).
 pub(crate) trait Observer: Send + std::fmt::Debug {
-    /// An execution of `step` started on `event`, as attempt `attempt`.
-    fn started(&mut self, step: u32, event: &str, attempt: u32);
+    /// An input of `step` (its first event `event`) waits for one of the step's workers.
+    fn queued(&mut self, step: u32, event: &str) {
+        let _ = (step, event);
+    }
+    /// An execution of `step` started on `event`, as attempt `attempt`, on worker `worker`.
+    fn started(&mut self, step: u32, event: &str, attempt: u32, worker: u32);
     /// An execution of `step` returned: one event, a fan-out of some, or none.
     fn finished(&mut self, step: u32, emitted: Option<&str>, fanned_out: Option<u64>);
     /// An execution of `step` failed, and what the run does about it.
@@ -34,6 +38,12 @@ pub(crate) trait Observer: Send + std::fmt::Debug {
     fn fan_out_ended(&mut self, fan_step: u32, cut_short: bool);
     /// `join` runs on the `events` its fan-out gathered.
     fn joined(&mut self, join: u32, events: u64);
+    /// Nothing in the run runs: it waits for the outside.
+    fn idle(&mut self) {}
+    /// `event` went to the stream because no step took it.
+    fn unclaimed(&mut self, event: &'static str) {
+        let _ = event;
+    }
     /// The run ended.
     fn ended(&mut self, outcome: TraceOutcome);
     /// The run's trace so far, for an observer that builds one.

@@ -62,6 +62,27 @@ impl StreamChannel {
         }
     }
 
+    /// Appends the event `make` builds from the number it is streamed under.
+    pub(crate) fn publish_numbered(&self, make: impl FnOnce(u64) -> AnyEvent) {
+        if !self.is_watched() {
+            self.skipped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        let wake = {
+            let mut buffer = self.lock();
+            if buffer.closed {
+                return;
+            }
+            let number = self.base() + buffer.published + self.skipped.load(Ordering::Relaxed);
+            buffer.items.push_back(make(number));
+            buffer.published += 1;
+            std::mem::take(&mut buffer.waiting)
+        };
+        if wake {
+            self.waker.wake();
+        }
+    }
+
     /// Numbers the events from `base` on: a resumed run goes on from its checkpoint.
     pub(crate) fn start_at(&self, base: u64) {
         self.base.store(base, Ordering::Relaxed);

@@ -230,7 +230,7 @@ impl Dispatch for Recorded {
 struct Flows(Vec<(u32, u32)>);
 
 impl Observer for Flows {
-    fn started(&mut self, _: u32, _: &str, _: u32) {}
+    fn started(&mut self, _: u32, _: &str, _: u32, _: u32) {}
     fn finished(&mut self, _: u32, _: Option<&str>, _: Option<u64>) {}
     fn failed(&mut self, _: u32, _: &str, _: crate::trace::AfterFailure) {}
     fn flow(&mut self, from: u32, _: &'static str, to: u32) {

@@ -180,6 +180,11 @@ impl Waiters {
         Some((waiter.step, waiter.resolve))
     }
 
+    /// Steps waiting for an event.
+    pub(crate) fn count(&self) -> usize {
+        self.count.load(Ordering::Acquire)
+    }
+
     /// Waiters that only an event can end.
     pub(crate) fn unbounded(&self) -> usize {
         self.unbounded.load(Ordering::Acquire)

@@ -92,7 +92,7 @@ impl Recorder {
 }
 
 impl Observer for Recorder {
-    fn started(&mut self, step: u32, event: &str, attempt: u32) {
+    fn started(&mut self, step: u32, event: &str, attempt: u32, _worker: u32) {
         let first = self.activity(step).is_some_and(|a| a.order.is_none());
         if first {
             self.ran += 1;
