@@ -4,7 +4,7 @@
 //! lost or repeated.
 //!
 //! `EVENTFLOW_CRASH_KILLS` sets how many times the process is killed (default 12; run it with
-//! 100 or more locally: `EVENTFLOW_CRASH_KILLS=150 cargo test --test crash`).
+//! 100 or more locally: `EVENTFLOW_CRASH_KILLS=150 cargo test --test durability crash::`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

@@ -433,7 +433,7 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> T {
 }
 
 /// The examples' workflow graphs are snapshots: a change shows in review like code
-/// (`EVENTFLOW_BLESS=1 cargo test --test examples` accepts one).
+/// (`EVENTFLOW_BLESS=1 cargo test --test observe examples::` accepts one).
 #[test]
 fn the_examples_topologies_match_their_snapshots() {
     // (example, workflow file it exports, snapshot): two examples have an `OrderStation`.
