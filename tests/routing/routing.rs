@@ -6,7 +6,7 @@ use std::time::Duration;
 use eventflow::SendError;
 use eventflow::prelude::*;
 use eventflow::step::StepSpec;
-use eventflow_testkit::DropTracker;
+use eventflow_testkit::{DropTracker, drain};
 use tokio::sync::Barrier;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
@@ -535,10 +535,8 @@ async fn what_the_ending_step_sent_starts_no_step() {
     let runner = Runner::new(SendsThenStops::default());
     for _ in 0..3 {
         let mut handler = runner.run(5);
-        let mut names = Vec::new();
-        while let Some(event) = handler.next().await {
-            names.push(event.name());
-        }
+        let events = drain(&mut handler).await;
+        let names: Vec<&str> = events.iter().map(AnyEvent::name).collect();
         assert_eq!(handler.await.ok(), Some(5));
         // An event no step takes still reaches the caller; the one a step takes is dropped.
         assert!(names.contains(&"Unclaimed"), "{names:?}");
