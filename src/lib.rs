@@ -251,7 +251,7 @@
 //! so a step that may run again sets state rather than adds to it, or keys its edit. A crash
 //! test kills a process running such runs (fan-outs and joins, loops, branches, retries,
 //! collections, waits) at random moments and checks all of this from the steps' own log
-//! (`tests/crash.rs`).
+//! (`tests/durability/crash.rs`).
 //!
 //! An event sent to a run from outside ([`WorkflowHandler::send_event`]) is the run's once
 //! the run has taken it in and committed the step it started; one sent just before the

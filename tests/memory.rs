@@ -70,11 +70,7 @@ async fn round(runner: &Runner<Endless>) {
 #[test]
 fn memory_in_use_is_flat_over_many_runs_that_end_early() {
     let _profiler = dhat::Profiler::builder().testing().build();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .expect("a runtime");
+    let runtime = eventflow_testkit::runtime::paused().expect("a runtime");
     let (before, after, allocated) = runtime.block_on(async {
         let runner = Runner::new(Endless).timeout(Duration::from_secs(60));
         // Warm up: buffers that are kept for reuse reach their working size.

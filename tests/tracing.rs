@@ -1,5 +1,9 @@
 //! Runs as `tracing` sees them: a span per run, a child span per step execution, events for
 //! what steps do, and joins whose spans follow from every branch they collected.
+//!
+//! Each test sets its own subscriber for its thread. Whether a call site has a listener is cached
+//! for the whole process, so a workflow run at the same time by a test of another area could
+//! leave a call site unheard here: the tests have a binary of their own.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

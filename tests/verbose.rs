@@ -1,6 +1,8 @@
 //! Verbose mode is a subscriber of the run's step events: it prints them as lines (which the
 //! `quickstart` example test checks) and passes everything on to the program's own subscriber,
 //! which receives the same events with or without verbose mode.
+//!
+//! The test installs the process's global subscriber, so it has a test binary of its own.
 
 use std::sync::{Arc, Mutex};
 

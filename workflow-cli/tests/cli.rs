@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use eventflow_testkit::{ScratchDir, example};
+
 fn eventflow(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_eventflow"))
         .args(args)
@@ -33,29 +35,6 @@ fn shop() -> PathBuf {
     example("shop")
 }
 
-/// An example of this package, which `cargo test` builds next to this test.
-fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().unwrap_or_default();
-    let target = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let example = target.join("examples").join(name);
-    assert!(
-        example.exists(),
-        "{} is missing: build the examples first",
-        example.display()
-    );
-    example
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("eventflow-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
 fn files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|entries| {
@@ -76,7 +55,7 @@ fn read(path: impl AsRef<Path>) -> String {
 
 #[test]
 fn draw_writes_every_flow_of_a_program_in_three_formats() {
-    let out = scratch("flows");
+    let out = ScratchDir::new("cli-flows");
     let exe = triage();
     let output = succeed(&[
         "draw",
@@ -97,12 +76,11 @@ fn draw_writes_every_flow_of_a_program_in_three_formats() {
     for id in ["step-intake", "step-triage", "step-review", "event-batch"] {
         assert!(html.contains(&format!("id=\"{id}\"")), "{id} missing");
     }
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
 fn draw_runs_draws_every_finished_run() {
-    let out = scratch("runs");
+    let out = ScratchDir::new("cli-runs");
     let exe = triage();
     succeed(&[
         "draw",
@@ -121,14 +99,13 @@ fn draw_runs_draws_every_finished_run() {
     // Seven tickets, then two, then none open: three rounds.
     assert!(mermaid.contains("ran 3×"), "{mermaid}");
     assert!(mermaid.contains("completed"), "{mermaid}");
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
 fn draw_reads_exported_files() {
-    let exported = scratch("exported");
+    let exported = ScratchDir::new("cli-exported");
     let status = Command::new(triage())
-        .env("EVENTFLOW_EXPORT_RUNS", &exported)
+        .env("EVENTFLOW_EXPORT_RUNS", exported.path())
         .output()
         .map(|o| o.status.success());
     assert_eq!(status.ok(), Some(true));
@@ -136,7 +113,7 @@ fn draw_reads_exported_files() {
         .into_iter()
         .find(|f| f.ends_with(".trace.json"))
         .expect("a trace");
-    let out = scratch("from-files");
+    let out = ScratchDir::new("cli-from-files");
     succeed(&[
         "draw",
         "--topology",
@@ -152,8 +129,6 @@ fn draw_reads_exported_files() {
     assert_eq!(names.len(), 2, "{names:?}");
     assert_eq!(names[1], "triage.html");
     assert!(names[0].starts_with("triage-run-"));
-    let _ = std::fs::remove_dir_all(&exported);
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
@@ -169,7 +144,7 @@ fn draw_without_a_source_explains_what_to_name() {
 
 #[test]
 fn draw_draws_the_host_a_program_builds_with_its_workflows() {
-    let out = scratch("host-flows");
+    let out = ScratchDir::new("cli-host-flows");
     let exe = shop();
     succeed(&[
         "draw",
@@ -222,7 +197,6 @@ fn draw_draws_the_host_a_program_builds_with_its_workflows() {
         warehouse.contains("    child_packing[[\"Packing<br/>1 step\"]]:::child\n"),
         "{warehouse}"
     );
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 // A host built here, its topology written as a program exports it.
@@ -265,12 +239,11 @@ impl Oracle {
 fn draw_reads_an_exported_host_topology() {
     let host = eventflow::host![Asker => Runner::new(Asker), Oracle => Runner::new(Oracle)]
         .unwrap_or_else(|e| panic!("the host is valid: {e}"));
-    let exported = scratch("host-file");
-    std::fs::create_dir_all(&exported).unwrap_or_else(|e| panic!("{e}"));
+    let exported = ScratchDir::new("cli-host-file");
     let file = exported.join("host.topology.json");
     let json = serde_json::to_string_pretty(&host.topology()).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(&file, json).unwrap_or_else(|e| panic!("{e}"));
-    let out = scratch("host-file-out");
+    let out = ScratchDir::new("cli-host-file-out");
     succeed(&[
         "draw",
         "--topology",
@@ -292,15 +265,13 @@ fn draw_reads_an_exported_host_topology() {
     ] {
         assert!(mermaid.contains(line), "{line:?} missing from {mermaid}");
     }
-    let _ = std::fs::remove_dir_all(&exported);
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
 fn draw_draws_runs_of_a_host_s_workflows_from_its_topology() {
-    let exported = scratch("host-runs");
+    let exported = ScratchDir::new("cli-host-runs");
     let status = Command::new(shop())
-        .env("EVENTFLOW_EXPORT_RUNS", &exported)
+        .env("EVENTFLOW_EXPORT_RUNS", exported.path())
         .output()
         .map(|o| o.status.success());
     assert_eq!(status.ok(), Some(true));
@@ -308,7 +279,7 @@ fn draw_draws_runs_of_a_host_s_workflows_from_its_topology() {
         .into_iter()
         .find(|f| f.starts_with("storefront-") && f.ends_with(".trace.json"))
         .expect("a trace of the storefront");
-    let out = scratch("host-runs-out");
+    let out = ScratchDir::new("cli-host-runs-out");
     succeed(&[
         "draw",
         "--topology",
@@ -324,14 +295,11 @@ fn draw_draws_runs_of_a_host_s_workflows_from_its_topology() {
     assert_eq!(names.len(), 2, "{names:?}");
     assert_eq!(names[0], "host.html");
     assert!(names[1].starts_with("storefront-run-"), "{names:?}");
-    let _ = std::fs::remove_dir_all(&exported);
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
 fn a_broken_topology_file_is_named_in_the_error() {
-    let dir = scratch("broken");
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let dir = ScratchDir::new("cli-broken");
     let file = dir.join("host.topology.json");
     std::fs::write(&file, r#"{"workflows": [], "crossings": 3}"#).unwrap_or_else(|e| panic!("{e}"));
     let output = eventflow(&["draw", "--topology", &file.to_string_lossy()]);
@@ -341,5 +309,4 @@ fn a_broken_topology_file_is_named_in_the_error() {
         stderr.contains("host.topology.json: invalid type"),
         "{stderr}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

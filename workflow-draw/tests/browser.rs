@@ -6,12 +6,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use eventflow::draw::{Diagram, diagram, host_diagram, html};
 use eventflow::prelude::*;
 use eventflow::{Runner, Topology};
+use eventflow_testkit::ScratchDir;
+// A fan-out, a join taking the first two, a set and a recovery step: the workflow whose
+// topology the facade's tests check, drawn here.
+use eventflow_testkit::samples::Everything;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -136,84 +138,6 @@ impl ComplexFeedbackMonitor {
     }
 }
 
-// --- a fan-out, a join and a recovery step ------------------------------------------------
-
-#[derive(Clone, Serialize, Deserialize, Event)]
-struct Call(String);
-
-#[derive(Clone, Serialize, Deserialize, Event)]
-struct Found(String);
-
-#[derive(Clone, Serialize, Deserialize, Event)]
-struct Note(String);
-
-#[derive(Clone, Serialize, Deserialize, Event)]
-struct Progress(u32);
-
-#[derive(Clone, Serialize, Deserialize, Event)]
-struct Question(String);
-
-#[derive(Clone, Serialize, Deserialize, Event)]
-struct Draft(String);
-
-#[derive(Clone, Serialize, Deserialize, Event)]
-struct Approval(bool);
-
-#[derive(Debug)]
-struct Down;
-
-impl std::fmt::Display for Down {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("down")
-    }
-}
-
-impl std::error::Error for Down {}
-
-/// Plans calls, makes them in parallel, joins the first two answers, drafts and has a human
-/// approve; a failing call or review falls back.
-struct Research;
-
-#[workflow(external(Approval))]
-impl Research {
-    #[step(sends(Note))]
-    async fn plan(&self, ctx: &Context, ev: StartEvent<String>) -> Vec<Call> {
-        ctx.send_event(Note(ev.input.clone()));
-        vec![Call(ev.input)]
-    }
-
-    #[step(num_workers = 8, retry = RetryPolicy::immediate().max_attempts(2), stream_only(Progress))]
-    async fn call(&self, ctx: &Context, ev: Call) -> Result<Found, Down> {
-        ctx.write_event_to_stream(Progress(1));
-        Ok(Found(ev.0))
-    }
-
-    #[step(take = 2)]
-    async fn gather(&self, found: Vec<Found>) -> Question {
-        Question(found.into_iter().map(|f| f.0).collect())
-    }
-
-    #[step]
-    async fn draft(&self, question: Question, note: Note) -> Draft {
-        Draft(question.0 + &note.0)
-    }
-
-    #[step]
-    async fn review(&self, ctx: &Context, ev: Draft) -> Result<StopEvent<String>, WaitError> {
-        let approval = ctx.wait_for_event::<Approval>().await?;
-        Ok(StopEvent::new(if approval.0 {
-            ev.0
-        } else {
-            String::new()
-        }))
-    }
-
-    #[step(catch_errors(call, review))]
-    async fn fallback(&self, _failed: StepFailed) -> StopEvent<String> {
-        StopEvent::new("sorry".into())
-    }
-}
-
 // --- a host: three workflows, events crossing both ways, a child workflow --------------------
 
 #[derive(Clone, Serialize, Deserialize, Event)]
@@ -296,35 +220,9 @@ fn host() -> Diagram {
 
 // --- the check ----------------------------------------------------------------------------
 
-/// A directory of its own under the system's temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> std::io::Result<Self> {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let unique = format!(
-            "eventflow-browser-{name}-{}-{}-{nanos}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
-        let path = std::env::temp_dir().join(unique);
-        std::fs::create_dir_all(&path)?;
-        Ok(Self(path))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Runs headless Chromium on `page` with a fresh profile, plus `args`; returns its output.
 fn chromium(page: &Path, args: &[&str]) -> std::process::Output {
-    let profile = TempDir::new("profile").expect("a temporary profile directory");
+    let profile = ScratchDir::new("browser-profile");
     let output = Command::new(CHROMIUM)
         .args([
             "--headless",
@@ -337,7 +235,7 @@ fn chromium(page: &Path, args: &[&str]) -> std::process::Output {
             "--disable-sync",
             "--virtual-time-budget=2000",
         ])
-        .arg(format!("--user-data-dir={}", profile.0.display()))
+        .arg(format!("--user-data-dir={}", profile.display()))
         .args(args)
         .arg(format!("file://{}", page.display()))
         .output()
@@ -362,8 +260,8 @@ fn drawings_dir() -> PathBuf {
 /// Opens the page of `d` in Chromium, checks that its script ran and every node is drawn, and
 /// takes a screenshot named `name`, which lands with a copy of the page in `target/drawings/`.
 fn check(name: &str, d: &Diagram) {
-    let dir = TempDir::new(name).expect("a temporary directory");
-    let page = dir.0.join(format!("{name}.html"));
+    let dir = ScratchDir::new(&format!("browser-{name}"));
+    let page = dir.join(format!("{name}.html"));
     std::fs::write(&page, html(d)).expect("the page is written");
 
     let dom = String::from_utf8_lossy(&chromium(&page, &["--dump-dom"]).stdout).into_owned();
@@ -420,12 +318,12 @@ fn concurrent_branches_are_drawn_and_the_page_comes_alive() {
 #[test]
 #[ignore = "needs Chromium: bash scripts/setup-browser.sh"]
 fn a_fan_out_join_and_recovery_are_drawn_and_the_page_comes_alive() {
-    let mut d = diagram(&Topology::of::<Research>());
+    let mut d = diagram(&Topology::of::<Everything>());
     d.subtitle = Some("A run: the review failed and the fallback answered".into());
     d.notes = (1..=40)
         .map(|i| format!("{:>5} ms  step `call` finished branch {i}", i * 7))
         .collect();
-    check("research", &d);
+    check("everything", &d);
 }
 
 #[test]

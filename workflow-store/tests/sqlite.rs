@@ -1,8 +1,7 @@
 //! The SQLite store keeps the checkpoint-store contract, in one file, across processes and
 //! reopenings, and refuses files it cannot trust.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 use std::time::Duration;
 
 use eventflow::testing::check_store;
@@ -11,45 +10,19 @@ use eventflow_core::store::{
     CheckpointStore, Commit, MemoryStore, RunHeader, RunStatus, StoreError,
 };
 use eventflow_store::SqliteStore;
+use eventflow_testkit::ScratchDir;
 use proptest::prelude::*;
 
-/// A fresh database path in a scratch directory of this test process, deleted (with SQLite's
-/// side files) when dropped.
-struct Scratch(PathBuf);
-
-impl AsRef<Path> for Scratch {
-    fn as_ref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            let mut path = self.0.clone().into_os_string();
-            path.push(suffix);
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
-
-fn scratch(name: &str) -> Scratch {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!("eventflow-store-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    Scratch(dir.join(format!(
-        "{}-{name}.db",
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )))
-}
-
-fn open(path: &Scratch) -> SqliteStore {
-    SqliteStore::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.0.display()))
+// Each test's database is in a scratch directory of its own: SQLite's side files (`-wal`,
+// `-shm`) are removed with it.
+fn open(path: &Path) -> SqliteStore {
+    SqliteStore::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 #[test]
 fn the_sqlite_store_keeps_the_contract() {
-    check_store(&open(&scratch("contract")));
+    let dir = ScratchDir::new("store");
+    check_store(&open(&dir.join("contract.db")));
 }
 
 #[test]
@@ -59,7 +32,8 @@ fn the_memory_store_keeps_the_contract() {
 
 #[test]
 fn runs_outlive_the_store_that_wrote_them_and_the_file_is_in_wal_mode() -> Result<(), StoreError> {
-    let path = scratch("reopen");
+    let dir = ScratchDir::new("store");
+    let path = dir.join("reopen.db");
     let run = RunId::new();
     {
         let store = open(&path);
@@ -86,7 +60,8 @@ fn runs_outlive_the_store_that_wrote_them_and_the_file_is_in_wal_mode() -> Resul
 
 #[test]
 fn two_writers_on_one_file_never_record_a_completion_twice() -> Result<(), StoreError> {
-    let path = scratch("race");
+    let dir = ScratchDir::new("store");
+    let path = dir.join("race.db");
     let (a, b) = (open(&path), open(&path));
     let run = RunId::new();
     a.create(
@@ -123,7 +98,8 @@ fn two_writers_on_one_file_never_record_a_completion_twice() -> Result<(), Store
 
 #[test]
 fn a_file_that_is_not_a_store_is_refused_and_left_alone() {
-    let path = scratch("garbage");
+    let dir = ScratchDir::new("store");
+    let path = dir.join("garbage.db");
     let garbage = b"this is not an SQLite database, just some bytes a user pointed at".repeat(200);
     std::fs::write(&path, &garbage).unwrap_or_else(|e| panic!("{e}"));
     let error = SqliteStore::open(&path).err();
@@ -134,7 +110,8 @@ fn a_file_that_is_not_a_store_is_refused_and_left_alone() {
 #[test]
 fn a_store_of_the_first_layout_is_brought_up_to_date_and_keeps_its_runs()
 -> Result<(), Box<dyn std::error::Error>> {
-    let path = scratch("layout1");
+    let dir = ScratchDir::new("store");
+    let path = dir.join("layout1.db");
     {
         // The first layout, as its version wrote it: no parents.
         let old = rusqlite::Connection::open(&path)?;
@@ -177,7 +154,8 @@ fn a_store_of_the_first_layout_is_brought_up_to_date_and_keeps_its_runs()
 
 #[test]
 fn a_store_of_another_layout_version_is_refused() -> Result<(), rusqlite::Error> {
-    let path = scratch("future");
+    let dir = ScratchDir::new("store");
+    let path = dir.join("future.db");
     rusqlite::Connection::open(&path)?.pragma_update(None, "user_version", 9)?;
     let before = std::fs::read(&path).ok();
     match SqliteStore::open(&path) {
@@ -194,7 +172,8 @@ fn a_store_of_another_layout_version_is_refused() -> Result<(), rusqlite::Error>
 
 #[test]
 fn rows_that_do_not_read_back_are_errors_not_panics() -> Result<(), Box<dyn std::error::Error>> {
-    let path = scratch("tampered");
+    let dir = ScratchDir::new("store");
+    let path = dir.join("tampered.db");
     let store = open(&path);
     let (good, bad_status, gap) = (RunId::from_u64(1), RunId::from_u64(2), RunId::from_u64(3));
     for run in [good, bad_status, gap] {
@@ -333,7 +312,8 @@ proptest! {
     /// memory.
     #[test]
     fn sqlite_behaves_like_the_memory_store(ops in ops()) {
-        let path = scratch("model");
+        let dir = ScratchDir::new("store");
+        let path = dir.join("model.db");
         let (sqlite, memory) = (open(&path), MemoryStore::new());
         for op in &ops {
             prop_assert_eq!(apply(&sqlite, op), apply(&memory, op), "{:?}", op);

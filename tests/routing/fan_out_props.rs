@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use eventflow::prelude::*;
+use eventflow_testkit::runtime;
 use proptest::prelude::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,22 +187,14 @@ proptest! {
 
     #[test]
     fn every_join_gets_exactly_its_surviving_branches(items in items()) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let runtime = runtime::paused().map_err(|e| TestCaseError::fail(e.to_string()))?;
         check(&items, &runtime)?;
     }
 
     #[test]
     fn joins_hold_on_a_multi_thread_runtime(items in items()) {
         // Real time, so the delays (a few milliseconds) race across threads.
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_time()
-            .build()
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let runtime = runtime::threaded().map_err(|e| TestCaseError::fail(e.to_string()))?;
         let fast: Vec<Item> = items
             .into_iter()
             .map(|mut item| {

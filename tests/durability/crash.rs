@@ -4,33 +4,18 @@
 //! lost or repeated.
 //!
 //! `EVENTFLOW_CRASH_KILLS` sets how many times the process is killed (default 12; run it with
-//! 100 or more locally: `EVENTFLOW_CRASH_KILLS=150 cargo test --test crash`).
+//! 100 or more locally: `EVENTFLOW_CRASH_KILLS=150 cargo test --test durability crash::`).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use eventflow::RunId;
 use eventflow::store::{CheckpointStore, RunStatus, SqliteStore};
+use eventflow_testkit::{ScratchDir, example};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-
-fn worker() -> PathBuf {
-    let exe = std::env::current_exe().unwrap_or_default();
-    // The test binary is `<target>/<profile>/deps/crash-<hash>`.
-    let binary = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .map(|profile| profile.join("examples").join("crash_worker"))
-        .unwrap_or_default();
-    assert!(
-        binary.exists(),
-        "{} is missing: run `cargo test` (which builds the examples) or `cargo build --examples` first",
-        binary.display()
-    );
-    binary
-}
 
 /// The steps an uninterrupted run on `input` takes, with the value each logs (sorted: the
 /// branches of a fan-out run in any order), and its result.
@@ -124,13 +109,11 @@ fn runs_killed_at_random_moments_finish_as_if_never_interrupted() {
         .ok()
         .and_then(|k| k.parse().ok())
         .unwrap_or(12);
-    let dir = std::env::temp_dir().join(format!("eventflow-crash-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let dir = ScratchDir::new("crash");
     // Enough runs that the work outlasts the kills: each kill lands mid-work.
     let runs = (kills * 2).max(24);
     let db = dir.join("runs.db");
-    let worker = worker();
+    let worker = example("crash_worker");
     let spawn = |generation: u32| {
         Command::new(&worker)
             .args([
@@ -251,5 +234,4 @@ fn runs_killed_at_random_moments_finish_as_if_never_interrupted() {
             entry.run
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use eventflow::prelude::*;
+use eventflow_testkit::runtime;
 use proptest::prelude::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
@@ -78,11 +79,7 @@ proptest! {
 
     #[test]
     fn every_arrival_order_gives_one_complete_set(delays in proptest::array::uniform3(0_u64..50)) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let runtime = runtime::paused().map_err(|e| TestCaseError::fail(e.to_string()))?;
         let result = runtime.block_on(vote(delays));
         let expected = [
             format!("online after {}", delays[0]),

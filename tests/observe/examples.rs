@@ -5,12 +5,13 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use eventflow::Topology;
 use eventflow::testing::assert_topology_snapshot;
 use eventflow::topology::HostTopology;
 use eventflow::trace::{RunTrace, TraceOutcome};
-use std::process::{Command, Stdio};
+use eventflow_testkit::{ScratchDir, example};
 
 /// Runs `target/<profile>/examples/<name>` and returns its standard output, line by line.
 fn run_example(name: &str, args: &[&str]) -> Vec<String> {
@@ -24,19 +25,7 @@ fn run_example_with_input(name: &str, args: &[&str], input: &str) -> Vec<String>
 
 /// [`run_example`], with `input` as standard input and `env` added to the environment.
 fn run_example_in(name: &str, args: &[&str], input: &str, env: &[(&str, &Path)]) -> Vec<String> {
-    let exe = std::env::current_exe().unwrap_or_default();
-    // The test binary is `<target>/<profile>/deps/examples-<hash>`.
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    let binary = profile_dir.join("examples").join(name);
-    assert!(
-        binary.exists(),
-        "{} is missing: run `cargo test` (which builds the examples) or `cargo build --examples` first",
-        binary.display()
-    );
+    let binary = example(name);
     let mut child = Command::new(&binary)
         .args(args)
         .envs(env.iter().copied())
@@ -284,8 +273,7 @@ fn the_application_answers_each_request_from_its_own_conversation() {
 
 #[test]
 fn an_approval_waits_across_two_processes() {
-    let dir = scratch("approval");
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let dir = ScratchDir::new("approval");
     let db = dir.join("runs.db").to_string_lossy().into_owned();
     let started = run_example("approval", &["start", "Rust 2027", "--db", &db]);
     assert_eq!(
@@ -309,21 +297,14 @@ fn an_approval_waits_across_two_processes() {
         run_example("approval", &["list", "--db", &db]),
         [format!("{id} Publisher completed")]
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_resumable_agent_killed_mid_step_resumes_and_repeats_no_side_effect() {
-    let dir = scratch("agent");
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let dir = ScratchDir::new("agent");
     let db = dir.join("agent.db").to_string_lossy().into_owned();
     // The first process dies in the middle of the second search.
-    let exe = std::env::current_exe().unwrap_or_default();
-    let binary = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .map(|profile| profile.join("examples").join("resumable_agent"))
-        .unwrap_or_default();
+    let binary = example("resumable_agent");
     let crashed = Command::new(&binary)
         .args(["--db", &db, "--crash"])
         .output()
@@ -354,7 +335,6 @@ fn a_resumable_agent_killed_mid_step_resumes_and_repeats_no_side_effect() {
             "Answer: notes on Rust history; notes on Rust design; notes on Rust adoption",
         ]
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -447,21 +427,13 @@ fn source_event(step: &str) -> &'static str {
     }
 }
 
-/// A fresh scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("eventflow-examples-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> T {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The examples' workflow graphs are snapshots: a change shows in review like code
-/// (`EVENTFLOW_BLESS=1 cargo test --test examples` accepts one).
+/// (`EVENTFLOW_BLESS=1 cargo test --test observe examples::` accepts one).
 #[test]
 fn the_examples_topologies_match_their_snapshots() {
     // (example, workflow file it exports, snapshot): two examples have an `OrderStation`.
@@ -507,13 +479,15 @@ fn the_examples_topologies_match_their_snapshots() {
         ("crash_worker", "ledger", "ledger"),
         ("resumable_agent", "agent", "agent_resumable"),
     ];
-    let db = std::env::temp_dir().join(format!("eventflow-examples-{}.db", std::process::id()));
+    // One database and one directory of worker files for all the examples, as a user's.
+    let shared = ScratchDir::new("examples");
+    let db = shared.join("runs.db");
     let db = db.to_string_lossy();
+    let files = shared.join("worker-files");
+    std::fs::create_dir_all(&files).unwrap_or_else(|e| panic!("{e}"));
+    let scratch_dir = files.to_string_lossy().into_owned();
     for (example, workflow, snapshot) in examples {
-        let dir = scratch(&format!("{example}-{workflow}"));
-        let files = scratch("worker-files");
-        std::fs::create_dir_all(&files).unwrap_or_else(|e| panic!("{e}"));
-        let scratch_dir = files.to_string_lossy().into_owned();
+        let dir = ScratchDir::new(&format!("examples-{example}-{workflow}"));
         let args: &[&str] = match example {
             "approval" => &["start", "a topic", "--db", &db],
             "crash_worker" => &["--db", &db, "--dir", &scratch_dir, "--runs", "1"],
@@ -527,18 +501,12 @@ fn the_examples_topologies_match_their_snapshots() {
             .join("examples/snapshots")
             .join(format!("{snapshot}.topology"));
         assert_topology_snapshot(&topology, snapshot);
-        let _ = std::fs::remove_dir_all(&dir);
     }
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{db}{suffix}"));
-    }
-    let _ = std::fs::remove_dir_all(scratch("worker-files"));
-    let _ = std::fs::remove_file(std::path::Path::new(&*db).with_extension("effects"));
 }
 
 #[test]
 fn a_host_exports_the_events_crossing_between_its_workflows() {
-    let dir = scratch("host");
+    let dir = ScratchDir::new("host");
     run_example_in(
         "complex_feedback_monitor_v3",
         &["--fast"],
@@ -554,12 +522,11 @@ fn a_host_exports_the_events_crossing_between_its_workflows() {
         .map(|c| (c.from, c.event.as_str(), c.to, c.starts))
         .collect();
     assert_eq!(crossings, [(0, "TradeEventV2", 1, true)]);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn exported_runs_carry_their_traces() {
-    let dir = scratch("runs");
+    let dir = ScratchDir::new("runs");
     run_example_in(
         "parallel_tools",
         &["--fast"],
@@ -581,12 +548,11 @@ fn exported_runs_carry_their_traces() {
     assert_eq!(trace.step("call_tool").map(|s| s.started), Some(4));
     let topology: Topology = read_json(&dir.join("agent.topology.json"));
     assert_eq!(topology.workflow, trace.workflow);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn complex_feedback_monitor_draws_its_flows_and_its_run() {
-    let dir = scratch("draw");
+    let dir = ScratchDir::new("draw");
     let draw = dir.to_string_lossy().into_owned();
     run_example(
         "complex_feedback_monitor",
@@ -622,5 +588,4 @@ fn complex_feedback_monitor_draws_its_flows_and_its_run() {
     assert!(run.contains("completed"), "{run}");
     assert!(read("complex_feedback_monitor-run.html").contains("id=\"step-trade\""));
     assert!(read("complex_feedback_monitor-run.dot").starts_with("digraph"));
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -10,6 +10,8 @@ use eventflow::error::{ResumeError, SuspendError};
 use eventflow::event::WorkflowSuspended;
 use eventflow::prelude::*;
 use eventflow::store::{CheckpointStore, Commit, MemoryStore, RunHeader, RunStatus};
+use eventflow_testkit::crash::{Hang, KeyLog, crash_then_resume};
+use eventflow_testkit::{drain, runtime};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
 struct Approval {
@@ -88,10 +90,7 @@ async fn a_run_waiting_for_a_person_is_suspended_and_resumed_by_another_runner()
     assert_eq!(run, handler.run_id());
 
     // The suspended run ended here, and said so last.
-    let mut rest = Vec::new();
-    while let Some(event) = handler.next().await {
-        rest.push(event);
-    }
+    let rest = drain(&mut handler).await;
     let last = rest
         .last()
         .and_then(|e| e.downcast_ref::<WorkflowSuspended>());
@@ -434,10 +433,7 @@ proptest::proptest! {
         flips in proptest::collection::vec((0_usize..400, proptest::prelude::any::<u8>()), 0..4),
     ) {
         // Paused time: a damaged run that can never finish times out at once.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
+        let runtime = runtime::paused()
             .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
         runtime.block_on(async {
             let store = Arc::new(MemoryStore::new());
@@ -494,53 +490,38 @@ struct Note(String);
 /// Four steps, each logging its idempotency key; `charge` hangs in the first process, which
 /// then dies.
 struct Order {
-    log: Arc<std::sync::Mutex<Vec<String>>>,
-    hang: bool,
-    reached: std::sync::Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
-}
-
-impl Order {
-    fn log(&self, ctx: &Context<u32>) {
-        if let Ok(mut log) = self.log.lock() {
-            let key = ctx.idempotency_key();
-            log.push(format!("{}#{}@{}", key.step, key.input, key.attempt));
-        }
-    }
+    log: KeyLog,
+    hang: Hang,
 }
 
 #[workflow(state = u32)]
 impl Order {
     #[step(sends(Note))]
     async fn fetch(&self, ctx: &Context<u32>, ev: StartEvent<u32>) -> Fetched {
-        self.log(ctx);
+        self.log.note(ctx);
         ctx.send_event(Note("fetched".into()));
         Fetched(ev.input)
     }
 
     #[step(allow(dead_end))]
     async fn note(&self, ctx: &Context<u32>, ev: Note) {
-        self.log(ctx);
+        self.log.note(ctx);
         ctx.state()
             .edit(|notes| *notes += u32::try_from(ev.0.len()).unwrap_or(0));
     }
 
     #[step]
     async fn price(&self, ctx: &Context<u32>, ev: Fetched) -> Priced {
-        self.log(ctx);
+        self.log.note(ctx);
         Priced(ev.0 * 10)
     }
 
     #[step(sends(Note))]
     async fn charge(&self, ctx: &Context<u32>, ev: Priced) -> StopEvent<u32> {
-        self.log(ctx);
+        self.log.note(ctx);
         // Sent while it runs: delivered only once it finishes, committed with it.
         ctx.send_event(Note("charging".into()));
-        if self.hang {
-            if let Some(reached) = self.reached.lock().ok().and_then(|mut r| r.take()) {
-                let _ = reached.send(());
-            }
-            std::future::pending::<()>().await;
-        }
+        self.hang.here().await;
         StopEvent::new(ev.0 + ctx.state().get())
     }
 }
@@ -548,54 +529,30 @@ impl Order {
 #[test]
 fn a_run_resumes_after_its_process_dies_and_only_the_running_step_runs_again() {
     let store = Arc::new(MemoryStore::new());
-    let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = KeyLog::default();
+    let order = |reached| {
+        Runner::new(Order {
+            log: log.clone(),
+            hang: Hang::armed(reached),
+        })
+        .store(store.clone())
+        .checkpoint_every_step(true)
+    };
+    // The first process: the run gets as far as `charge`, which hangs; then the process dies.
+    // The second one resumes it.
     let (reached, at_charge) = tokio::sync::oneshot::channel();
-
-    // The first process: the run gets as far as `charge`, which hangs; then the process dies
-    // (its runtime is dropped with the run in it).
-    let first = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    let run = first.block_on(async {
-        let runner = Runner::new(Order {
-            log: log.clone(),
-            hang: true,
-            reached: std::sync::Mutex::new(Some(reached)),
-        })
-        .store(store.clone())
-        .checkpoint_every_step(true);
-        let handler = runner.run(4);
-        let id = handler.run_id();
-        at_charge.await.expect("charge is reached");
-        std::mem::forget(handler);
-        id
-    });
-    drop(first);
-    assert_eq!(
-        store.load(run).ok().flatten().map(|s| s.header.status),
-        Some(RunStatus::Running)
+    let (run, result) = crash_then_resume(
+        &order(Some(reached)),
+        |runner| runner.run(4),
+        at_charge,
+        &order(None),
+        |_| {},
+        &*store,
     );
-
-    // The second process resumes it.
-    let second = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    let result = second.block_on(async {
-        let runner = Runner::new(Order {
-            log: log.clone(),
-            hang: false,
-            reached: std::sync::Mutex::new(None),
-        })
-        .store(store.clone())
-        .checkpoint_every_step(true);
-        runner.resume(run).expect("the run resumes").await
-    });
     // 4 * 10, plus the note "fetched", committed once before the crash and not repeated
     // (`charge` reads the state before its own note is delivered).
     assert_eq!(result.ok(), Some(40 + 7));
-    let log = log.lock().map(|l| l.clone()).unwrap_or_default();
+    let log = log.entries();
     let count = |prefix: &str| log.iter().filter(|l| l.starts_with(prefix)).count();
     // `note` ran once, for "fetched": the execution of `charge` that died never delivered
     // its note, and the one that finished delivered it with its stop event, which ends the

@@ -6,6 +6,7 @@ use std::time::Duration;
 use eventflow::SendError;
 use eventflow::event::WorkflowStalled;
 use eventflow::prelude::*;
+use eventflow_testkit::last_event;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
 struct ReviewRequest {
@@ -257,11 +258,8 @@ impl Forgotten {
 #[tokio::test]
 async fn a_run_whose_steps_all_wait_for_events_nobody_can_send_stalls_and_says_so() {
     let mut handler = Runner::new(Forgotten).run(());
-    let mut last = None;
-    while let Some(event) = handler.next().await {
-        last = Some(event);
-    }
-    let pending = last
+    let pending = last_event(&mut handler)
+        .await
         .and_then(|e| e.downcast::<WorkflowStalled>().ok())
         .map(|s| s.pending);
     assert_eq!(

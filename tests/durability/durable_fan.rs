@@ -10,6 +10,8 @@ use eventflow::RunId;
 use eventflow::error::ResumeError;
 use eventflow::prelude::*;
 use eventflow::store::{CheckpointStore, Commit, MemoryStore, RunHeader, RunStatus};
+use eventflow_testkit::crash::{Hang, KeyLog, crash_then_resume};
+use eventflow_testkit::runtime;
 
 // --- a fan-out whose branches wait for people ----------------------------------------------------
 
@@ -251,46 +253,9 @@ struct Piece(u32);
 #[derive(Debug, Clone, Serialize, Deserialize, Event)]
 struct Done(u32);
 
-type Log = Arc<Mutex<Vec<String>>>;
-
-/// What a step does once, logged by its idempotency key.
-fn note<S>(log: &Log, ctx: &Context<S>) {
-    if let Ok(mut log) = log.lock() {
-        let key = ctx.idempotency_key();
-        log.push(format!("{}#{}@{}", key.step, key.input, key.attempt));
-    }
-}
-
-/// Lets the test know a step hangs, where the first process dies.
-#[derive(Default)]
-struct Hang {
-    on: bool,
-    reached: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
-}
-
-impl Hang {
-    /// Hangs, and says so on `reached`, in the first process (given `reached`); not in the
-    /// second.
-    fn armed(reached: Option<tokio::sync::oneshot::Sender<()>>) -> Self {
-        Self {
-            on: reached.is_some(),
-            reached: Mutex::new(reached),
-        }
-    }
-
-    async fn here(&self) {
-        if self.on {
-            if let Some(reached) = self.reached.lock().ok().and_then(|mut r| r.take()) {
-                let _ = reached.send(());
-            }
-            std::future::pending::<()>().await;
-        }
-    }
-}
-
 /// Squares pieces in parallel; piece 2 hangs in the first process once the others are done.
 struct Squares {
-    log: Log,
+    log: KeyLog,
     hang: Hang,
     done: AtomicUsize,
 }
@@ -299,13 +264,13 @@ struct Squares {
 impl Squares {
     #[step]
     async fn split(&self, ctx: &Context, ev: StartEvent<u32>) -> Vec<Piece> {
-        note(&self.log, ctx);
+        self.log.note(ctx);
         (0..ev.input).map(Piece).collect()
     }
 
     #[step(num_workers = 8)]
     async fn work(&self, ctx: &Context, piece: Piece) -> Done {
-        note(&self.log, ctx);
+        self.log.note(ctx);
         if piece.0 == 2 {
             while self.done.load(Ordering::SeqCst) < 3 {
                 tokio::task::yield_now().await;
@@ -319,7 +284,7 @@ impl Squares {
 
     #[step]
     async fn join(&self, ctx: &Context, done: Vec<Done>) -> StopEvent<Vec<u32>> {
-        note(&self.log, ctx);
+        self.log.note(ctx);
         StopEvent::new(done.into_iter().map(|d| d.0).collect())
     }
 }
@@ -333,7 +298,7 @@ struct Right(u32);
 /// Collects a left and a right; the execution that completes the pair hangs in the first
 /// process.
 struct Pairs {
-    log: Log,
+    log: KeyLog,
     hang: Hang,
 }
 
@@ -341,55 +306,18 @@ struct Pairs {
 impl Pairs {
     #[step(sends(Left, Right))]
     async fn start(&self, ctx: &Context, ev: StartEvent<u32>) {
-        note(&self.log, ctx);
+        self.log.note(ctx);
         ctx.send_event(Left(ev.input));
         ctx.send_event(Right(ev.input + 1));
     }
 
     #[step(num_workers = 2)]
     async fn pair(&self, ctx: &Context, ev: OneOf![Left | Right]) -> Option<StopEvent<u32>> {
-        note(&self.log, ctx);
+        self.log.note(ctx);
         let (left, right) = ctx.collect_events::<(Left, Right)>(ev)?;
         self.hang.here().await;
         Some(StopEvent::new(left.0 * 100 + right.0))
     }
-}
-
-/// Starts a run with `start` on `first` until `hanging` says a step hangs, lets its process
-/// die (its runtime is dropped with the run in it), resumes the run on `second` in a new
-/// runtime, does `then` with the resumed run, and returns the result.
-fn crash_then_resume<W: eventflow::Workflow>(
-    first: &Runner<W>,
-    start: impl FnOnce(&Runner<W>) -> WorkflowHandler<W>,
-    hanging: tokio::sync::oneshot::Receiver<()>,
-    second: &Runner<W>,
-    then: impl FnOnce(&WorkflowHandler<W>),
-    store: &Arc<MemoryStore>,
-) -> Result<eventflow::run::Output<W>, WorkflowError> {
-    let runtime = || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime")
-    };
-    let dying = runtime();
-    let run = dying.block_on(async {
-        let handler = start(first);
-        let id = handler.run_id();
-        hanging.await.expect("a step hangs");
-        std::mem::forget(handler);
-        id
-    });
-    drop(dying);
-    assert_eq!(
-        store.load(run).ok().flatten().map(|s| s.header.status),
-        Some(RunStatus::Running)
-    );
-    runtime().block_on(async {
-        let resumed = second.resume(run).expect("the run resumes");
-        then(&resumed);
-        resumed.await
-    })
 }
 
 /// A runner checkpointing `workflow` after every step into `store`.
@@ -399,16 +327,10 @@ fn checkpointed<W: eventflow::CheckedWorkflow>(workflow: W, store: &Arc<MemorySt
         .checkpoint_every_step(true)
 }
 
-fn entries(log: &Log) -> Vec<String> {
-    let mut entries = log.lock().map(|l| l.clone()).unwrap_or_default();
-    entries.sort();
-    entries
-}
-
 #[test]
 fn a_fan_out_cut_off_mid_branch_runs_only_that_branch_again_and_joins_in_order() {
     let store = Arc::new(MemoryStore::new());
-    let log = Log::default();
+    let log = KeyLog::default();
     let squares = |hang: Option<tokio::sync::oneshot::Sender<()>>| Squares {
         log: log.clone(),
         // In the second process, the others are done already.
@@ -416,19 +338,19 @@ fn a_fan_out_cut_off_mid_branch_runs_only_that_branch_again_and_joins_in_order()
         hang: Hang::armed(hang),
     };
     let (reached, hanging) = tokio::sync::oneshot::channel();
-    let result = crash_then_resume(
+    let (_, result) = crash_then_resume(
         &checkpointed(squares(Some(reached)), &store),
         |runner| runner.run(4),
         hanging,
         &checkpointed(squares(None), &store),
         |_| {},
-        &store,
+        &*store,
     );
     assert_eq!(result.ok(), Some(vec![0, 1, 4, 9]));
     // Inputs are numbered as they reach their step: the split is 1, its pieces 2 to 5, the
     // join 6. Piece 2 (input 4) ran twice under one key; nothing else ran again.
     assert_eq!(
-        entries(&log),
+        log.entries(),
         [
             "join#6@1",
             "split#1@1",
@@ -444,22 +366,22 @@ fn a_fan_out_cut_off_mid_branch_runs_only_that_branch_again_and_joins_in_order()
 #[test]
 fn a_set_taken_by_a_step_that_dies_is_there_again_when_it_runs_again() {
     let store = Arc::new(MemoryStore::new());
-    let log = Log::default();
+    let log = KeyLog::default();
     let pairs = |hang: Option<tokio::sync::oneshot::Sender<()>>| Pairs {
         log: log.clone(),
         hang: Hang::armed(hang),
     };
     let (reached, hanging) = tokio::sync::oneshot::channel();
-    let result = crash_then_resume(
+    let (_, result) = crash_then_resume(
         &checkpointed(pairs(Some(reached)), &store),
         |runner| runner.run(7),
         hanging,
         &checkpointed(pairs(None), &store),
         |_| {},
-        &store,
+        &*store,
     );
     assert_eq!(result.ok(), Some(708));
-    let entries = entries(&log);
+    let entries = log.entries();
     // `start` and the execution of `pair` that buffered its event ran once; the one that took
     // the pair and died ran again under its key.
     assert_eq!(entries.len(), 4, "{entries:?}");
@@ -511,7 +433,7 @@ fn an_event_buffered_by_a_step_that_dies_is_buffered_once() {
         )
     };
     let (reached, hanging) = tokio::sync::oneshot::channel();
-    let result = crash_then_resume(
+    let (_, result) = crash_then_resume(
         &tally(Some(reached)),
         |runner| {
             let handler = runner.run(40);
@@ -523,7 +445,7 @@ fn an_event_buffered_by_a_step_that_dies_is_buffered_once() {
         // Part 1 is buffered again by the execution that runs again, not kept from the one
         // that died as well: the set still needs part 2.
         |resumed| resumed.send_event(Part(2)).expect("sent"),
-        &store,
+        &*store,
     );
     assert_eq!(result.ok(), Some(43));
 }
@@ -566,10 +488,7 @@ proptest::proptest! {
             1..4,
         ),
     ) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
+        let runtime = runtime::paused()
             .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
         runtime.block_on(async {
             let store = Arc::new(MemoryStore::new());
@@ -689,10 +608,7 @@ proptest::proptest! {
         pick in proptest::prelude::any::<usize>(),
         value in proptest::prelude::any::<u64>(),
     ) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
+        let runtime = runtime::paused()
             .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
         runtime.block_on(async {
             let store = Arc::new(MemoryStore::new());
@@ -752,7 +668,8 @@ proptest::proptest! {
     }
 }
 
-/// Sends `n` parts and gathers them with `collect_many`: the fan-in of the Python library.
+/// Sends `n` parts and gathers them with `collect_many`: a fan-in whose count is known only at
+/// run time.
 struct Gathering {
     n: u32,
 }

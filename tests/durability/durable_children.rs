@@ -1,45 +1,14 @@
 //! Child runs of a checkpointed run: kept in the parent's store, taken up where they were when
 //! the parent's step runs again after a crash, their results kept once they completed.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
 use eventflow::RunId;
 use eventflow::error::ResumeError;
 use eventflow::prelude::*;
 use eventflow::store::{CheckpointStore, MemoryStore, RunStatus};
-
-type Log = Arc<Mutex<Vec<String>>>;
-
-fn note<S>(log: &Log, ctx: &Context<S>) {
-    if let Ok(mut log) = log.lock() {
-        let key = ctx.idempotency_key();
-        log.push(format!("{}#{}@{}", key.step, key.input, key.attempt));
-    }
-}
-
-/// Where the first process hangs, and the signal that it got there.
-#[derive(Default)]
-struct Hang {
-    reached: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
-}
-
-impl Hang {
-    fn armed(reached: Option<tokio::sync::oneshot::Sender<()>>) -> Arc<Self> {
-        Arc::new(Self {
-            reached: Mutex::new(reached),
-        })
-    }
-
-    /// Hangs forever in the first process; does nothing in the second.
-    async fn here(&self) {
-        let reached = self.reached.lock().ok().and_then(|mut r| r.take());
-        if let Some(reached) = reached {
-            let _ = reached.send(());
-            std::future::pending::<()>().await;
-        }
-    }
-}
+use eventflow_testkit::crash::{Hang, KeyLog, crash_then_resume};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Event)]
 struct Packed(u32);
@@ -53,9 +22,9 @@ struct CarrierDown;
 
 /// The child: packs, labels and ships an order, each step logged.
 struct Shipping {
-    log: Log,
+    log: KeyLog,
     /// Hang in `ship`, in the first process.
-    hang_ship: Arc<Hang>,
+    hang_ship: Hang,
     /// `ship` fails, in the first process.
     carrier_down: AtomicBool,
 }
@@ -64,19 +33,19 @@ struct Shipping {
 impl Shipping {
     #[step]
     async fn pack(&self, ctx: &Context, ev: StartEvent<u32>) -> Packed {
-        note(&self.log, ctx);
+        self.log.note(ctx);
         Packed(ev.input)
     }
 
     #[step]
     async fn label(&self, ctx: &Context, ev: Packed) -> Labelled {
-        note(&self.log, ctx);
+        self.log.note(ctx);
         Labelled(ev.0 * 10)
     }
 
     #[step]
     async fn ship(&self, ctx: &Context, ev: Labelled) -> Result<StopEvent<u32>, CarrierDown> {
-        note(&self.log, ctx);
+        self.log.note(ctx);
         if self.carrier_down.load(Ordering::SeqCst) {
             return Err(CarrierDown);
         }
@@ -88,9 +57,9 @@ impl Shipping {
 /// The parent: one step runs the child; it may hang after the child is done, or after the
 /// child failed.
 struct Shop {
-    log: Log,
+    log: KeyLog,
     shipping: Runner<Shipping>,
-    hang_after: Arc<Hang>,
+    hang_after: Hang,
 }
 
 #[workflow]
@@ -101,7 +70,7 @@ impl Shop {
         ctx: &Context,
         ev: StartEvent<u32>,
     ) -> Result<StopEvent<u32>, WorkflowError> {
-        note(&self.log, ctx);
+        self.log.note(ctx);
         let shipped = ctx.child(&self.shipping).run(ev.input).await;
         self.hang_after.here().await;
         Ok(StopEvent::new(shipped? + 1000))
@@ -120,7 +89,7 @@ struct Setup {
 /// A shop checkpointed into `store`; `reached`, if given, arms the hangs `setup` names.
 fn shop(
     store: &Arc<MemoryStore>,
-    log: &Log,
+    log: &KeyLog,
     setup: &Setup,
     reached: Option<tokio::sync::oneshot::Sender<()>>,
 ) -> Runner<Shop> {
@@ -147,29 +116,17 @@ fn shop(
 /// Runs a shop on `input` until it hangs, lets the process die, resumes the run in a new
 /// process; the run, its result and the steps' log.
 fn crash_and_resume(store: &Arc<MemoryStore>, setup: &Setup) -> (RunId, Option<u32>, Vec<String>) {
-    let log = Log::default();
-    let runtime = || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime")
-    };
+    let log = KeyLog::default();
     let (reached, hanging) = tokio::sync::oneshot::channel();
-    let dying = runtime();
-    let first = shop(store, &log, setup, Some(reached));
-    let run = dying.block_on(async {
-        let handler = first.run(4);
-        let id = handler.run_id();
-        hanging.await.expect("a step hangs");
-        std::mem::forget(handler);
-        id
-    });
-    drop(dying);
-    let second = shop(store, &log, setup, None);
-    let result = runtime().block_on(async { second.resume(run).expect("resumes").await });
-    let mut log = log.lock().map(|l| l.clone()).unwrap_or_default();
-    log.sort();
-    (run, result.ok(), log)
+    let (run, result) = crash_then_resume(
+        &shop(store, &log, setup, Some(reached)),
+        |runner| runner.run(4),
+        hanging,
+        &shop(store, &log, setup, None),
+        |_| {},
+        &**store,
+    );
+    (run, result.ok(), log.entries())
 }
 
 fn children_of(store: &MemoryStore, parent: RunId) -> Vec<(RunId, RunStatus)> {
@@ -257,7 +214,7 @@ fn a_child_that_failed_before_the_crash_runs_anew_with_the_step() {
 #[tokio::test]
 async fn a_child_run_is_resumed_with_its_parent_not_on_its_own() {
     let store = Arc::new(MemoryStore::new());
-    let log = Log::default();
+    let log = KeyLog::default();
     let setup = Setup::default();
     let runner = shop(&store, &log, &setup, None);
     let handler = runner.run(1);
@@ -277,7 +234,7 @@ async fn a_child_run_is_resumed_with_its_parent_not_on_its_own() {
 #[tokio::test]
 async fn a_child_dropped_with_its_cancelled_parent_is_marked_cancelled() {
     let store = Arc::new(MemoryStore::new());
-    let log = Log::default();
+    let log = KeyLog::default();
     let setup = Setup {
         hang_ship: true,
         ..Setup::default()

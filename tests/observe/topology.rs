@@ -4,75 +4,8 @@ use eventflow::prelude::*;
 use eventflow::step::Takes;
 use eventflow::topology::{EdgeKind, EventRole};
 use eventflow::{StepFailed, Topology};
-
-#[derive(Clone, Serialize, Deserialize, Event)]
-struct Question(String);
-
-#[derive(Clone, Serialize, Deserialize, Event)]
-struct Call(String);
-
-#[derive(Clone, Serialize, Deserialize, Event)]
-struct Found(String);
-
-#[derive(Clone, Serialize, Deserialize, Event)]
-struct Note(String);
-
-#[derive(Clone, Serialize, Deserialize, Event)]
-struct Progress(u32);
-
-#[derive(Clone, Serialize, Deserialize, Event)]
-struct Approval(bool);
-
-#[derive(Clone, Serialize, Deserialize, Event)]
-struct Draft(String);
-
-#[derive(Debug, thiserror::Error)]
-#[error("down")]
-struct Down;
-
-/// Every kind of step: a fan-out, a retried step, a join taking the first two, a set, sends,
-/// stream-only events, an external answer and an error-recovery step.
-struct Everything;
-
-#[workflow(external(Approval))]
-impl Everything {
-    #[step(sends(Note))]
-    async fn plan(&self, ctx: &Context, ev: StartEvent<String>) -> Vec<Call> {
-        ctx.send_event(Note(ev.input.clone()));
-        vec![Call(ev.input)]
-    }
-
-    #[step(num_workers = 8, retry = RetryPolicy::immediate().max_attempts(2), stream_only(Progress))]
-    async fn call(&self, ctx: &Context, ev: Call) -> Result<Found, Down> {
-        ctx.write_event_to_stream(Progress(1));
-        Ok(Found(ev.0))
-    }
-
-    #[step(take = 2)]
-    async fn gather(&self, found: Vec<Found>) -> Question {
-        Question(found.into_iter().map(|f| f.0).collect())
-    }
-
-    #[step]
-    async fn draft(&self, question: Question, note: Note) -> Draft {
-        Draft(question.0 + &note.0)
-    }
-
-    #[step]
-    async fn review(&self, ctx: &Context, ev: Draft) -> Result<StopEvent<String>, WaitError> {
-        let approval = ctx.wait_for_event::<Approval>().await?;
-        Ok(StopEvent::new(if approval.0 {
-            ev.0
-        } else {
-            String::new()
-        }))
-    }
-
-    #[step(catch_errors(call, review))]
-    async fn fallback(&self, _failed: StepFailed) -> StopEvent<String> {
-        StopEvent::new("sorry".into())
-    }
-}
+// The workflow with every kind of step and connection: the drawings are tested on it too.
+use eventflow_testkit::samples::{Approval, Draft, Everything};
 
 fn edges(t: &Topology, step: &str) -> Vec<(EdgeKind, String)> {
     let i = t.step(step).expect("the step exists");
@@ -259,17 +192,13 @@ fn file_names_come_from_workflow_names_in_snake_case() {
 mod snapshots {
     use eventflow::Topology;
     use eventflow::testing::assert_topology_snapshot;
-
-    fn scratch(name: &str) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("eventflow-snapshots-{}", std::process::id()));
-        let _ = std::fs::create_dir_all(&dir);
-        dir.join(name)
-    }
+    use eventflow_testkit::ScratchDir;
 
     #[test]
     fn a_matching_snapshot_passes() {
         let topology = Topology::of::<super::CatchAll>();
-        let path = scratch("match.topology");
+        let dir = ScratchDir::new("snapshots");
+        let path = dir.join("match.topology");
         std::fs::write(&path, topology.to_string()).expect("a scratch file");
         assert_topology_snapshot(&topology, &path);
     }
@@ -277,7 +206,8 @@ mod snapshots {
     #[test]
     fn a_changed_topology_fails_showing_the_difference() {
         let topology = Topology::of::<super::CatchAll>();
-        let path = scratch("changed.topology");
+        let dir = ScratchDir::new("snapshots");
+        let path = dir.join("changed.topology");
         let old = topology.to_string().replace("step b\n", "step c\n");
         std::fs::write(&path, &old).expect("a scratch file");
         let failure = std::panic::catch_unwind(|| assert_topology_snapshot(&topology, &path));
@@ -294,8 +224,8 @@ mod snapshots {
     #[test]
     fn a_missing_snapshot_fails() {
         let topology = Topology::of::<super::CatchAll>();
-        let path = scratch("missing.topology");
-        let _ = std::fs::remove_file(&path);
+        let dir = ScratchDir::new("snapshots");
+        let path = dir.join("missing.topology");
         assert!(std::panic::catch_unwind(|| assert_topology_snapshot(&topology, &path)).is_err());
     }
 }
@@ -305,8 +235,10 @@ mod snapshots {
 /// `Everything` as a later release would change it: `call` has fewer workers and no retries,
 /// `draft` emits a second kind of event, and `fallback` is gone.
 mod next_release {
-    use super::{Approval, Call, Down, Draft, Found, Note, Progress, Question};
     use eventflow::prelude::*;
+    use eventflow_testkit::samples::{
+        Approval, Call, Down, Draft, Found, Note, Progress, Question,
+    };
 
     #[derive(Clone, Serialize, Deserialize, Event)]
     pub(crate) struct Outline(pub(crate) String);

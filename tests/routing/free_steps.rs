@@ -11,14 +11,16 @@ struct Order {
     quantity: u32,
 }
 
+// The enums `OneOf!` makes for the free steps below are as visible as those steps, so the
+// events in them are too.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
-struct Priced {
+pub(crate) struct Priced {
     sku: String,
     cents: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
-struct Rejected(String);
+pub(crate) struct Rejected(String);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
 struct Audit(String);

@@ -2,12 +2,12 @@
 //! In every case the stream ends with one terminal event and the handler gives the error.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use eventflow::event::{WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowTimedOut};
 use eventflow::prelude::*;
 use eventflow::step::StepPanic;
+use eventflow_testkit::{DropTracker, drain};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Event)]
 struct Work(u32);
@@ -21,15 +21,6 @@ struct Overloaded {
     code: u16,
 }
 
-/// Counts its drops: a dropped guard inside a step means the step was cancelled.
-struct DropGuard(Arc<AtomicUsize>);
-
-impl Drop for DropGuard {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
 /// Collects the whole stream, then the result.
 async fn finish<W: eventflow::Workflow>(
     mut handler: WorkflowHandler<W>,
@@ -37,16 +28,14 @@ async fn finish<W: eventflow::Workflow>(
     Vec<AnyEvent>,
     Result<eventflow::run::Output<W>, WorkflowError>,
 ) {
-    let mut events = Vec::new();
-    while let Some(event) = handler.next().await {
-        events.push(event);
-    }
+    let events = drain(&mut handler).await;
     (events, handler.await)
 }
 
 #[derive(Default)]
 struct Failing {
-    hang_dropped: Arc<AtomicUsize>,
+    /// Held by `hang`, which never finishes: a dropped guard means the step was cancelled.
+    hang: DropTracker,
 }
 
 #[workflow]
@@ -69,7 +58,7 @@ impl Failing {
 
     #[step]
     async fn hang(&self, _ev: Hang) -> StopEvent<u32> {
-        let _guard = DropGuard(Arc::clone(&self.hang_dropped));
+        let _guard = self.hang.guard();
         std::future::pending().await
     }
 }
@@ -104,7 +93,8 @@ async fn a_step_error_fails_the_run_with_the_step_name_and_the_original_error() 
     assert_eq!(last.error, "the model is overloaded (code 529)");
     assert_eq!(last.attempts, 1);
     // The step that was still running was cancelled.
-    assert_eq!(runner.workflow().hang_dropped.load(Ordering::SeqCst), 1);
+    assert_eq!(runner.workflow().hang.dropped(), 1);
+    assert_eq!(runner.workflow().hang.live(), 0);
 }
 
 #[tokio::test]
@@ -184,10 +174,7 @@ async fn cancel_drops_running_steps_and_ends_the_stream() {
     let mut handler = runner.run(0);
     handler.cancel();
     handler.cancel();
-    let mut events = Vec::new();
-    while let Some(event) = handler.next().await {
-        events.push(event);
-    }
+    let events = drain(&mut handler).await;
     assert!(matches!(handler.await, Err(WorkflowError::Cancelled)));
     assert_eq!(events.len(), 1);
     assert!(events[0].is::<WorkflowCancelled>());
@@ -197,11 +184,8 @@ async fn cancel_drops_running_steps_and_ends_the_stream() {
 async fn cancel_after_the_run_ended_changes_nothing() {
     let runner = Runner::new(Counted::default());
     let mut handler = runner.run(7);
-    let mut events = Vec::new();
     // The stream ends when the run is over.
-    while let Some(event) = handler.next().await {
-        events.push(event);
-    }
+    let events = drain(&mut handler).await;
     handler.cancel();
     assert_eq!(handler.await.ok(), Some(7));
     assert_eq!(events.len(), 1);

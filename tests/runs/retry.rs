@@ -8,6 +8,7 @@ use eventflow::event::WorkflowFailed;
 use eventflow::prelude::*;
 use eventflow::retry::{Jitter, Stop, Wait};
 use eventflow::step::StepPanic;
+use eventflow_testkit::last_event;
 use tokio::time::Instant;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
@@ -97,10 +98,7 @@ async fn a_fixed_delay_retry_runs_the_step_again_after_the_delay() {
 async fn retries_stop_after_the_maximum_number_of_executions() {
     let runner = Runner::new(FixedRetry(Flaky::new(10)));
     let mut handler = runner.run(());
-    let mut last = None;
-    while let Some(event) = handler.next().await {
-        last = Some(event);
-    }
+    let last = last_event(&mut handler).await;
     let error = handler.await.expect_err("the step keeps failing");
     assert!(
         matches!(error, WorkflowError::StepFailed { attempts: 3, .. }),

@@ -1,12 +1,12 @@
 //! How events reach steps: broadcast, targeted sends, loops, branches, workers, concurrency.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use eventflow::SendError;
 use eventflow::prelude::*;
 use eventflow::step::StepSpec;
+use eventflow_testkit::{DropTracker, drain};
 use tokio::sync::Barrier;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
@@ -138,18 +138,10 @@ struct Fast;
 #[derive(Debug, Clone, Serialize, Deserialize, Event)]
 struct Dead;
 
-/// Counts its drops: a dropped guard inside a step means the step was cancelled.
-struct DropGuard(Arc<AtomicUsize>);
-
-impl Drop for DropGuard {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
 #[derive(Default)]
 struct FirstStopWins {
-    slow_dropped: Arc<AtomicUsize>,
+    /// Held by `slow`, which never finishes: a dropped guard means the step was cancelled.
+    slow: DropTracker,
     slow_finished: AtomicUsize,
 }
 
@@ -164,7 +156,7 @@ impl FirstStopWins {
 
     #[step]
     async fn slow(&self, _ev: Slow) -> StopEvent<String> {
-        let _guard = DropGuard(Arc::clone(&self.slow_dropped));
+        let _guard = self.slow.guard();
         std::future::pending::<()>().await;
         self.slow_finished.fetch_add(1, Ordering::SeqCst);
         StopEvent::new("slow".to_string())
@@ -185,7 +177,8 @@ impl FirstStopWins {
 async fn the_first_stop_event_ends_the_run_and_cancels_running_steps() {
     let runner = Runner::new(FirstStopWins::default());
     assert_eq!(runner.run(()).await.ok().as_deref(), Some("fast"));
-    assert_eq!(runner.workflow().slow_dropped.load(Ordering::SeqCst), 1);
+    assert_eq!(runner.workflow().slow.dropped(), 1);
+    assert_eq!(runner.workflow().slow.live(), 0);
     assert_eq!(runner.workflow().slow_finished.load(Ordering::SeqCst), 0);
 }
 
@@ -542,10 +535,8 @@ async fn what_the_ending_step_sent_starts_no_step() {
     let runner = Runner::new(SendsThenStops::default());
     for _ in 0..3 {
         let mut handler = runner.run(5);
-        let mut names = Vec::new();
-        while let Some(event) = handler.next().await {
-            names.push(event.name());
-        }
+        let events = drain(&mut handler).await;
+        let names: Vec<&str> = events.iter().map(AnyEvent::name).collect();
         assert_eq!(handler.await.ok(), Some(5));
         // An event no step takes still reaches the caller; the one a step takes is dropped.
         assert!(names.contains(&"Unclaimed"), "{names:?}");

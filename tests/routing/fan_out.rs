@@ -9,6 +9,7 @@ use std::time::Duration;
 use eventflow::StepFailed;
 use eventflow::event::WorkflowStalled;
 use eventflow::prelude::*;
+use eventflow_testkit::{DropTracker, last_event};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
 struct Job(u32);
@@ -171,11 +172,9 @@ async fn a_step_taking_one_of_each_type_runs_once_per_complete_set_in_arrival_or
 async fn an_incomplete_set_stalls_the_run_and_says_what_it_waits_for() {
     let runner = Runner::new(Pairs);
     let mut handler = runner.run(vec![1, -10, 2]);
-    let mut last = None;
-    while let Some(event) = handler.next().await {
-        last = Some(event);
-    }
-    let stalled = last.and_then(|e| e.downcast::<WorkflowStalled>().ok());
+    let stalled = last_event(&mut handler)
+        .await
+        .and_then(|e| e.downcast::<WorkflowStalled>().ok());
     assert_eq!(
         stalled.map(|s| s.pending),
         Some(vec![
@@ -303,16 +302,9 @@ struct Reply {
 
 /// Asks every provider; provider `i` answers after `i` seconds. The first two replies win.
 struct Race {
-    running: AtomicUsize,
+    /// Held by each call while it runs.
+    running: DropTracker,
     finished: AtomicUsize,
-}
-
-struct Running<'a>(&'a AtomicUsize);
-
-impl Drop for Running<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
 }
 
 #[workflow]
@@ -327,8 +319,7 @@ impl Race {
 
     #[step(num_workers = 10)]
     async fn ask(&self, ask: Ask) -> Reply {
-        self.running.fetch_add(1, Ordering::SeqCst);
-        let _running = Running(&self.running);
+        let _running = self.running.guard();
         tokio::time::sleep(Duration::from_secs(u64::from(ask.provider))).await;
         self.finished.fetch_add(1, Ordering::SeqCst);
         Reply {
@@ -345,7 +336,7 @@ impl Race {
 #[tokio::test(start_paused = true)]
 async fn take_runs_the_join_with_the_first_n_and_cancels_the_rest() {
     let runner = Runner::new(Race {
-        running: AtomicUsize::new(0),
+        running: DropTracker::new(),
         finished: AtomicUsize::new(0),
     });
     let result = runner.run(vec![5, 3, 9, 1, 7]).await.ok();
@@ -353,17 +344,13 @@ async fn take_runs_the_join_with_the_first_n_and_cancels_the_rest() {
     assert_eq!(result, Some(vec![3, 1]));
     let race = runner.workflow();
     assert_eq!(race.finished.load(Ordering::SeqCst), 2);
-    assert_eq!(
-        race.running.load(Ordering::SeqCst),
-        0,
-        "the slower calls were dropped"
-    );
+    assert_eq!(race.running.live(), 0, "the slower calls were dropped");
 }
 
 #[tokio::test(start_paused = true)]
 async fn take_with_fewer_branches_than_n_joins_what_there_is() {
     let runner = Runner::new(Race {
-        running: AtomicUsize::new(0),
+        running: DropTracker::new(),
         finished: AtomicUsize::new(0),
     });
     assert_eq!(runner.run(vec![4]).await.ok(), Some(vec![4]));

@@ -8,6 +8,7 @@ use std::time::Duration;
 use eventflow::event::{WorkflowCancelled, WorkflowTimedOut};
 use eventflow::prelude::*;
 use eventflow::{ChildEvent, StepFailed, Topology};
+use eventflow_testkit::{DropTracker, last_event};
 use tokio::runtime::Handle;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
@@ -137,34 +138,16 @@ async fn the_parent_topology_includes_its_children() {
 
 // --- cancellation and timeouts reach every generation ------------------------------------------
 
-#[derive(Default)]
-struct Held(AtomicUsize);
-
-struct Guard(Arc<Held>);
-
-impl Guard {
-    fn new(held: &Arc<Held>) -> Self {
-        held.0.fetch_add(1, Ordering::SeqCst);
-        Self(Arc::clone(held))
-    }
-}
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        self.0.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
 /// Waits forever, holding a guard.
 struct Stuck {
-    held: Arc<Held>,
+    held: Arc<DropTracker>,
 }
 
 #[workflow]
 impl Stuck {
     #[step]
     async fn wait(&self, _ev: StartEvent) -> StopEvent {
-        let _guard = Guard::new(&self.held);
+        let _guard = self.held.guard();
         std::future::pending::<()>().await;
         StopEvent::new(())
     }
@@ -172,14 +155,14 @@ impl Stuck {
 
 struct Middle {
     stuck: Runner<Stuck>,
-    held: Arc<Held>,
+    held: Arc<DropTracker>,
 }
 
 #[workflow]
 impl Middle {
     #[step(runs(Stuck))]
     async fn wait(&self, ctx: &Context, _ev: StartEvent) -> Result<StopEvent, WorkflowError> {
-        let _guard = Guard::new(&self.held);
+        let _guard = self.held.guard();
         ctx.child(&self.stuck).run(()).await?;
         Ok(StopEvent::new(()))
     }
@@ -198,7 +181,7 @@ impl Top {
     }
 }
 
-fn top(held: &Arc<Held>) -> Runner<Top> {
+fn top(held: &Arc<DropTracker>) -> Runner<Top> {
     Runner::new(Top {
         middle: Runner::new(Middle {
             stuck: Runner::new(Stuck {
@@ -212,36 +195,28 @@ fn top(held: &Arc<Held>) -> Runner<Top> {
 #[tokio::test]
 async fn cancelling_the_parent_cancels_its_grandchildren() {
     let tasks_before = Handle::current().metrics().num_alive_tasks();
-    let held = Arc::new(Held::default());
+    let held = Arc::new(DropTracker::new());
     let mut handler = top(&held).run(());
-    while held.0.load(Ordering::SeqCst) < 2 {
+    while held.live() < 2 {
         tokio::task::yield_now().await;
     }
     handler.cancel();
-    let mut last = None;
-    while let Some(event) = handler.next().await {
-        last = Some(event);
-    }
+    let last = last_event(&mut handler).await;
     assert!(last.is_some_and(|e| e.is::<WorkflowCancelled>()));
     assert!(matches!(handler.await, Err(WorkflowError::Cancelled)));
-    assert_eq!(
-        held.0.load(Ordering::SeqCst),
-        0,
-        "every generation was dropped"
-    );
+    assert_eq!(held.live(), 0, "every generation was dropped");
+    assert_eq!(held.dropped(), 2);
     assert_eq!(Handle::current().metrics().num_alive_tasks(), tasks_before);
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_parent_timeout_ends_its_children() {
-    let held = Arc::new(Held::default());
+    let held = Arc::new(DropTracker::new());
     let mut handler = top(&held).timeout(Duration::from_secs(5)).run(());
-    let mut last = None;
-    while let Some(event) = handler.next().await {
-        last = Some(event);
-    }
+    let last = last_event(&mut handler).await;
     assert!(last.is_some_and(|e| e.is::<WorkflowTimedOut>()));
-    assert_eq!(held.0.load(Ordering::SeqCst), 0);
+    assert_eq!(held.live(), 0);
+    assert_eq!(held.dropped(), 2);
 }
 
 // --- a failing child is a failing step -------------------------------------------------------

@@ -7,35 +7,17 @@ use std::time::Duration;
 
 use eventflow::event::{WorkflowCancelled, WorkflowTimedOut};
 use eventflow::prelude::*;
+use eventflow_testkit::{DropTracker, last_event};
 use tokio::runtime::Handle;
 use tokio::sync::Semaphore;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Event)]
 struct Work(u32);
 
-/// Resources held by a run's steps while they run: the count returns to zero only if every
-/// step future was dropped.
-#[derive(Default)]
-struct Held(AtomicUsize);
-
-struct Guard(Arc<Held>);
-
-impl Guard {
-    fn new(held: &Arc<Held>) -> Self {
-        held.0.fetch_add(1, Ordering::SeqCst);
-        Self(Arc::clone(held))
-    }
-}
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        self.0.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// Fans out to steps that never finish by themselves.
+/// Fans out to steps that never finish by themselves, each holding a guard while it runs: the
+/// count of live guards returns to zero only if every step future was dropped.
 struct Endless {
-    held: Arc<Held>,
+    held: Arc<DropTracker>,
 }
 
 #[workflow(external(Work))]
@@ -49,7 +31,7 @@ impl Endless {
 
     #[step(num_workers = 100)]
     async fn work(&self, ctx: &Context, _ev: Work) -> StopEvent<u32> {
-        let _guard = Guard::new(&self.held);
+        let _guard = self.held.guard();
         // A clone of the context moved into nothing: dropping the step drops it too.
         let _ctx = ctx.clone();
         tokio::time::sleep(Duration::from_secs(3600)).await;
@@ -67,16 +49,14 @@ async fn a_cancelled_run_leaves_no_step_and_no_task_behind() {
     // Let the steps start.
     tokio::task::yield_now().await;
     tokio::task::yield_now().await;
-    assert_eq!(runner.workflow().held.0.load(Ordering::SeqCst), 10);
+    assert_eq!(runner.workflow().held.live(), 10);
     handler.cancel();
-    let mut last = None;
-    while let Some(event) = handler.next().await {
-        last = Some(event);
-    }
+    let last = last_event(&mut handler).await;
     assert!(last.is_some_and(|e| e.is::<WorkflowCancelled>()));
     assert!(matches!(handler.await, Err(WorkflowError::Cancelled)));
     // By the time the caller has the result, every step is gone, and so is the run's task.
-    assert_eq!(runner.workflow().held.0.load(Ordering::SeqCst), 0);
+    assert_eq!(runner.workflow().held.live(), 0);
+    assert_eq!(runner.workflow().held.dropped(), 10);
     assert_eq!(Handle::current().metrics().num_alive_tasks(), tasks_before);
 }
 
@@ -88,24 +68,23 @@ async fn a_timed_out_run_leaves_no_step_and_no_task_behind() {
     })
     .timeout(Duration::from_secs(5));
     let mut handler = runner.run(3);
-    let mut last = None;
-    while let Some(event) = handler.next().await {
-        last = Some(event);
-    }
-    let timed_out = last.and_then(|e| e.downcast::<WorkflowTimedOut>().ok());
+    let timed_out = last_event(&mut handler)
+        .await
+        .and_then(|e| e.downcast::<WorkflowTimedOut>().ok());
     assert_eq!(
         timed_out.map(|t| t.active_steps),
         Some(vec!["work".to_string()])
     );
     assert!(matches!(handler.await, Err(WorkflowError::TimedOut { .. })));
-    assert_eq!(runner.workflow().held.0.load(Ordering::SeqCst), 0);
+    assert_eq!(runner.workflow().held.live(), 0);
+    assert_eq!(runner.workflow().held.dropped(), 3);
     assert_eq!(Handle::current().metrics().num_alive_tasks(), tasks_before);
 }
 
 #[tokio::test(start_paused = true)]
 async fn thousands_of_cancelled_and_timed_out_runs_leave_nothing_behind() {
     let tasks_before = Handle::current().metrics().num_alive_tasks();
-    let held = Arc::new(Held::default());
+    let held = Arc::new(DropTracker::new());
     let runner = Runner::new(Endless {
         held: Arc::clone(&held),
     })
@@ -120,7 +99,7 @@ async fn thousands_of_cancelled_and_timed_out_runs_leave_nothing_behind() {
             }
             assert!(handler.await.is_err());
         }
-        assert_eq!(held.0.load(Ordering::SeqCst), 0, "round {round}");
+        assert_eq!(held.live(), 0, "round {round}");
     }
     assert_eq!(Handle::current().metrics().num_alive_tasks(), tasks_before);
     // The runner, its workflow and our handle are the only owners left of the shared counter.
@@ -194,7 +173,7 @@ async fn a_run_waiting_for_its_turn_can_be_cancelled() {
 
 // --- a handler that cancels its run when dropped ------------------------------------------
 
-fn endless(held: &Arc<Held>) -> Runner<Endless> {
+fn endless(held: &Arc<DropTracker>) -> Runner<Endless> {
     Runner::new(Endless {
         held: Arc::clone(held),
     })
@@ -207,38 +186,35 @@ async fn settle() {
 
 #[tokio::test(start_paused = true)]
 async fn a_handler_dropped_with_cancel_on_drop_cancels_its_run() {
-    let held = Arc::new(Held::default());
+    let held = Arc::new(DropTracker::new());
     let handler = endless(&held).run(3).cancel_on_drop();
     let control = handler.control();
     settle().await;
-    assert_eq!(
-        held.0.load(Ordering::SeqCst),
-        3,
-        "three steps hold resources"
-    );
+    assert_eq!(held.live(), 3, "three steps hold resources");
     drop(handler);
     settle().await;
     assert!(control.is_finished());
-    assert_eq!(held.0.load(Ordering::SeqCst), 0, "every step was dropped");
+    assert_eq!(held.live(), 0, "every step was dropped");
+    assert_eq!(held.dropped(), 3);
 }
 
 #[tokio::test(start_paused = true)]
 async fn by_default_a_dropped_handler_leaves_its_run_running() {
-    let held = Arc::new(Held::default());
+    let held = Arc::new(DropTracker::new());
     let handler = endless(&held).run(2);
     let control = handler.control();
     drop(handler);
     settle().await;
     assert!(!control.is_finished());
-    assert_eq!(held.0.load(Ordering::SeqCst), 2);
+    assert_eq!(held.live(), 2);
     control.cancel();
     settle().await;
-    assert_eq!(held.0.load(Ordering::SeqCst), 0);
+    assert_eq!(held.live(), 0);
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_result_future_keeps_the_promise_to_cancel() {
-    let held = Arc::new(Held::default());
+    let held = Arc::new(DropTracker::new());
     let handler = endless(&held).run(2).cancel_on_drop();
     let control = handler.control();
     let result = handler.into_future();
@@ -247,16 +223,16 @@ async fn the_result_future_keeps_the_promise_to_cancel() {
         !control.is_finished(),
         "turning into a future is not dropping"
     );
-    assert_eq!(held.0.load(Ordering::SeqCst), 2);
+    assert_eq!(held.live(), 2);
     drop(result);
     settle().await;
     assert!(control.is_finished());
-    assert_eq!(held.0.load(Ordering::SeqCst), 0);
+    assert_eq!(held.live(), 0);
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_run_awaited_to_its_end_is_not_cancelled_by_the_drop() {
-    let held = Arc::new(Held::default());
+    let held = Arc::new(DropTracker::new());
     let outcome = endless(&held).run(0).cancel_on_drop();
     // No work, and nobody left to send any once the handler became its result: the run
     // stalls on its own and says so, rather than ending as cancelled.

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use eventflow::prelude::*;
+use eventflow_testkit::drain;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
 struct Progress {
@@ -47,14 +48,13 @@ impl Chatty {
 #[tokio::test]
 async fn events_stream_in_order_and_the_stop_event_comes_last() {
     let mut handler = Runner::new(Chatty).run(3);
-    let mut names = Vec::new();
-    let mut progress = Vec::new();
-    while let Some(event) = handler.next().await {
-        names.push(event.name());
-        if let Some(p) = event.downcast_ref::<Progress>() {
-            progress.push((p.step.clone(), p.n));
-        }
-    }
+    let events = drain(&mut handler).await;
+    let names: Vec<&str> = events.iter().map(AnyEvent::name).collect();
+    let progress: Vec<(String, u32)> = events
+        .iter()
+        .filter_map(|e| e.downcast_ref::<Progress>())
+        .map(|p| (p.step.clone(), p.n))
+        .collect();
     assert_eq!(
         names,
         [

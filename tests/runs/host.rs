@@ -9,6 +9,7 @@ use eventflow::host::NotInHost;
 use eventflow::prelude::*;
 use eventflow::trace::TraceOutcome;
 use eventflow::{Host, Topology};
+use eventflow_testkit::{drain, runtime};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
 struct TradeEventV2 {
@@ -206,10 +207,8 @@ async fn a_run_waiting_for_a_reply_nobody_can_send_any_more_stalls() {
 #[tokio::test]
 async fn outside_a_host_a_published_event_goes_to_the_callers_stream() {
     let mut handler = Runner::new(Monitor).run("Apple".into());
-    let mut names = Vec::new();
-    while let Some(event) = handler.next().await {
-        names.push(event.name());
-    }
+    let events = drain(&mut handler).await;
+    let names: Vec<&str> = events.iter().map(AnyEvent::name).collect();
     assert_eq!(names, ["TradeEventV2", "StopEvent"]);
 }
 
@@ -341,10 +340,7 @@ proptest::proptest! {
     fn every_conversation_gets_its_own_reply(
         orders in proptest::collection::vec((0_u64..50, proptest::bool::weighted(0.2)), 1..12)
     ) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
+        let runtime = runtime::paused()
             .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
         let results = runtime.block_on(async {
             let host = shop();
@@ -360,10 +356,7 @@ proptest::proptest! {
     fn every_conversation_gets_its_own_reply_across_threads(
         orders in proptest::collection::vec((0_u64..3, proptest::bool::weighted(0.2)), 1..12)
     ) {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_time()
-            .build()
+        let runtime = runtime::threaded()
             .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
         let results = runtime.block_on(async {
             let host = shop();
