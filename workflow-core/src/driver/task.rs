@@ -37,10 +37,7 @@ use crate::step_failed::StepFailed;
 use crate::trace::{AfterFailure, RunTrace, TraceOutcome};
 use crate::workflow::Workflow;
 
-mod commit;
-mod suspend;
-
-pub(crate) use suspend::{Begin, Durable, Resumed};
+pub(crate) use crate::durable::run::{Begin, Durable, Resumed};
 
 /// Loop iterations that made progress before the task yields to the scheduler, so a run that
 /// never waits (a tight loop of steps) cannot starve other tasks on its worker.
@@ -50,37 +47,37 @@ type Acquire =
     Pin<Box<dyn Future<Output = Result<OwnedSemaphorePermit, tokio::sync::AcquireError>> + Send>>;
 
 pub(crate) struct RunTask<W: Workflow> {
-    engine: Arc<Program<W>>,
-    shared: Arc<RunShared<W::State>>,
-    steps: Steps,
-    fan: FanOuts,
+    pub(crate) engine: Arc<Program<W>>,
+    pub(crate) shared: Arc<RunShared<W::State>>,
+    pub(crate) steps: Steps,
+    pub(crate) fan: FanOuts,
     /// Envelopes taken from the inbox, being routed.
-    batch: Vec<Envelope>,
-    deadline: Option<Pin<Box<Sleep>>>,
-    timeout: Option<Duration>,
+    pub(crate) batch: Vec<Envelope>,
+    pub(crate) deadline: Option<Pin<Box<Sleep>>>,
+    pub(crate) timeout: Option<Duration>,
     /// `None` once the run has ended.
-    result: Option<oneshot::Sender<Outcome<W>>>,
+    pub(crate) result: Option<oneshot::Sender<Outcome<W>>>,
     /// How the run begins, until it has.
-    begin: Option<Begin>,
+    pub(crate) begin: Option<Begin>,
     /// When this loop began the run: with the time used before a resume, what the run's
     /// timeout has spent.
-    began: Option<tokio::time::Instant>,
+    pub(crate) began: Option<tokio::time::Instant>,
     /// The store the run can be suspended into.
-    durable: Option<Box<Durable>>,
+    pub(crate) durable: Option<Box<Durable>>,
     /// In a run checkpointed after every step: what running executions sent, by execution.
-    held: std::collections::HashMap<u64, Vec<Envelope>>,
+    pub(crate) held: std::collections::HashMap<u64, Vec<Envelope>>,
     /// Something happened since the last checkpoint.
-    dirty: bool,
+    pub(crate) dirty: bool,
     /// The execution that finished returned the stop event: what it sent before returning
     /// starts no step, since the run ends with it.
-    closing: bool,
+    pub(crate) closing: bool,
     /// The observer heard that the run is idle, and nothing happened since.
-    told_idle: bool,
+    pub(crate) told_idle: bool,
     /// Waiting for a place under the runner's limit on concurrent runs.
-    acquiring: Option<Acquire>,
+    pub(crate) acquiring: Option<Acquire>,
     _permit: Option<OwnedSemaphorePermit>,
     /// Where the trace goes when the run ends, if runs are recorded.
-    last_run: Option<Arc<Mutex<Option<RunTrace>>>>,
+    pub(crate) last_run: Option<Arc<Mutex<Option<RunTrace>>>>,
 }
 
 /// How a runner runs each run.
@@ -142,7 +139,7 @@ impl<W: Workflow> RunTask<W> {
         }
     }
 
-    fn is_done(&self) -> bool {
+    pub(crate) fn is_done(&self) -> bool {
         self.result.is_none()
     }
 
@@ -184,7 +181,13 @@ impl<W: Workflow> RunTask<W> {
 
     /// Delivers `event`, which carries `lineage`, to the steps that take it (or to `target`
     /// only); an event that nobody takes goes to the stream.
-    fn route(&mut self, event: AnyEvent, target: Option<u32>, lineage: Lineage, from: &Source) {
+    pub(crate) fn route(
+        &mut self,
+        event: AnyEvent,
+        target: Option<u32>,
+        lineage: Lineage,
+        from: &Source,
+    ) {
         let origin = from.step;
         let ty = event.event_type_id();
         if ty == self.engine.table.stop {
@@ -515,7 +518,7 @@ impl<W: Workflow> RunTask<W> {
         }));
     }
 
-    fn stop(&mut self, event: AnyEvent) {
+    pub(crate) fn stop(&mut self, event: AnyEvent) {
         let Ok(stop) = event.downcast::<W::Stop>() else {
             // Only called for events of the stop type.
             return;
@@ -526,7 +529,7 @@ impl<W: Workflow> RunTask<W> {
     /// Ends the run: cancels what still runs, closes the stream and hands the outcome to the
     /// caller. The handler turns the outcome into the stream's last event, so nothing is
     /// copied for a caller that only awaits the result.
-    fn finish(&mut self, outcome: Outcome<W>) {
+    pub(crate) fn finish(&mut self, outcome: Outcome<W>) {
         let Some(result) = self.result.take() else {
             return;
         };

@@ -13,16 +13,26 @@
 //! queued (attempts, retry delays left, fan-out branches), the fan-outs with what reached
 //! their joins, half-assembled sets, collections, the time the run's timeout used, the
 //! stream's numbering, and the workflow's graph listing and state type, to say what changed
-//! if the workflow did. Modules `run::fan::checkpoint` and `collect::checkpoint` turn the
+//! if the workflow did. Modules `engine::fan::checkpoint` and `engine::collect::checkpoint` turn the
 //! run's parts into it and back, checking what they read.
+//!
+//! The tree: `store` (the contract a store implements, and the in-memory store), this module
+//! (the record format: full checkpoints, deltas, ended records, and folding a journal back
+//! into a checkpoint), `run` (what a durable run carries: its store, what it has written, how
+//! it begins), `commit` (writing a checkpoint or a delta), `suspend` (when a run commits,
+//! suspends and tells the store how it ended) and `resume` (taking a run up again). The
+//! engine's parts turn themselves into the snapshot data these records hold.
 //!
 //! What re-runs is exact: a step that emitted an event, or returned, is never run again; a
 //! step that was waiting in `wait_for_event` runs again from its start, on the same input, and
 //! sees the same [`Context::attempt`](crate::Context::attempt), so the work it does before
 //! waiting must be safe to repeat (or keyed on the run id, the step and the attempt).
 
+pub(crate) mod commit;
 mod resume;
+pub(crate) mod run;
 pub mod store;
+pub(crate) mod suspend;
 
 use serde::{Deserialize, Serialize};
 

@@ -15,7 +15,7 @@ use crate::error::SuspendError;
 use crate::id::RunId;
 use crate::workflow::Workflow;
 
-use super::RunTask;
+use crate::driver::task::RunTask;
 
 /// Deltas are written until they hold this many changes, or as many as the last full
 /// checkpoint held things, whichever is more.
@@ -33,7 +33,7 @@ struct Record {
 
 impl<W: Workflow> RunTask<W> {
     /// Commits the run's checkpoint with `status`, under the step name `label`.
-    pub(super) fn commit(&mut self, status: RunStatus, label: &str) -> Result<RunId, SuspendError> {
+    pub(crate) fn commit(&mut self, status: RunStatus, label: &str) -> Result<RunId, SuspendError> {
         let Some(durable) = self.durable.as_ref() else {
             return Err(SuspendError::NoStore);
         };
