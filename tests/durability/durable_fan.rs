@@ -363,6 +363,75 @@ fn a_fan_out_cut_off_mid_branch_runs_only_that_branch_again_and_joins_in_order()
     );
 }
 
+/// The agent shape: `plan` returns either pieces to work on (a fan-out) or the answer; piece 1
+/// hangs in the first process.
+struct Planner {
+    log: KeyLog,
+    hang: Hang,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Round(Vec<u32>);
+
+#[workflow]
+impl Planner {
+    #[step]
+    async fn plan(
+        &self,
+        ctx: &Context,
+        ev: OneOf![StartEvent<u32> | Round],
+    ) -> OneOf![Vec<Piece> | StopEvent<Vec<u32>>] {
+        self.log.note(ctx);
+        match ev {
+            PlannerPlanInput::StartEvent(ev) => (0..ev.input).map(Piece).collect::<Vec<_>>().into(),
+            PlannerPlanInput::Round(round) => StopEvent::new(round.0).into(),
+        }
+    }
+
+    #[step(num_workers = 8)]
+    async fn work(&self, ctx: &Context, piece: Piece) -> Done {
+        self.log.note(ctx);
+        if piece.0 == 1 {
+            self.hang.here().await;
+        }
+        Done(piece.0 + 10)
+    }
+
+    #[step]
+    async fn join(&self, ctx: &Context, done: Vec<Done>) -> Round {
+        self.log.note(ctx);
+        Round(done.into_iter().map(|d| d.0).collect())
+    }
+}
+
+#[test]
+fn an_agent_round_cut_off_mid_tool_call_resumes_that_call_only() {
+    let store = Arc::new(MemoryStore::new());
+    let log = KeyLog::default();
+    let planner = |hang| Planner {
+        log: log.clone(),
+        hang: Hang::armed(hang),
+    };
+    let (reached, hanging) = tokio::sync::oneshot::channel();
+    let (_, result) = crash_then_resume(
+        &checkpointed(planner(Some(reached)), &store),
+        |runner| runner.run(3),
+        hanging,
+        &checkpointed(planner(None), &store),
+        |_| {},
+        &*store,
+    );
+    assert_eq!(result.ok(), Some(vec![10, 11, 12]));
+    // The plan is input 1, its pieces 2 to 4, the join 5 and the second plan 6; only piece 1
+    // (input 3) ran again.
+    assert_eq!(
+        log.entries(),
+        [
+            "join#5@1", "plan#1@1", "plan#6@1", "work#2@1", "work#3@1", "work#3@1", "work#4@1"
+        ]
+    );
+}
+
 #[test]
 fn a_set_taken_by_a_step_that_dies_is_there_again_when_it_runs_again() {
     let store = Arc::new(MemoryStore::new());

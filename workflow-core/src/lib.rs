@@ -98,6 +98,7 @@ pub mod __private {
     pub use std::result::Result::{self, Err, Ok};
     pub use std::sync::Arc;
     pub use std::time::Duration;
+    pub use std::vec::Vec;
 
     pub use crate::context::Context;
     pub use crate::error::BoxError;
@@ -207,6 +208,12 @@ pub mod __private {
     /// One emitted event of a `OneOf!` set.
     pub fn emit_union<U: Into<AnyEvent>>(event: U) -> Emit {
         Emit::One(event.into())
+    }
+
+    /// What a step returned as a `OneOf!` set with fan-out arms (`OneOf![Vec<A> | B]`): a
+    /// fan-out or one event.
+    pub fn emit_arms<U: Into<Emit>>(returned: U) -> Emit {
+        returned.into()
     }
 
     /// A fan-out of events.

@@ -94,7 +94,8 @@ pub struct StepNode {
     pub num_workers: usize,
     /// How the step takes its events.
     pub takes: Takes,
-    /// The step returns a collection: what it emits fans out.
+    /// The step may return a collection that fans out (which of its emitted events do is on
+    /// the edges, as [`EdgeKind::FansOut`]).
     pub fans_out: bool,
     /// The step has a retry policy.
     pub retries: bool,

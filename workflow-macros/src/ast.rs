@@ -7,8 +7,8 @@ use syn::{FnArg, Ident, ReceiverKind, ReturnType, Signature, Type, Visibility};
 
 use crate::attr::StepArgs;
 use crate::errors::Errors;
-use crate::types::{is_unit, key, last_ident, type_args};
-use crate::union::{self, Union};
+use crate::types::{first_arg_mut, is_unit, is_wrapper, key, last_ident, type_args};
+use crate::union::{self, Place, Union};
 
 /// Where a step is defined.
 #[derive(Clone, Copy)]
@@ -65,7 +65,13 @@ impl Input {
 /// One event type, or the enum generated for a `OneOf!`.
 pub(crate) enum Set {
     One(Box<Type>),
-    Union { ident: Ident, members: Vec<Type> },
+    Union {
+        ident: Ident,
+        /// The event type of each member (`A` for a fan-out arm `Vec<A>`).
+        members: Vec<Type>,
+        /// Whether each member is a fan-out arm.
+        many: Vec<bool>,
+    },
 }
 
 impl Set {
@@ -102,6 +108,20 @@ impl Step {
             .as_ref()
             .map(Set::members)
             .unwrap_or_default()
+    }
+
+    /// The event types the step returns as fan-outs: all of them for `-> Vec<..>`, the
+    /// `Vec<..>` arms of `-> OneOf![Vec<A> | B]`.
+    pub(crate) fn fans_out(&self) -> Vec<&Type> {
+        match &self.output.set {
+            Some(set) if self.output.many => set.members(),
+            Some(Set::Union { members, many, .. }) => members
+                .iter()
+                .zip(many)
+                .filter_map(|(m, &many)| many.then_some(m))
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// The step's context parameter, if it has one.
@@ -265,7 +285,7 @@ impl Sets<'_> {
         if let [only] = events.as_mut_slice()
             && !is_wrapper(only, "Vec")
         {
-            return Input::One(self.event_set(only, format_ident!("{ident}"), "accepted by"));
+            return Input::One(self.event_set(only, format_ident!("{ident}"), Place::Input));
         }
         let collections = events.iter().filter(|ty| is_wrapper(ty, "Vec")).count();
         if collections != 0 && collections != events.len() {
@@ -286,7 +306,7 @@ impl Sets<'_> {
                 ty
             };
             let span = ty.span();
-            let set = self.event_set(ty, format_ident!("{ident}{i}"), "accepted by");
+            let set = self.event_set(ty, format_ident!("{ident}{i}"), Place::Input);
             let ty = match set {
                 Set::One(ty) => *ty,
                 Set::Union { .. } => {
@@ -321,14 +341,23 @@ impl Sets<'_> {
         }
     }
 
-    fn event_set(&mut self, ty: &mut Type, ident: Ident, role: &str) -> Set {
+    fn event_set(&mut self, ty: &mut Type, ident: Ident, place: Place) -> Set {
         let step = self.step;
         if union::is_one_of(ty) {
+            let role = match place {
+                Place::Input => "accepted by",
+                Place::Output | Place::Element => "returned by",
+            };
             let about = format!("{role} {}", self.owner);
-            let union = union::rewrite(ty, ident.clone(), self.vis, about, self.errors);
+            let union = union::rewrite(ty, ident.clone(), place, self.vis, about, self.errors);
             let members = union.members.clone();
+            let many = union.many.clone();
             self.unions.push(union);
-            return Set::Union { ident, members };
+            return Set::Union {
+                ident,
+                members,
+                many,
+            };
         }
         match ty {
             Type::Reference(_) => self.errors.spanned(
@@ -401,7 +430,8 @@ impl Sets<'_> {
             }
             None
         } else {
-            Some(self.event_set(ty, ident, "returned by"))
+            let place = if many { Place::Element } else { Place::Output };
+            Some(self.event_set(ty, ident, place))
         };
         Output {
             result,
@@ -409,37 +439,5 @@ impl Sets<'_> {
             many,
             set,
         }
-    }
-}
-
-/// Whether `ty` is `Name<T, ..>` with at least one type argument.
-fn is_wrapper(ty: &Type, name: &str) -> bool {
-    matches!(ty, Type::Path(_))
-        && last_ident(ty).is_some_and(|i| i == name)
-        && !type_args(ty).is_empty()
-}
-
-/// The first type argument of a type that [`is_wrapper`] accepted.
-fn first_arg_mut(ty: &mut Type) -> &mut Type {
-    let arg = match ty {
-        Type::Path(path) => {
-            path.path
-                .segments
-                .last_mut()
-                .and_then(|last| match &mut last.arguments {
-                    syn::PathArguments::AngleBracketed(args) => {
-                        args.args.iter_mut().find_map(|arg| match arg {
-                            syn::GenericArgument::Type(ty) => Some(ty),
-                            _ => None,
-                        })
-                    }
-                    _ => None,
-                })
-        }
-        _ => None,
-    };
-    match arg {
-        Some(arg) => arg,
-        None => unreachable!("`is_wrapper` checked that the type has a type argument"),
     }
 }

@@ -242,8 +242,12 @@ fn output(output: &Output) -> TokenStream {
                 __ef::Emit::None
             }),
             (Some(Set::One(ty)), false) => quote_spanned!(ty.span()=> __ef::emit::<#ty>(#value)),
-            (Some(Set::Union { ident, .. }), false) => {
-                quote!(__ef::emit_union::<#ident>(#value))
+            (Some(Set::Union { ident, many, .. }), false) => {
+                if many.contains(&true) {
+                    quote!(__ef::emit_arms::<#ident>(#value))
+                } else {
+                    quote!(__ef::emit_union::<#ident>(#value))
+                }
             }
             (Some(Set::One(ty)), true) => {
                 quote_spanned!(ty.span()=> __ef::emit_many::<#ty>(#value))
@@ -308,8 +312,10 @@ fn spec(step: &Step) -> TokenStream {
     if let Some(n) = &step.args.num_workers {
         fields.push(quote!(num_workers: #n));
     }
-    if step.output.many {
-        fields.push(quote!(fans_out: true));
+    let fans_out = step.fans_out();
+    if !fans_out.is_empty() {
+        let fans_out = types(fans_out);
+        fields.push(quote!(fans_out: #fans_out));
     }
     if let Some(limit) = &step.args.timeout {
         // Typed on its own, so a wrong type is reported on the expression.

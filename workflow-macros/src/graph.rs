@@ -153,7 +153,7 @@ pub(crate) fn check(
                     .map(|s| s.to_string().trim_start_matches("r#").to_owned())
                     .collect()
             }),
-            fans_out: step.output.many,
+            fans_out: step.fans_out().into_iter().map(|t| id(key(t))).collect(),
             collects: matches!(step.input, Input::Collections(_)),
         })
         .collect();

@@ -68,11 +68,12 @@ use proc_macro::TokenStream;
 /// | `-> OneOf![B \| StopEvent<T>]` | emits one of them (return `b.into()`) |
 /// | `-> Option<B>` | `None` emits nothing: the branch ends |
 /// | `-> Vec<B>` | fans out: each `B` starts a branch of its own |
+/// | `-> OneOf![Vec<B> \| StopEvent<T>]` | either fans out `B`s or emits the stop event: the agent's "call these tools, or answer" |
 /// | `-> Result<B, E>` | `Err` fails the step; `E` is any error type (or `String`) |
 /// | `-> ()` (nothing) | emits nothing; events are sent through the context |
 ///
 /// `Result` goes outside `Option` and `Vec`: `Result<Option<OneOf![A | B]>, E>`,
-/// `Result<Vec<A>, E>`.
+/// `Result<Vec<A>, E>`, `Result<OneOf![Vec<A> | B], E>`.
 ///
 /// # Fan-out and fan-in
 ///
@@ -130,6 +131,61 @@ use proc_macro::TokenStream;
 /// belong to; an event arriving outside any fan-out at a step that takes `Vec<E>` is a
 /// collection of one.
 ///
+/// A step may return either a fan-out or one event: in `-> OneOf![Vec<ToolCall> |
+/// StopEvent<String>]`, returning the `Vec` arm fans out (and the joins of `ToolCall`'s branches
+/// run when they finish), returning another arm emits that one event. This is the shape of an
+/// agent's model step, which asks for tool calls to run concurrently or gives the answer:
+///
+/// ```
+/// use eventflow::prelude::*;
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct ToolCall(String);
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct ToolResult(String);
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct Observations(Vec<String>);
+///
+/// struct Agent;
+///
+/// #[workflow]
+/// impl Agent {
+///     #[step]
+///     async fn model(
+///         &self,
+///         ev: OneOf![StartEvent<String> | Observations],
+///     ) -> OneOf![Vec<ToolCall> | StopEvent<String>] {
+///         match ev {
+///             AgentModelInput::StartEvent(q) => vec![ToolCall(q.input.clone()), ToolCall(q.input)].into(),
+///             AgentModelInput::Observations(seen) => StopEvent::new(seen.0.join("; ")).into(),
+///         }
+///     }
+///
+///     #[step(num_workers = 8)]
+///     async fn tool(&self, call: ToolCall) -> ToolResult {
+///         ToolResult(format!("looked up {}", call.0))
+///     }
+///
+///     #[step]
+///     async fn observe(&self, results: Vec<ToolResult>) -> Observations {
+///         Observations(results.into_iter().map(|r| r.0).collect())
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), WorkflowError> {
+/// let answer = Runner::new(Agent).run("rust".to_owned()).await?;
+/// assert_eq!(answer, "looked up rust; looked up rust");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// The variant of a fan-out arm `Vec<ToolCall>` is `ToolCall(Vec<ToolCall>)`. Only returned
+/// sets have fan-out arms: a parameter takes one event, and the elements of `Vec<OneOf![..]>`
+/// are single events.
+///
 /// # Failures, retries and recovery
 ///
 /// A step fails when it returns `Err` or panics. `#[step(retry = policy)]` runs it again on the
@@ -174,7 +230,8 @@ use proc_macro::TokenStream;
 /// CamelCase + `Input` for the parameter or `Output` for the return type. Step `begin` of
 /// `FeedbackMonitor` gets `FeedbackMonitorBeginInput` and `FeedbackMonitorBeginOutput`; a free
 /// function step `begin` gets `BeginInput`/`BeginOutput`. The enum also converts to and from
-/// `AnyEvent`.
+/// `AnyEvent`, unless it has a fan-out arm (`OneOf![Vec<A> | B]`, see above): that variant
+/// carries the `Vec<A>`, named after `A`.
 ///
 /// # Arguments
 ///

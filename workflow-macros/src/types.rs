@@ -101,6 +101,38 @@ pub(crate) fn is_unit(ty: &Type) -> bool {
     }
 }
 
+/// Whether `ty` is `Name<T, ..>` with at least one type argument.
+pub(crate) fn is_wrapper(ty: &Type, name: &str) -> bool {
+    matches!(ty, Type::Path(_))
+        && last_ident(ty).is_some_and(|i| i == name)
+        && !type_args(ty).is_empty()
+}
+
+/// The first type argument of a type that [`is_wrapper`] accepted.
+pub(crate) fn first_arg_mut(ty: &mut Type) -> &mut Type {
+    let arg = match ty {
+        Type::Path(path) => {
+            path.path
+                .segments
+                .last_mut()
+                .and_then(|last| match &mut last.arguments {
+                    syn::PathArguments::AngleBracketed(args) => {
+                        args.args.iter_mut().find_map(|arg| match arg {
+                            syn::GenericArgument::Type(ty) => Some(ty),
+                            _ => None,
+                        })
+                    }
+                    _ => None,
+                })
+        }
+        _ => None,
+    };
+    match arg {
+        Some(arg) => arg,
+        None => unreachable!("`is_wrapper` checked that the type has a type argument"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,20 +5,27 @@
 //! segment, and `From` conversions from each member. The enum of step `begin` of workflow
 //! `Monitor` is `MonitorBeginInput` (parameter) or `MonitorBeginOutput` (return type); a free
 //! function `begin` gives `BeginInput` / `BeginOutput`.
+//!
+//! A returned set may have fan-out arms, `OneOf![Vec<ToolCall> | StopEvent<String>]`: the
+//! variant of `Vec<ToolCall>` is `ToolCall(Vec<ToolCall>)`, returning it fans out, and
+//! returning another arm emits one event.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Ident, Token, Type, Visibility};
 
 use crate::errors::Errors;
-use crate::types::key;
+use crate::types::{first_arg_mut, is_unit, is_wrapper, key};
 
 /// A `OneOf!` set after rewriting.
 pub(crate) struct Union {
     pub(crate) ident: Ident,
+    /// The event type of each member: `A` for both `A` and `Vec<A>`.
     pub(crate) members: Vec<Type>,
+    /// Whether each member is a fan-out arm, `Vec<A>`.
+    pub(crate) many: Vec<bool>,
     pub(crate) variants: Vec<Ident>,
     pub(crate) span: Span,
     /// The macro's path as written (`OneOf`, `eventflow::OneOf`).
@@ -28,6 +35,24 @@ pub(crate) struct Union {
     pub(crate) about: String,
     /// What the user wrote, for the enum's documentation.
     pub(crate) written: String,
+}
+
+/// Where a `OneOf!` set is written, which decides whether it may have fan-out arms.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// A step's event parameter.
+    Input,
+    /// A step's return type: `Vec<A>` members fan out.
+    Output,
+    /// The element of a returned collection, `Vec<OneOf![..]>`.
+    Element,
+}
+
+impl Union {
+    /// Whether some member is a fan-out arm.
+    pub(crate) fn fans_out(&self) -> bool {
+        self.many.contains(&true)
+    }
 }
 
 /// Whether `ty` is a `OneOf!` invocation.
@@ -40,6 +65,7 @@ pub(crate) fn is_one_of(ty: &Type) -> bool {
 pub(crate) fn rewrite(
     ty: &mut Type,
     ident: Ident,
+    place: Place,
     vis: &Visibility,
     about: String,
     errors: &Errors,
@@ -47,6 +73,7 @@ pub(crate) fn rewrite(
     let mut union = Union {
         ident,
         members: Vec::new(),
+        many: Vec::new(),
         variants: Vec::new(),
         span: ty.span(),
         path: syn::parse_quote!(OneOf),
@@ -74,6 +101,9 @@ pub(crate) fn rewrite(
     };
     let mut keys = Vec::new();
     for member in members {
+        let Some((member, many)) = fan_out_arm(member, place, errors) else {
+            continue;
+        };
         let Some(variant) = variant_name(&member) else {
             errors.spanned(&member, "a `OneOf!` member must be a named event type, such as `MyEvent` or `StartEvent<String>`");
             continue;
@@ -81,7 +111,12 @@ pub(crate) fn rewrite(
         let member_key = key(&member);
         if let Some(first) = keys.iter().position(|k| *k == member_key) {
             let written = |ty: &Type| ty.to_token_stream().to_string().replace(' ', "");
-            if written(&union.members[first]) == written(&member) {
+            if union.many[first] != many {
+                errors.spanned(
+                    &member,
+                    format_args!("`{member_key}` is both a fan-out arm (`Vec<{member_key}>`) and a single event in this `OneOf!`; keep the `Vec` arm and return a one-element `Vec` for one event"),
+                );
+            } else if written(&union.members[first]) == written(&member) {
                 errors.spanned(
                     &member,
                     format_args!("`{member_key}` appears twice in this `OneOf!`"),
@@ -107,12 +142,58 @@ pub(crate) fn rewrite(
         }
         keys.push(member_key);
         union.members.push(member);
+        union.many.push(many);
         union.variants.push(variant);
     }
-    union.written = keys.join(" | ");
+    union.written = keys
+        .iter()
+        .zip(&union.many)
+        .map(|(key, &many)| {
+            if many {
+                format!("Vec<{key}>")
+            } else {
+                key.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" | ");
     let ident = &union.ident;
     *ty = Type::Verbatim(quote_spanned!(span=> #ident));
     union
+}
+
+/// A member as `(event type, is a fan-out arm)`, or `None` for a `Vec<..>` member where the set
+/// cannot fan out (reported).
+fn fan_out_arm(mut member: Type, place: Place, errors: &Errors) -> Option<(Type, bool)> {
+    if !is_wrapper(&member, "Vec") {
+        return Some((member, false));
+    }
+    match place {
+        Place::Output => {}
+        Place::Input => {
+            errors.spanned(
+                &member,
+                "a `OneOf!` parameter takes one event; a `Vec<..>` member is a fan-out arm of a returned set (`-> OneOf![Vec<A> | B]`), and a step joins a fan-out by taking `a: Vec<A>`",
+            );
+            return None;
+        }
+        Place::Element => {
+            errors.spanned(
+                &member,
+                "the elements of a fan-out are single events; to return either a fan-out or one event, write `-> OneOf![Vec<A> | B]` instead of `Vec<OneOf![..]>`",
+            );
+            return None;
+        }
+    }
+    let element = first_arg_mut(&mut member).clone();
+    if is_wrapper(&element, "Vec") || is_wrapper(&element, "Option") || is_unit(&element) {
+        errors.spanned(
+            &element,
+            "each element of a fan-out arm is one event: `OneOf![Vec<Event> | ..]`",
+        );
+        return None;
+    }
+    Some((element, true))
 }
 
 fn variant_name(ty: &Type) -> Option<Ident> {
@@ -147,6 +228,7 @@ pub(crate) fn expand(union: &Union, krate: &TokenStream) -> TokenStream {
     let Union {
         ident,
         members,
+        many,
         variants,
         span,
         path,
@@ -155,21 +237,38 @@ pub(crate) fn expand(union: &Union, krate: &TokenStream) -> TokenStream {
         written,
     } = union;
     let doc = format!(" One of the events {about}: `OneOf![{written}]`.");
-    let doc_variants = members.iter().map(|m| format!(" A `{}`.", key(m)));
-    let wrap = members
+    let doc_variants = members.iter().zip(many).map(|(m, &many)| {
+        if many {
+            format!(" A fan-out of `{}` events.", key(m))
+        } else {
+            format!(" A `{}`.", key(m))
+        }
+    });
+    // What each variant carries: the event, or the collection of a fan-out arm.
+    let fields: Vec<TokenStream> = members
         .iter()
-        .map(|m| quote_spanned!(m.span()=> __ef::AnyEvent::new::<#m>));
+        .zip(many)
+        .map(|(m, &many)| {
+            if many {
+                quote_spanned!(m.span()=> #krate::__private::Vec<#m>)
+            } else {
+                m.to_token_stream()
+            }
+        })
+        .collect();
     let debug = variants.iter().map(|v| format!("{v}(..)"));
-    let unwrap = members
-        .iter()
-        .map(|m| quote_spanned!(m.span()=> __ef_event.downcast::<#m>()));
+    let conversions = if union.fans_out() {
+        emit_conversion(union)
+    } else {
+        event_conversions(union)
+    };
     quote_spanned! {*span=>
         #[doc = #doc]
         #[derive(#krate::__private::Clone)]
         #vis enum #ident {
             #(
                 #[doc = #doc_variants]
-                #variants(#members),
+                #variants(#fields),
             )*
         }
 
@@ -182,36 +281,14 @@ pub(crate) fn expand(union: &Union, krate: &TokenStream) -> TokenStream {
 
             #(
                 #[automatically_derived]
-                impl __ef::From<#members> for #ident {
-                    fn from(event: #members) -> Self {
+                impl __ef::From<#fields> for #ident {
+                    fn from(event: #fields) -> Self {
                         Self::#variants(event)
                     }
                 }
             )*
 
-            #[automatically_derived]
-            impl __ef::From<#ident> for __ef::AnyEvent {
-                fn from(event: #ident) -> Self {
-                    match event {
-                        #( #ident::#variants(__ef_event) => #wrap(__ef_event), )*
-                    }
-                }
-            }
-
-            #[automatically_derived]
-            impl __ef::TryFrom<__ef::AnyEvent> for #ident {
-                type Error = __ef::AnyEvent;
-
-                fn try_from(__ef_event: __ef::AnyEvent) -> __ef::Result<Self, __ef::AnyEvent> {
-                    #(
-                        let __ef_event = match #unwrap {
-                            __ef::Ok(__ef_event) => return __ef::Ok(Self::#variants(__ef_event)),
-                            __ef::Err(__ef_event) => __ef_event,
-                        };
-                    )*
-                    __ef::Err(__ef_event)
-                }
-            }
+            #conversions
 
             #[automatically_derived]
             impl __ef::fmt::Debug for #ident {
@@ -222,5 +299,74 @@ pub(crate) fn expand(union: &Union, krate: &TokenStream) -> TokenStream {
                 }
             }
         };
+    }
+}
+
+/// A set of single events converts to and from one type-erased event.
+fn event_conversions(union: &Union) -> TokenStream {
+    let Union {
+        ident,
+        members,
+        variants,
+        ..
+    } = union;
+    let wrap = members
+        .iter()
+        .map(|m| quote_spanned!(m.span()=> __ef::AnyEvent::new::<#m>));
+    let unwrap = members
+        .iter()
+        .map(|m| quote_spanned!(m.span()=> __ef_event.downcast::<#m>()));
+    quote! {
+        #[automatically_derived]
+        impl __ef::From<#ident> for __ef::AnyEvent {
+            fn from(event: #ident) -> Self {
+                match event {
+                    #( #ident::#variants(__ef_event) => #wrap(__ef_event), )*
+                }
+            }
+        }
+
+        #[automatically_derived]
+        impl __ef::TryFrom<__ef::AnyEvent> for #ident {
+            type Error = __ef::AnyEvent;
+
+            fn try_from(__ef_event: __ef::AnyEvent) -> __ef::Result<Self, __ef::AnyEvent> {
+                #(
+                    let __ef_event = match #unwrap {
+                        __ef::Ok(__ef_event) => return __ef::Ok(Self::#variants(__ef_event)),
+                        __ef::Err(__ef_event) => __ef_event,
+                    };
+                )*
+                __ef::Err(__ef_event)
+            }
+        }
+    }
+}
+
+/// A set with fan-out arms is what a step returns: one event, or a fan-out.
+fn emit_conversion(union: &Union) -> TokenStream {
+    let Union {
+        ident,
+        members,
+        many,
+        variants,
+        ..
+    } = union;
+    let emit = members.iter().zip(many).map(|(m, &many)| {
+        if many {
+            quote_spanned!(m.span()=> __ef::emit_many::<#m>)
+        } else {
+            quote_spanned!(m.span()=> __ef::emit::<#m>)
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl __ef::From<#ident> for __ef::Emit {
+            fn from(event: #ident) -> Self {
+                match event {
+                    #( #ident::#variants(__ef_event) => #emit(__ef_event), )*
+                }
+            }
+        }
     }
 }

@@ -70,8 +70,10 @@ pub struct Node {
     pub allow_unreachable: bool,
     /// For an error-recovery step, the steps it recovers (empty: every other step).
     pub catches: Option<Vec<String>>,
-    /// The step returns a collection: its emitted events form a fan-out.
-    pub fans_out: bool,
+    /// The emitted events that come as a fan-out (`-> Vec<E>`, or the `Vec<E>` arm of
+    /// `-> OneOf![Vec<E> | F]`): each execution returns either one event or a collection of
+    /// one of these, whose branches the steps that take collections join.
+    pub fans_out: Vec<usize>,
     /// The step takes collections: it joins fan-outs of the events it accepts.
     pub collects: bool,
 }
@@ -433,7 +435,7 @@ fn leads_to_stop(g: &Graph, unconsumed: &HashSet<usize>) -> Vec<bool> {
 fn joins_without_fan_out(g: &Graph, unproduced: &HashSet<usize>, problems: &mut Vec<Problem>) {
     let mut joined = HashSet::new();
     for (i, node) in g.steps.iter().enumerate() {
-        if node.fans_out {
+        if !node.fans_out.is_empty() {
             fan_out_reach(g, i, &mut joined);
         }
     }
@@ -470,12 +472,14 @@ fn fan_out_reach(g: &Graph, from: usize, joined: &mut HashSet<(usize, usize)>) -
     // Loops may nest fan-outs without end; deeper than one per step adds nothing new.
     let limit = g.steps.len() + 1;
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
-    let mut todo: Vec<(usize, usize)> = g.steps[from].emits.iter().map(|&e| (e, 1)).collect();
+    let mut todo: Vec<(usize, usize)> = g.steps[from].fans_out.iter().map(|&e| (e, 1)).collect();
     let mut joins = Vec::new();
     let outputs = |step: usize, depth: usize, todo: &mut Vec<(usize, usize)>| {
         let node = &g.steps[step];
-        let emitted = if node.fans_out { depth + 1 } else { depth };
-        todo.extend(node.emits.iter().map(|&e| (e, emitted)));
+        todo.extend(node.emits.iter().map(|&e| {
+            let fans_out = node.fans_out.contains(&e);
+            (e, if fans_out { depth + 1 } else { depth })
+        }));
         todo.extend(node.sends.iter().map(|&e| (e, depth)));
     };
     while let Some((event, depth)) = todo.pop() {

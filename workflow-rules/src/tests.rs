@@ -152,7 +152,7 @@ fn duplicates_and_stop_acceptance_are_reported() {
 
 fn fan_out(name: &str, accepts: &[usize], emits: &[usize]) -> Node {
     Node {
-        fans_out: true,
+        fans_out: emits.to_vec(),
         ..node(name, accepts, emits)
     }
 }
@@ -222,4 +222,38 @@ fn a_recovery_inside_a_branch_stays_in_its_fan_out() {
     ]);
     g.step_failed = Some(7);
     assert!(check(&g).is_empty(), "{:?}", check(&g));
+}
+
+/// The agent shape: `model` returns either the tool calls (a fan-out) or the stop event; the
+/// tools' results are joined and loop back to `model`.
+#[test]
+fn a_step_may_fan_out_one_event_and_emit_another() {
+    // model: E0 | E4 => [E2] | E1; tool: E2 -> E3; gather: [E3] -> E4.
+    let mut model = node("model", &[0, 4], &[2, 1]);
+    model.fans_out = vec![2];
+    let g = graph(vec![
+        model,
+        node("tool", &[2], &[3]),
+        join("gather", &[3], &[4]),
+    ]);
+    assert!(check(&g).is_empty(), "{:?}", check(&g));
+    assert_eq!(fan_out_joins(&g, 0), [2]);
+    // The plain arm is no fan-out: a join of what follows it has nothing to join.
+    let mut model = node("model", &[0], &[2, 5]);
+    model.fans_out = vec![2];
+    let g = graph(vec![
+        model,
+        node("tool", &[2], &[3]),
+        join("gather", &[3], &[1]),
+        node("direct", &[5], &[6]),
+        join("lonely", &[6], &[1]),
+    ]);
+    assert_eq!(
+        check(&g),
+        vec![Problem::JoinWithoutFanOut {
+            event: 6,
+            step: 4,
+            site: Site::Accepts(0)
+        }]
+    );
 }

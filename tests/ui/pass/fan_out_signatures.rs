@@ -39,8 +39,39 @@ impl Shapes {
     }
 }
 
+/// The agent shape, a fan-out or one event, in its `Result<Option<..>>` form.
+struct Agent;
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Total(u32);
+
+#[workflow]
+impl Agent {
+    #[step]
+    async fn model(
+        &self,
+        ev: OneOf![StartEvent<u32> | Total],
+    ) -> Result<Option<OneOf![Vec<B> | StopEvent<u32>]>, Never> {
+        Ok(Some(match ev {
+            AgentModelInput::StartEvent(ev) => (0..ev.input).map(B).collect::<Vec<_>>().into(),
+            AgentModelInput::Total(total) => StopEvent::new(total.0).into(),
+        }))
+    }
+
+    #[step]
+    async fn tool(&self, b: B) -> D {
+        D(b.0)
+    }
+
+    #[step]
+    async fn join(&self, ds: Vec<D>) -> Total {
+        Total(ds.iter().map(|d| d.0).sum())
+    }
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let runner = Runner::new(Shapes);
     assert_eq!(runner.run(4).await.ok(), Some(3));
+    assert_eq!(Runner::new(Agent).run(4).await.ok(), Some(6));
 }

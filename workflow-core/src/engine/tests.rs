@@ -246,7 +246,7 @@ impl Observer for Flows {
 static FAN: StepSpec = StepSpec {
     accepts: &[START],
     emits: &[START],
-    fans_out: true,
+    fans_out: &[START],
     ..StepSpec::new("fan")
 };
 

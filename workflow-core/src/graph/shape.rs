@@ -17,7 +17,7 @@ pub(crate) fn fan_out_joins(steps: &[&StepSpec]) -> Box<[Box<[u32]>]> {
         .iter()
         .enumerate()
         .map(|(i, spec)| {
-            if !spec.fans_out {
+            if spec.fans_out.is_empty() {
                 return Box::default();
             }
             rules::fan_out_joins(&graph, i)
@@ -57,7 +57,7 @@ pub(crate) fn graph(boundary: Option<&Boundary>, steps: &[&StepSpec]) -> rules::
             catches: spec
                 .catches
                 .map(|c| c.steps.iter().map(|s| (*s).to_owned()).collect()),
-            fans_out: spec.fans_out,
+            fans_out: spec.fans_out.iter().map(|&e| events.id(e)).collect(),
             collects: spec.takes.is_collections(),
         })
         .collect();

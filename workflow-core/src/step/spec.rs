@@ -47,9 +47,11 @@ pub struct StepSpec {
     /// The step recovers other steps' failures (`#[step(catch_errors(..))]`): it takes a
     /// [`StepFailed`](crate::StepFailed).
     pub catches: Option<Catches>,
-    /// The step returns a collection (`-> Vec<E>`): each element is an event, and together
-    /// they form one fan-out, which the steps that take `Vec<E>` join.
-    pub fans_out: bool,
+    /// The emitted event types that come as a fan-out: all of [`emits`](Self::emits) for a
+    /// step that returns a collection (`-> Vec<E>`), the `Vec<E>` arms for one that returns
+    /// either a collection or an event (`-> OneOf![Vec<E> | F]`). The elements of one
+    /// returned collection form one fan-out, which the steps that take `Vec<E>` join.
+    pub fans_out: &'static [EventType],
     /// How the step takes the events in [`accepts`](Self::accepts).
     pub takes: Takes,
     /// The workflows the step runs as children (`#[step(runs(..))]`).
@@ -83,7 +85,7 @@ impl StepSpec {
             allow_dead_end: false,
             allow_unreachable: false,
             catches: None,
-            fans_out: false,
+            fans_out: &[],
             takes: Takes::One,
             children: &[],
             timeout: None,

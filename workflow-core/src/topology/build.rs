@@ -45,7 +45,7 @@ impl Topology {
                 name: spec.name.to_owned(),
                 num_workers: spec.num_workers,
                 takes: spec.takes,
-                fans_out: spec.fans_out,
+                fans_out: !spec.fans_out.is_empty(),
                 retries,
                 recovers: spec
                     .catches
@@ -65,16 +65,13 @@ impl Topology {
                 }
                 graph.edge(i, ty, into);
             }
-            let out = if spec.fans_out {
-                EdgeKind::FansOut
-            } else {
-                EdgeKind::Emits
-            };
             for &ty in spec.emits {
                 let kind = if spec.stream_only.iter().any(|s| s.type_id() == ty.type_id()) {
                     EdgeKind::Streams
+                } else if spec.fans_out.iter().any(|f| f.type_id() == ty.type_id()) {
+                    EdgeKind::FansOut
                 } else {
-                    out
+                    EdgeKind::Emits
                 };
                 graph.edge(i, ty, kind);
             }

@@ -154,7 +154,7 @@ const _: () = {
                 spec: __ef::StepSpec {
                     accepts: &[__ef::EventType::of::<StartEvent<Vec<String>>>()],
                     emits: &[__ef::EventType::of::<Call>()],
-                    fans_out: true,
+                    fans_out: &[__ef::EventType::of::<Call>()],
                     ..__ef::StepSpec::new("plan")
                 },
                 call: |__ef_this, __ef_event, __ef_ctx| {

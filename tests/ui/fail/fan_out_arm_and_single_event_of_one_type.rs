@@ -1,0 +1,24 @@
+use eventflow::prelude::*;
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Call(u32);
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Answer(u32);
+
+struct Flow;
+
+#[workflow]
+impl Flow {
+    #[step]
+    async fn plan(&self, ev: StartEvent<u32>) -> OneOf![Vec<Call> | Call | StopEvent<u32>] {
+        StopEvent::new(ev.input).into()
+    }
+
+    #[step]
+    async fn call(&self, ev: Call) -> StopEvent<u32> {
+        StopEvent::new(ev.0)
+    }
+}
+
+fn main() {}
