@@ -1,9 +1,10 @@
 //! Parallel tool calls: the model asks for several tools at once, they run concurrently, and
-//! the answer step runs once with every result.
+//! the model answers once it has seen every result.
 //!
-//! `plan` returns `Vec<ToolCall>`, which fans out: each call is a branch of its own. `answer`
-//! takes `Vec<ToolResult>`, which joins: it runs once every branch has finished, with the
-//! results in the order the calls were planned, whatever order they finished in. A tool that
+//! `model` returns `OneOf![Vec<ToolCall> | StopEvent<String>]`: either tool calls, which fan
+//! out (each call is a branch of its own), or the answer. `observe` takes `Vec<ToolResult>`,
+//! which joins: it runs once every branch has finished, with the results in the order the calls
+//! were planned, whatever order they finished in, and hands them back to the model. A tool that
 //! finds nothing ends its branch, and the answer is written from the others.
 //!
 //! `cargo run --example parallel_tools` (add `--fast` to skip the simulated latency)
@@ -28,6 +29,10 @@ struct ToolResult {
     output: String,
 }
 
+/// The results of one round of tool calls, for the model.
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Observations(Vec<ToolResult>);
+
 /// Written to the stream as each tool finishes.
 #[derive(Debug, Clone, Serialize, Deserialize, Event)]
 struct ToolFinished {
@@ -46,20 +51,36 @@ impl Agent {
         Question(ev.input)
     }
 
-    /// A stand-in for the model choosing tools for the question.
+    /// A stand-in for the model: it asks for tools for the question, then answers from what
+    /// they found.
     #[step]
-    async fn plan(&self, ev: Question) -> Vec<ToolCall> {
+    async fn model(
+        &self,
+        ev: OneOf![Question | Observations],
+    ) -> OneOf![Vec<ToolCall> | StopEvent<String>] {
+        let question = match ev {
+            AgentModelInput::Question(question) => question,
+            AgentModelInput::Observations(seen) => {
+                let facts: Vec<String> = seen
+                    .0
+                    .into_iter()
+                    .map(|r| format!("{}: {}", r.tool, r.output))
+                    .collect();
+                return StopEvent::new(facts.join("; ")).into();
+            }
+        };
         let call = |tool: &str, input: &str| ToolCall {
             tool: tool.to_owned(),
             input: input.to_owned(),
         };
-        println!("Planning tools for: {}", ev.0);
+        println!("Planning tools for: {}", question.0);
         vec![
             call("weather", "Paris"),
             call("calculator", "18 * 1.8 + 32"),
             call("search", "Eiffel Tower height"),
             call("search", "Paris museums open on Monday"),
         ]
+        .into()
     }
 
     /// Runs every call of the fan-out at once.
@@ -81,14 +102,10 @@ impl Agent {
         })
     }
 
-    /// Runs once, with the results of every call that found something.
+    /// Runs once per round, with the results of every call that found something.
     #[step]
-    async fn answer(&self, results: Vec<ToolResult>) -> StopEvent<String> {
-        let facts: Vec<String> = results
-            .into_iter()
-            .map(|r| format!("{}: {}", r.tool, r.output))
-            .collect();
-        StopEvent::new(facts.join("; "))
+    async fn observe(&self, results: Vec<ToolResult>) -> Observations {
+        Observations(results)
     }
 }
 
