@@ -272,14 +272,14 @@ mod run_state {
                 job(StepPhase::Started, Some(1), Some(0)),
                 // One worker: the second job waits for it.
                 job(StepPhase::Queued, None, None),
-                start(StepPhase::Finished, None, None),
+                start(StepPhase::Finished, Some(1), None),
                 // The first job fails; the freed worker takes the second while the first
                 // waits out its retry delay, then runs it again.
-                job(StepPhase::Failed, None, None),
+                job(StepPhase::Failed, Some(1), None),
                 job(StepPhase::Started, Some(1), Some(0)),
-                job(StepPhase::Finished, None, None),
+                job(StepPhase::Finished, Some(1), None),
                 job(StepPhase::Started, Some(2), Some(0)),
-                job(StepPhase::Finished, None, None),
+                job(StepPhase::Finished, Some(2), None),
             ]
         );
         // The run was idle while the start step waited for the caller.
@@ -324,5 +324,203 @@ mod run_state {
         assert_eq!(json["step"], "start");
         let back: Option<StepStateChanged> = serde_json::from_value(json).ok().flatten();
         assert_eq!(back, state);
+    }
+}
+
+/// Which step execution wrote each streamed event, so that a view can discard what a failed
+/// attempt streamed.
+mod origins {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::Duration;
+
+    use eventflow::event::{StepPhase, StepStateChanged};
+    use eventflow::prelude::*;
+    use eventflow::run::IdempotencyKey;
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
+    struct Token(String);
+
+    /// Streams tokens; its first attempt fails halfway through its answer.
+    #[derive(Default)]
+    struct Model {
+        attempts: AtomicU32,
+    }
+
+    #[workflow]
+    impl Model {
+        #[step(stream_only(Token), retry = RetryPolicy::fixed(Duration::from_millis(250)).max_attempts(3))]
+        async fn answer(
+            &self,
+            ctx: &Context,
+            ev: StartEvent<String>,
+        ) -> Result<StopEvent<String>, String> {
+            let attempt = self.attempts.fetch_add(1, Ordering::SeqCst) + 1;
+            let words: Vec<&str> = ev.input.split(' ').collect();
+            for (i, word) in words.iter().enumerate() {
+                if attempt == 1 && i == 1 {
+                    return Err("the connection dropped".to_owned());
+                }
+                ctx.write_event_to_stream(Token((*word).to_owned()));
+            }
+            Ok(StopEvent::new(ev.input))
+        }
+    }
+
+    /// Every event with the origin the handler gave it.
+    async fn origins<W: eventflow::Workflow>(
+        mut handler: WorkflowHandler<W>,
+    ) -> Vec<(AnyEvent, Option<IdempotencyKey>)> {
+        let mut all = Vec::new();
+        while let Some(event) = handler.next().await {
+            all.push((event, handler.stream_origin()));
+        }
+        all
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_attempts_tokens_can_be_told_apart_and_discarded() {
+        let runner = Runner::new(Model::default()).stream_run_state(true);
+        let handler = runner.run("hello brave world".to_owned());
+        let run = handler.run_id();
+        let events = origins(handler).await;
+
+        let tokens: Vec<(u32, String)> = events
+            .iter()
+            .filter_map(|(e, origin)| {
+                Some((
+                    origin.as_ref()?.attempt,
+                    e.downcast_ref::<Token>()?.0.clone(),
+                ))
+            })
+            .collect();
+        assert_eq!(
+            tokens,
+            [
+                (1, "hello".to_owned()),
+                (2, "hello".to_owned()),
+                (2, "brave".to_owned()),
+                (2, "world".to_owned())
+            ]
+        );
+        // Every token names its execution fully: the run, the step, the input and attempt.
+        for (event, origin) in &events {
+            if event.is::<Token>() {
+                let origin = origin.expect("a token has an origin");
+                assert_eq!((origin.run, origin.step, origin.input), (run, "answer", 1));
+            }
+        }
+        // The run says which attempt failed and that another follows, before its tokens.
+        let failed: Vec<&StepStateChanged> = events
+            .iter()
+            .filter_map(|(e, _)| e.downcast_ref::<StepStateChanged>())
+            .filter(|s| s.phase == StepPhase::Failed)
+            .collect();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(
+            (
+                failed[0].input_number,
+                failed[0].attempt,
+                failed[0].retry_after_ms
+            ),
+            (Some(1), Some(1), Some(250))
+        );
+        // A view drops the tokens of the failed attempt and keeps the answer.
+        let kept: Vec<&str> = events
+            .iter()
+            .filter_map(|(e, origin)| {
+                let token = e.downcast_ref::<Token>()?;
+                let discarded = failed.iter().any(|f| {
+                    origin.is_some_and(|o| {
+                        Some(o.input) == f.input_number && Some(o.attempt) == f.attempt
+                    })
+                });
+                (!discarded).then_some(token.0.as_str())
+            })
+            .collect();
+        assert_eq!(kept, ["hello", "brave", "world"]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn events_no_execution_wrote_have_no_origin() {
+        let runner = Runner::new(Model::default()).stream_run_state(true);
+        let events = origins(runner.run("hi there".to_owned())).await;
+        for (event, origin) in &events {
+            let written = event.is::<Token>();
+            assert_eq!(origin.is_some(), written, "{}", event.name());
+        }
+        // The last one is the stop event.
+        assert!(
+            events
+                .last()
+                .is_some_and(|(e, o)| e.is::<StopEvent<String>>() && o.is_none())
+        );
+    }
+
+    #[tokio::test]
+    async fn before_the_first_event_there_is_no_origin() {
+        let handler = Runner::new(Model::default()).run("hi".to_owned());
+        assert_eq!(handler.stream_origin(), None);
+    }
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
+    struct Ask(String);
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Event)]
+    struct Reply(String);
+
+    /// Asks the caller a question, then runs a child that streams tokens.
+    struct Asker {
+        model: Runner<Model>,
+    }
+
+    #[workflow(external(Reply))]
+    impl Asker {
+        #[step(stream_only(Ask), runs(Model))]
+        async fn ask(
+            &self,
+            ctx: &Context,
+            _ev: StartEvent,
+        ) -> Result<StopEvent<String>, WorkflowError> {
+            let reply = ctx
+                .wait_for_event::<Reply>()
+                .requesting(Ask("what shall I say?".to_owned()))
+                .await
+                .map_err(|_| WorkflowError::Cancelled)?;
+            ctx.child(&self.model)
+                .run(reply.0)
+                .await
+                .map(StopEvent::new)
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_question_and_a_childs_events_come_from_the_step_that_wrote_them() {
+        let runner = Runner::new(Asker {
+            model: Runner::new(Model {
+                // The child does not fail.
+                attempts: AtomicU32::new(1),
+            }),
+        });
+        let mut handler = runner.run(());
+        let mut seen = Vec::new();
+        while let Some(event) = handler.next().await {
+            let origin = handler
+                .stream_origin()
+                .map(|o| (o.step, o.input, o.attempt));
+            if event.is::<Ask>() {
+                assert_eq!(handler.send_event(Reply("ok go".to_owned())), Ok(()));
+            }
+            seen.push((event.name().to_owned(), origin));
+        }
+        assert_eq!(
+            seen,
+            [
+                ("Ask".to_owned(), Some(("ask", 1, 1))),
+                ("ChildEvent".to_owned(), Some(("ask", 1, 1))),
+                ("ChildEvent".to_owned(), Some(("ask", 1, 1))),
+                ("StopEvent".to_owned(), None),
+            ]
+        );
+        assert_eq!(handler.await.ok().as_deref(), Some("ok go"));
     }
 }

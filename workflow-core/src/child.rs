@@ -12,6 +12,7 @@ use tracing::instrument::WithSubscriber;
 
 use crate::context::Context;
 use crate::driver::shared::RunShared;
+use crate::engine::seams::Execution;
 use crate::error::WorkflowError;
 use crate::event::AnyEvent;
 use crate::event::{Event, Start};
@@ -203,6 +204,7 @@ impl<'a, S: Send + Sync + 'static, W: Workflow> ChildRun<'a, S, W> {
                             result: None,
                             done: Some(result),
                             parent: Arc::clone(self.ctx.shared()),
+                            origin: self.ctx.execution_id(),
                             name: self.name,
                             forward: false,
                         };
@@ -226,6 +228,7 @@ impl<'a, S: Send + Sync + 'static, W: Workflow> ChildRun<'a, S, W> {
             result: None,
             done: None,
             parent: Arc::clone(self.ctx.shared()),
+            origin: self.ctx.execution_id(),
             name: self.name,
             forward,
         }
@@ -253,6 +256,8 @@ pub struct ChildFuture<W: Workflow, S> {
     /// The result of a child that completed before a resume.
     done: Option<Result<Output<W>, WorkflowError>>,
     parent: Arc<RunShared<S>>,
+    /// The parent's step execution that runs the child: the origin of its forwarded events.
+    origin: Execution,
     name: String,
     forward: bool,
 }
@@ -278,9 +283,10 @@ impl<W: Workflow, S> Future for ChildFuture<W, S> {
                 loop {
                     match handler.poll_published(cx) {
                         Poll::Ready(Some(event)) => {
-                            this.parent
-                                .stream
-                                .publish(AnyEvent::new(ChildEvent::new(&this.name, event)));
+                            this.parent.stream.publish_from(
+                                AnyEvent::new(ChildEvent::new(&this.name, event)),
+                                Some(this.origin),
+                            );
                         }
                         Poll::Ready(None) => break,
                         Poll::Pending => return Poll::Pending,

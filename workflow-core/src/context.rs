@@ -9,6 +9,7 @@ use crate::engine::collect::{Batch, CollectKey, CollectSet, Collector};
 use crate::engine::envelope::{Envelope, Lineage};
 use crate::engine::link::Link;
 use crate::engine::lock;
+use crate::engine::seams::Execution;
 use crate::error::SendError;
 use crate::event::AnyEvent;
 use crate::event::{Event, EventType};
@@ -157,6 +158,15 @@ impl<S> Context<S> {
         }
     }
 
+    /// This execution, as the run's stream and observers name it.
+    pub(crate) fn execution_id(&self) -> Execution {
+        Execution {
+            step: self.step,
+            input: self.execution,
+            attempt: self.attempt,
+        }
+    }
+
     /// The name of the step this context was given to.
     pub fn step_name(&self) -> &'static str {
         self.run.table.spec(self.step).name
@@ -229,7 +239,9 @@ impl<S> Context<S> {
             .record(|r| r.flow(self.step, E::NAME, crate::engine::table::STREAM));
         tracing::debug!(target: "eventflow::step", event = E::NAME, "streamed");
         if self.run.stream.is_watched() {
-            self.run.stream.publish(AnyEvent::new(event));
+            self.run
+                .stream
+                .publish_from(AnyEvent::new(event), Some(self.execution_id()));
         }
     }
 

@@ -11,8 +11,11 @@ use std::task::{Context as TaskContext, Poll, ready};
 use futures::Stream;
 use tokio::sync::oneshot;
 
+use crate::context::IdempotencyKey;
 use crate::driver::shared::RunShared;
 use crate::engine::envelope::{Envelope, Lineage};
+use crate::engine::seams::Execution;
+use crate::engine::stream::Streamed;
 use crate::engine::waiters::EARLY_LIMIT;
 use crate::error::SuspendError;
 use crate::error::{SendError, WorkflowError};
@@ -97,7 +100,9 @@ pub(crate) use crate::driver::Outcome;
 pub struct WorkflowHandler<W: Workflow> {
     run: Arc<RunShared<W::State>>,
     result: ResultSlot<W>,
-    events: VecDeque<AnyEvent>,
+    events: VecDeque<Streamed>,
+    /// The step execution that wrote the event yielded last, if one did.
+    origin: Option<Execution>,
     /// Everything published was read; the last event comes from the outcome.
     drained: bool,
     /// The last event was yielded.
@@ -142,6 +147,7 @@ impl<W: Workflow> WorkflowHandler<W> {
         Self {
             result: ResultSlot::Waiting(result),
             events: VecDeque::new(),
+            origin: None,
             drained: false,
             ended: false,
             sequence: run.stream.base(),
@@ -238,6 +244,64 @@ impl<W: Workflow> WorkflowHandler<W> {
     /// ```
     pub fn stream_sequence(&self) -> u64 {
         self.sequence
+    }
+
+    /// The step execution that wrote the event the stream yielded last: its step, the number
+    /// of its input and its attempt. `None` before the first event and for events no step
+    /// execution wrote (run-state events, the run's terminal event, events returned that no
+    /// step takes, which come from executions that finished).
+    ///
+    /// A step's streamed events (with [`Context::write_event_to_stream`](crate::Context::write_event_to_stream),
+    /// forwarded from its child workflows, or its question while it waits) are streamed as the
+    /// step writes them, before anyone knows whether the attempt will succeed. When an attempt
+    /// fails and is retried, its events stay on the stream; a consumer that shows partial
+    /// output (a model's tokens) discards the events of the attempt that failed, which
+    /// run-state events name ([`StepStateChanged`](crate::event::StepStateChanged) with
+    /// `phase: Failed`, the same step, `input_number` and `attempt`).
+    ///
+    /// ```
+    /// use eventflow::prelude::*;
+    /// use eventflow::RetryPolicy;
+    /// use std::time::Duration;
+    ///
+    /// #[derive(Clone, Serialize, Deserialize, Event)]
+    /// struct Token(String);
+    ///
+    /// struct Model;
+    ///
+    /// #[workflow]
+    /// impl Model {
+    ///     #[step(stream_only(Token), retry = RetryPolicy::fixed(Duration::ZERO).max_attempts(2))]
+    ///     async fn answer(&self, ctx: &Context, ev: StartEvent) -> Result<StopEvent, String> {
+    ///         ctx.write_event_to_stream(Token("Hel".into()));
+    ///         if ctx.idempotency_key().attempt == 1 {
+    ///             return Err("connection reset".into());
+    ///         }
+    ///         ctx.write_event_to_stream(Token("lo".into()));
+    ///         Ok(StopEvent::new(()))
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut run = Runner::new(Model).run(());
+    /// let mut tokens = Vec::new();
+    /// while let Some(event) = run.next().await {
+    ///     if let (Some(token), Some(origin)) = (event.downcast_ref::<Token>(), run.stream_origin()) {
+    ///         tokens.push((origin.attempt, token.0.clone()));
+    ///     }
+    /// }
+    /// assert_eq!(tokens, [(1, "Hel".to_owned()), (2, "Hel".to_owned()), (2, "lo".to_owned())]);
+    /// # }
+    /// ```
+    pub fn stream_origin(&self) -> Option<IdempotencyKey> {
+        let origin = self.origin?;
+        Some(IdempotencyKey {
+            run: self.run.id,
+            step: self.run.table.spec(origin.step).name,
+            input: origin.input,
+            attempt: origin.attempt,
+        })
     }
 
     /// Cancels the run: running steps are dropped, the stream ends with
@@ -337,35 +401,42 @@ impl<W: Workflow> WorkflowHandler<W> {
     /// The events the run publishes, without the last one, which comes from its outcome:
     /// what a parent forwards from a child run. `None` once the run has ended and all are read.
     pub(crate) fn poll_published(&mut self, cx: &mut TaskContext<'_>) -> Poll<Option<AnyEvent>> {
-        if let Some(event) = self.events.pop_front() {
-            return Poll::Ready(Some(event));
+        if let Some(next) = self.events.pop_front() {
+            return Poll::Ready(Some(next.event));
         }
         if self.drained {
             return Poll::Ready(None);
         }
         if ready!(self.run.stream.poll_take(&mut self.events, cx)) {
-            return Poll::Ready(self.events.pop_front());
+            return Poll::Ready(self.events.pop_front().map(|next| next.event));
         }
         self.drained = true;
         Poll::Ready(None)
     }
 
     fn poll_event(&mut self, cx: &mut TaskContext<'_>) -> Poll<Option<AnyEvent>> {
-        if let Some(event) = self.events.pop_front() {
-            return Poll::Ready(Some(event));
+        if let Some(next) = self.events.pop_front() {
+            return Poll::Ready(Some(self.yielded(next)));
         }
         if self.ended {
             return Poll::Ready(None);
         }
         if !self.drained {
             if ready!(self.run.stream.poll_take(&mut self.events, cx)) {
-                return Poll::Ready(self.events.pop_front());
+                let next = self.events.pop_front();
+                return Poll::Ready(next.map(|next| self.yielded(next)));
             }
             self.drained = true;
         }
         let last = ready!(self.result.poll(cx)).and_then(last_event);
         self.ended = true;
+        self.origin = None;
         Poll::Ready(last)
+    }
+
+    fn yielded(&mut self, streamed: Streamed) -> AnyEvent {
+        self.origin = streamed.origin;
+        streamed.event
     }
 
     /// The run's shared parts.

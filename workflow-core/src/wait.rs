@@ -103,7 +103,8 @@ impl<'a, S: Send + Sync + 'static, E: Event> IntoFuture for WaitFor<'a, S, E> {
             tracing::debug!(target: "eventflow::step", event = E::NAME, "waiting");
             let _waiting = Suspended { ctx: self.ctx, id };
             if let Some(request) = self.request {
-                run.stream.publish(request);
+                run.stream
+                    .publish_from(request, Some(self.ctx.execution_id()));
             }
             let received = match self.timeout {
                 None => resolved.await,

@@ -23,6 +23,7 @@ use crate::driver::shared::RunShared;
 use crate::engine::envelope::Lineage;
 use crate::engine::link::Link;
 use crate::engine::queues::Queues;
+use crate::engine::seams::Execution;
 pub(crate) use crate::engine::work::Work;
 use crate::error::{BoxError, StepTimedOut};
 use crate::event::AnyEvent;
@@ -42,6 +43,17 @@ pub(crate) struct Meta {
     pub(crate) worker: u32,
     /// The input's number within the run.
     pub(crate) execution: u64,
+}
+
+impl Meta {
+    /// The execution, as the run's observers name it.
+    pub(crate) fn execution(&self) -> Execution {
+        Execution {
+            step: self.step,
+            input: self.execution,
+            attempt: self.attempt,
+        }
+    }
 }
 
 /// A step execution that ended, with what is needed to retry or recover it.
@@ -281,7 +293,12 @@ impl Steps {
         let name = engine.table.spec(step).name;
         let event = || work.input.first().map_or("", AnyEvent::name);
         let worker = self.queues.occupy(step, work.execution);
-        run.record(|r| r.started(step, event(), work.attempt, worker));
+        let execution = Execution {
+            step,
+            input: work.execution,
+            attempt: work.attempt,
+        };
+        run.record(|r| r.started(execution, event(), worker));
         // Fields are only evaluated when the span or event is enabled.
         let span = tracing::debug_span!(target: "eventflow::step", "step", step = name, event = event(), attempt = work.attempt, worker);
         for link in work.links.iter().filter_map(Link::id) {

@@ -25,7 +25,7 @@ use crate::engine::fan::FanOuts;
 use crate::engine::link::Link;
 use crate::engine::lock;
 use crate::engine::route::{self, Delivery, Dispatch, Source};
-use crate::engine::seams::Observer;
+use crate::engine::seams::{Execution, Observer};
 use crate::engine::table::OUTSIDE;
 use crate::engine::waiters::{EARLY_LIMIT, Early};
 use crate::engine::work::Work;
@@ -378,7 +378,7 @@ impl<W: Workflow> RunTask<W> {
                     step: meta.step,
                     link: finished.link,
                 };
-                return self.emitted(emit, meta.lineage, &from);
+                return self.emitted(emit, meta.lineage, &from, meta.execution());
             }
             Ok(Err(error)) => error,
             Err(panic) => Box::new(StepPanic::from_payload(&*panic)),
@@ -386,13 +386,13 @@ impl<W: Workflow> RunTask<W> {
         self.failed(meta, finished.link, error, finished.retained.as_deref());
     }
 
-    /// A step execution that ran with `lineage` finished with `emit`.
-    fn emitted(&mut self, emit: Emit, lineage: Lineage, from: &Source) {
+    /// `execution`, which ran with `lineage`, finished with `emit`.
+    fn emitted(&mut self, emit: Emit, lineage: Lineage, from: &Source, execution: Execution) {
         let step = from.step;
         self.shared.record(|r| match &emit {
-            Emit::One(event) => r.finished(step, Some(event.name()), None),
-            Emit::Many(events) => r.finished(step, None, Some(events.len() as u64)),
-            _ => r.finished(step, None, None),
+            Emit::One(event) => r.finished(execution, Some(event.name()), None),
+            Emit::Many(events) => r.finished(execution, None, Some(events.len() as u64)),
+            _ => r.finished(execution, None, None),
         });
         let stop = self.engine.table.stop;
         if let Emit::One(event) = &emit
@@ -443,6 +443,7 @@ impl<W: Workflow> RunTask<W> {
             first_started,
             ..
         } = meta;
+        let execution = meta.execution();
         let name = self.engine.table.spec(step).name;
         let elapsed = first_started.elapsed();
         let next = failure::after_failed(
@@ -471,7 +472,7 @@ impl<W: Workflow> RunTask<W> {
                 execution: meta.execution,
             };
             self.shared.record(|r| {
-                r.failed(step, &error.to_string(), AfterFailure::Retry(delay));
+                r.failed(execution, &error.to_string(), AfterFailure::Retry(delay));
             });
             self.steps.retry_later(step, work, delay);
             self.steps.start_queued(&self.engine, &self.shared, step);
@@ -496,7 +497,7 @@ impl<W: Workflow> RunTask<W> {
             let handler_name = table.spec(handler).name;
             self.shared.record(|r| {
                 r.failed(
-                    step,
+                    execution,
                     failure.message(),
                     AfterFailure::Recover(handler_name.to_owned()),
                 );
@@ -509,7 +510,7 @@ impl<W: Workflow> RunTask<W> {
         }
         tracing::debug!(target: "eventflow::run", step = name, attempt = attempts, error = %error, then = "fail", "failed");
         self.shared
-            .record(|r| r.failed(step, &error.to_string(), AfterFailure::FailRun));
+            .record(|r| r.failed(execution, &error.to_string(), AfterFailure::FailRun));
         self.finish(Err(WorkflowError::StepFailed {
             step: name.to_owned(),
             source: error,

@@ -14,6 +14,15 @@ use crate::event::AnyEvent;
 use crate::id::RunId;
 use crate::trace::{AfterFailure, RunTrace, TraceOutcome};
 
+/// One execution of a step: the step's index, the number of the input it runs on within the
+/// run, and the attempt (from 1). Together they name it across retries and resumes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Execution {
+    pub(crate) step: u32,
+    pub(crate) input: u64,
+    pub(crate) attempt: u32,
+}
+
 /// Watches one run. Steps are named by their index in the step table; a flow's ends may also
 /// be [`OUTSIDE`](crate::engine::table::OUTSIDE), [`STREAM`](crate::engine::table::STREAM)
 /// or [`END`](crate::engine::table::END).
@@ -22,12 +31,12 @@ pub(crate) trait Observer: Send + std::fmt::Debug {
     fn queued(&mut self, step: u32, event: &str) {
         let _ = (step, event);
     }
-    /// An execution of `step` started on `event`, as attempt `attempt`, on worker `worker`.
-    fn started(&mut self, step: u32, event: &str, attempt: u32, worker: u32);
-    /// An execution of `step` returned: one event, a fan-out of some, or none.
-    fn finished(&mut self, step: u32, emitted: Option<&str>, fanned_out: Option<u64>);
-    /// An execution of `step` failed, and what the run does about it.
-    fn failed(&mut self, step: u32, error: &str, then: AfterFailure);
+    /// `execution` started on `event`, on worker `worker`.
+    fn started(&mut self, execution: Execution, event: &str, worker: u32);
+    /// `execution` returned: one event, a fan-out of some, or none.
+    fn finished(&mut self, execution: Execution, emitted: Option<&str>, fanned_out: Option<u64>);
+    /// `execution` failed, and what the run does about it.
+    fn failed(&mut self, execution: Execution, error: &str, then: AfterFailure);
     /// `event` went from `from` to `to`.
     fn flow(&mut self, from: u32, event: &'static str, to: u32);
     /// An execution of `step` waits inside itself for `event`.

@@ -11,7 +11,15 @@ use std::task::{Context, Poll};
 
 use futures::task::AtomicWaker;
 
+use crate::engine::seams::Execution;
 use crate::event::AnyEvent;
+
+/// An event on its way to the caller, with the step execution that wrote it, if one did.
+#[derive(Debug)]
+pub(crate) struct Streamed {
+    pub(crate) event: AnyEvent,
+    pub(crate) origin: Option<Execution>,
+}
 
 #[derive(Debug, Default)]
 pub(crate) struct StreamChannel {
@@ -27,7 +35,7 @@ pub(crate) struct StreamChannel {
 
 #[derive(Debug, Default)]
 struct Buffer {
-    items: VecDeque<AnyEvent>,
+    items: VecDeque<Streamed>,
     /// Events published while watched.
     published: u64,
     closed: bool,
@@ -42,8 +50,14 @@ impl StreamChannel {
         !self.unwatched.load(Ordering::Relaxed)
     }
 
-    /// Appends `event` unless the stream is closed or unwatched.
+    /// Appends `event`, which no step execution wrote, unless the stream is closed or
+    /// unwatched.
     pub(crate) fn publish(&self, event: AnyEvent) {
+        self.publish_from(event, None);
+    }
+
+    /// Appends `event`, written by `origin`, unless the stream is closed or unwatched.
+    pub(crate) fn publish_from(&self, event: AnyEvent, origin: Option<Execution>) {
         if !self.is_watched() {
             self.skipped.fetch_add(1, Ordering::Relaxed);
             return;
@@ -53,7 +67,7 @@ impl StreamChannel {
             if buffer.closed {
                 return;
             }
-            buffer.items.push_back(event);
+            buffer.items.push_back(Streamed { event, origin });
             buffer.published += 1;
             std::mem::take(&mut buffer.waiting)
         };
@@ -74,7 +88,10 @@ impl StreamChannel {
                 return;
             }
             let number = self.base() + buffer.published + self.skipped.load(Ordering::Relaxed);
-            buffer.items.push_back(make(number));
+            buffer.items.push_back(Streamed {
+                event: make(number),
+                origin: None,
+            });
             buffer.published += 1;
             std::mem::take(&mut buffer.waiting)
         };
@@ -113,7 +130,7 @@ impl StreamChannel {
     /// Moves everything buffered into `local`; `Ready(false)` once closed and drained.
     pub(crate) fn poll_take(
         &self,
-        local: &mut VecDeque<AnyEvent>,
+        local: &mut VecDeque<Streamed>,
         cx: &mut Context<'_>,
     ) -> Poll<bool> {
         debug_assert!(local.is_empty());

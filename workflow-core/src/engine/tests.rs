@@ -10,7 +10,7 @@ use crate::engine::fan::FanOuts;
 use crate::engine::link::Link;
 use crate::engine::queues::Queues;
 use crate::engine::route::{self, Delivery, Dispatch, Source};
-use crate::engine::seams::Observer;
+use crate::engine::seams::{Execution, Observer};
 use crate::engine::snapshot::ExecutionOp;
 use crate::engine::table::StepTable;
 use crate::engine::work::Work;
@@ -230,9 +230,9 @@ impl Dispatch for Recorded {
 struct Flows(Vec<(u32, u32)>);
 
 impl Observer for Flows {
-    fn started(&mut self, _: u32, _: &str, _: u32, _: u32) {}
-    fn finished(&mut self, _: u32, _: Option<&str>, _: Option<u64>) {}
-    fn failed(&mut self, _: u32, _: &str, _: crate::trace::AfterFailure) {}
+    fn started(&mut self, _: Execution, _: &str, _: u32) {}
+    fn finished(&mut self, _: Execution, _: Option<&str>, _: Option<u64>) {}
+    fn failed(&mut self, _: Execution, _: &str, _: crate::trace::AfterFailure) {}
     fn flow(&mut self, from: u32, _: &'static str, to: u32) {
         self.0.push((from, to));
     }

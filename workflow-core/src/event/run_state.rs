@@ -24,6 +24,12 @@ pub enum StepPhase {
 
 /// A step execution changed phase.
 ///
+/// An execution is named by its step, its [`input_number`](Self::input_number) and its
+/// [`attempt`](Self::attempt), as the events it writes to the stream are by
+/// [`WorkflowHandler::stream_origin`](crate::WorkflowHandler::stream_origin): when an attempt
+/// fails, a view can discard what that attempt streamed (partial tokens of a model call), and
+/// [`retry_after_ms`](Self::retry_after_ms) says that another attempt follows.
+///
 /// ```
 /// use eventflow::prelude::*;
 /// use eventflow::event::{StepPhase, StepStateChanged};
@@ -64,7 +70,12 @@ pub struct StepStateChanged {
     /// The event it runs on (the first, for a set or a join), for `Queued` and `Started`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<String>,
-    /// The attempt, from 1, for `Started`.
+    /// The number of the input the execution runs on, within the run (as in
+    /// [`IdempotencyKey::input`](crate::run::IdempotencyKey::input)), for `Started`, `Finished`
+    /// and `Failed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_number: Option<u64>,
+    /// The attempt, from 1, for `Started`, `Finished` and `Failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt: Option<u32>,
     /// The worker it runs on, from 0, for `Started`.
@@ -76,6 +87,10 @@ pub struct StepStateChanged {
     /// The error, rendered, for `Failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// For `Failed`, when the step runs again on the same input: the delay before the next
+    /// attempt, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
 }
 
 /// Nothing in the run runs: it waits for the outside (an answer, a retry's delay, a worker of

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use tokio::time::Instant;
 
-use crate::engine::seams::Observer;
+use crate::engine::seams::{Execution, Observer};
 use crate::engine::table::StepTable;
 use crate::id::RunId;
 use crate::trace::{
@@ -92,7 +92,8 @@ impl Recorder {
 }
 
 impl Observer for Recorder {
-    fn started(&mut self, step: u32, event: &str, attempt: u32, _worker: u32) {
+    fn started(&mut self, execution: Execution, event: &str, _worker: u32) {
+        let Execution { step, attempt, .. } = execution;
         let first = self.activity(step).is_some_and(|a| a.order.is_none());
         if first {
             self.ran += 1;
@@ -112,7 +113,8 @@ impl Observer for Recorder {
         });
     }
 
-    fn finished(&mut self, step: u32, emitted: Option<&str>, fanned_out: Option<u64>) {
+    fn finished(&mut self, execution: Execution, emitted: Option<&str>, fanned_out: Option<u64>) {
+        let step = execution.step;
         if let Some(activity) = self.activity(step) {
             activity.succeeded += 1;
         }
@@ -137,7 +139,8 @@ impl Observer for Recorder {
         });
     }
 
-    fn failed(&mut self, step: u32, error: &str, then: AfterFailure) {
+    fn failed(&mut self, execution: Execution, error: &str, then: AfterFailure) {
+        let step = execution.step;
         let retried = matches!(then, AfterFailure::Retry(_));
         if let Some(activity) = self.activity(step) {
             activity.failed += 1;

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::engine::seams::Observer;
+use crate::engine::seams::{Execution, Observer};
 use crate::engine::stream::StreamChannel;
 use crate::event::{AnyEvent, EventUnclaimed, RunIdle, StepPhase, StepStateChanged};
 use crate::trace::{AfterFailure, TraceOutcome};
@@ -27,10 +27,12 @@ impl RunStateStream {
                 step: name.to_owned(),
                 phase,
                 input: None,
+                input_number: None,
                 attempt: None,
                 worker: None,
                 output: None,
                 error: None,
+                retry_after_ms: None,
             };
             fill(&mut state);
             AnyEvent::new(state)
@@ -45,23 +47,31 @@ impl Observer for RunStateStream {
         });
     }
 
-    fn started(&mut self, step: u32, event: &str, attempt: u32, worker: u32) {
-        self.step(StepPhase::Started, step, |s| {
+    fn started(&mut self, execution: Execution, event: &str, worker: u32) {
+        self.step(StepPhase::Started, execution.step, |s| {
             s.input = Some(event.to_owned());
-            s.attempt = Some(attempt);
+            s.input_number = Some(execution.input);
+            s.attempt = Some(execution.attempt);
             s.worker = Some(worker);
         });
     }
 
-    fn finished(&mut self, step: u32, emitted: Option<&str>, _fanned_out: Option<u64>) {
-        self.step(StepPhase::Finished, step, |s| {
+    fn finished(&mut self, execution: Execution, emitted: Option<&str>, _fanned_out: Option<u64>) {
+        self.step(StepPhase::Finished, execution.step, |s| {
+            s.input_number = Some(execution.input);
+            s.attempt = Some(execution.attempt);
             s.output = emitted.map(str::to_owned);
         });
     }
 
-    fn failed(&mut self, step: u32, error: &str, _then: AfterFailure) {
-        self.step(StepPhase::Failed, step, |s| {
+    fn failed(&mut self, execution: Execution, error: &str, then: AfterFailure) {
+        self.step(StepPhase::Failed, execution.step, |s| {
+            s.input_number = Some(execution.input);
+            s.attempt = Some(execution.attempt);
             s.error = Some(error.to_owned());
+            if let AfterFailure::Retry(delay) = then {
+                s.retry_after_ms = Some(u64::try_from(delay.as_millis()).unwrap_or(u64::MAX));
+            }
         });
     }
 
@@ -101,17 +111,17 @@ impl Observer for Both {
         self.0.queued(step, event);
         self.1.queued(step, event);
     }
-    fn started(&mut self, step: u32, event: &str, attempt: u32, worker: u32) {
-        self.0.started(step, event, attempt, worker);
-        self.1.started(step, event, attempt, worker);
+    fn started(&mut self, execution: Execution, event: &str, worker: u32) {
+        self.0.started(execution, event, worker);
+        self.1.started(execution, event, worker);
     }
-    fn finished(&mut self, step: u32, emitted: Option<&str>, fanned_out: Option<u64>) {
-        self.0.finished(step, emitted, fanned_out);
-        self.1.finished(step, emitted, fanned_out);
+    fn finished(&mut self, execution: Execution, emitted: Option<&str>, fanned_out: Option<u64>) {
+        self.0.finished(execution, emitted, fanned_out);
+        self.1.finished(execution, emitted, fanned_out);
     }
-    fn failed(&mut self, step: u32, error: &str, then: AfterFailure) {
-        self.0.failed(step, error, then.clone());
-        self.1.failed(step, error, then);
+    fn failed(&mut self, execution: Execution, error: &str, then: AfterFailure) {
+        self.0.failed(execution, error, then.clone());
+        self.1.failed(execution, error, then);
     }
     fn flow(&mut self, from: u32, event: &'static str, to: u32) {
         self.0.flow(from, event, to);
