@@ -99,7 +99,9 @@
 //!
 //! # Concepts
 //!
-//! - **Events** are plain data types with `#[derive(Clone, Serialize, Deserialize, Event)]`.
+//! - **Events** are plain data types with `#[derive(Clone, Serialize, Deserialize, Event)]`,
+//!   or with [`#[eventflow::event]`](macro@event), which derives the same without a serde
+//!   dependency in your crate.
 //!   A run begins with a start event, [`StartEvent<T>`] unless the workflow names its own, and
 //!   ends with the first stop event, [`StopEvent<T>`] unless it names its own: `run(input)` takes
 //!   the `T` of the start event and awaiting the run gives the `T` of the stop event.
@@ -349,7 +351,7 @@ pub use eventflow_core::{
     Workflow, WorkflowError, WorkflowHandler,
 };
 pub use eventflow_core::{child, error, event, host, observe, retry, run, step, topology, trace};
-pub use eventflow_macros::{Event, step, workflow};
+pub use eventflow_macros::{Event, event, step, workflow};
 
 mod export;
 pub mod testing;

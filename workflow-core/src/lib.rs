@@ -86,6 +86,7 @@ pub mod run {
 /// Not public API: its contents may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use serde;
     pub use serde::de::DeserializeOwned;
     pub use serde::{Deserialize, Serialize};
     pub use std::boxed::Box;

@@ -381,3 +381,39 @@ pub fn step(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn derive_event(item: TokenStream) -> TokenStream {
     event::derive(item.into()).into()
 }
+
+/// Makes a struct or an enum an event: derives `Clone`, serde's `Serialize` and `Deserialize`,
+/// and [`Event`](derive@Event), reaching serde through eventflow, so that a crate that defines
+/// events needs no serde dependency of its own.
+///
+/// ```
+/// use eventflow::prelude::*;
+///
+/// #[eventflow::event]
+/// #[derive(Debug, PartialEq)]
+/// struct Draft {
+///     #[serde(default)]
+///     text: String,
+/// }
+///
+/// #[eventflow::event(name = "verdict")]
+/// enum Verdict {
+///     Accept,
+///     Reject { reason: String },
+/// }
+///
+/// assert_eq!(Draft::NAME, "Draft");
+/// assert_eq!(Verdict::NAME, "verdict");
+/// let draft = Draft { text: "hi".into() };
+/// assert_eq!(draft.clone(), draft);
+/// ```
+///
+/// It takes the arguments of the derive's `#[event(..)]`: `name = "..."` renames the event,
+/// `crate = path` points at a renamed `eventflow`. serde's own attributes (`#[serde(..)]`)
+/// work on the type and its fields; add other derives (`Debug`, `PartialEq`) as usual, but not
+/// `Clone`, which it derives. It is not in the prelude, where it would clash with the derive's
+/// `#[event(..)]` helper: write `#[eventflow::event]`.
+#[proc_macro_attribute]
+pub fn event(args: TokenStream, item: TokenStream) -> TokenStream {
+    event::attribute(args.into(), item.into()).into()
+}

@@ -1,0 +1,6 @@
+#[eventflow::event]
+fn draft() -> String {
+    String::new()
+}
+
+fn main() {}

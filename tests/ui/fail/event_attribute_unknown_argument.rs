@@ -1,0 +1,6 @@
+#[eventflow::event(rename = "draft")]
+struct Draft {
+    text: String,
+}
+
+fn main() {}
