@@ -283,7 +283,8 @@
 //! step returns `b.into()`. The enum's name is predictable from the step: workflow type + step
 //! name in CamelCase + `Input` or `Output`, e.g. `FeedbackMonitorBeginInput` for the parameter
 //! of step `begin` of `FeedbackMonitor`. Prefixing the workflow keeps two workflows of one
-//! module from colliding.
+//! module from colliding. A step that wants a name of its own gives it:
+//! `#[step(input = AgentInput, output = AgentOutput)]`.
 //!
 //! # Streamed events
 //!

@@ -195,7 +195,16 @@ pub(crate) fn analyze(
         );
         return None;
     }
-    let input = sets.input(events, &format!("{prefix}{camel}Input"));
+    let input_ident = (args.input.clone()).unwrap_or_else(|| format_ident!("{prefix}{camel}Input"));
+    let input = sets.input(events, &input_ident);
+    if let Some(named) = &args.input
+        && !matches!(input, Input::One(Set::Union { .. }))
+    {
+        errors.spanned(
+            named,
+            format_args!("`input = {named}` names the enum generated for a `OneOf![..]` parameter, but step `{name}` takes no `OneOf!`"),
+        );
+    }
     if let Some(take) = &args.take
         && !matches!(input, Input::Collections(_))
     {
@@ -205,7 +214,17 @@ pub(crate) fn analyze(
         );
     }
 
-    let output = sets.output(&mut sig.output, format_ident!("{prefix}{camel}Output"));
+    let output_ident =
+        (args.output.clone()).unwrap_or_else(|| format_ident!("{prefix}{camel}Output"));
+    let output = sets.output(&mut sig.output, output_ident);
+    if let Some(named) = &args.output
+        && !matches!(output.set, Some(Set::Union { .. }))
+    {
+        errors.spanned(
+            named,
+            format_args!("`output = {named}` names the enum generated for a `OneOf![..]` return type, but step `{name}` returns no `OneOf!`"),
+        );
+    }
     let broken = errors.count() != before;
     Some(Step {
         ident,
@@ -260,12 +279,12 @@ struct Sets<'a> {
 
 impl Sets<'_> {
     /// Reads the event parameters: one event, one of each type, or collections.
-    fn input(&mut self, mut events: Vec<&mut Type>, ident: &str) -> Input {
+    fn input(&mut self, mut events: Vec<&mut Type>, ident: &Ident) -> Input {
         let step = self.step;
         if let [only] = events.as_mut_slice()
             && !is_wrapper(only, "Vec")
         {
-            return Input::One(self.event_set(only, format_ident!("{ident}"), "accepted by"));
+            return Input::One(self.event_set(only, ident.clone(), "accepted by"));
         }
         let collections = events.iter().filter(|ty| is_wrapper(ty, "Vec")).count();
         if collections != 0 && collections != events.len() {

@@ -164,7 +164,9 @@ use proc_macro::TokenStream;
 ///   not be reachable from the start event;
 /// - `runs(W, ..)`: the child workflows the step runs with `ctx.child(&runner).run(input)`,
 ///   so that they appear in the topology under the step;
-/// - `name = "..."`: the step's name in the graph, logs and errors (default: the method's name).
+/// - `name = "..."`: the step's name in the graph, logs and errors (default: the method's name);
+/// - `input = Name`, `output = Name`: the names of the enums generated for a `OneOf!`
+///   parameter and return type (see below).
 ///
 /// # `OneOf!`
 ///
@@ -174,7 +176,44 @@ use proc_macro::TokenStream;
 /// CamelCase + `Input` for the parameter or `Output` for the return type. Step `begin` of
 /// `FeedbackMonitor` gets `FeedbackMonitorBeginInput` and `FeedbackMonitorBeginOutput`; a free
 /// function step `begin` gets `BeginInput`/`BeginOutput`. The enum also converts to and from
-/// `AnyEvent`.
+/// `AnyEvent`. `#[step(input = Name)]` and `#[step(output = Name)]` name the enums instead:
+///
+/// ```
+/// use eventflow::prelude::*;
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct ToolCall(String);
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct ToolResult(String);
+///
+/// struct Agent;
+///
+/// #[workflow]
+/// impl Agent {
+///     #[step(input = AgentInput, output = AgentOutput)]
+///     async fn think(
+///         &self,
+///         ev: OneOf![StartEvent<String> | ToolResult],
+///     ) -> OneOf![ToolCall | StopEvent<String>] {
+///         match ev {
+///             AgentInput::StartEvent(question) => ToolCall(question.input).into(),
+///             AgentInput::ToolResult(result) => AgentOutput::StopEvent(StopEvent::new(result.0)),
+///         }
+///     }
+///
+///     #[step]
+///     async fn call_tool(&self, ev: ToolCall) -> ToolResult {
+///         ToolResult(format!("{} done", ev.0))
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), WorkflowError> {
+/// assert_eq!(Runner::new(Agent).run("search".into()).await?, "search done");
+/// # Ok(())
+/// # }
+/// ```
 ///
 /// # Arguments
 ///

@@ -84,15 +84,19 @@ pub(crate) fn rewrite(
             if written(&union.members[first]) == written(&member) {
                 errors.spanned(
                     &member,
-                    format_args!("`{member_key}` appears twice in this `OneOf!`"),
+                    format_args!(
+                        "`{member_key}` appears twice in this `OneOf!` (enum `{}`)",
+                        union.ident
+                    ),
                 );
             } else {
                 errors.spanned(
                     &member,
                     format_args!(
-                        "`{}` and `{}` are both named `{member_key}`; the event graph and the generated variants know a type by its name, so give them different names",
+                        "`{}` and `{}` are both named `{member_key}`; the event graph and the variants of the generated enum `{}` know a type by its name, so give them different names",
                         written(&union.members[first]),
                         written(&member),
+                        union.ident,
                     ),
                 );
             }
@@ -101,7 +105,7 @@ pub(crate) fn rewrite(
         if union.variants.contains(&variant) {
             errors.spanned(
                 &member,
-                format_args!("two `OneOf!` members are named `{variant}`; variants are named after the last path segment of each type, so they must differ"),
+                format_args!("two `OneOf!` members are named `{variant}`; the variants of the generated enum `{}` are named after the last path segment of each type, so they must differ", union.ident),
             );
             continue;
         }

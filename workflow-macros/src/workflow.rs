@@ -235,7 +235,10 @@ fn check_generic_unions(item: &ItemImpl, unions: &[Union], errors: &Errors) {
             syn::visit::visit_path(self, path);
         }
     }
-    for member in unions.iter().flat_map(|u| &u.members) {
+    for (union, member) in unions
+        .iter()
+        .flat_map(|u| u.members.iter().map(move |m| (u, m)))
+    {
         let mut finder = Finder {
             params: &params,
             found: None,
@@ -244,7 +247,7 @@ fn check_generic_unions(item: &ItemImpl, unions: &[Union], errors: &Errors) {
         if let Some(param) = finder.found {
             errors.spanned(
                 member,
-                format_args!("`OneOf!` members cannot use the workflow's type parameter `{param}`: the enum generated for them is not generic"),
+                format_args!("`OneOf!` members cannot use the workflow's type parameter `{param}`: the enum generated for them, `{}`, is not generic", union.ident),
             );
         }
     }
