@@ -345,9 +345,9 @@
 //! `TypeId`s); give them distinct names.
 
 pub use eventflow_core::{
-    AnyEvent, CheckedWorkflow, ChildEvent, Context, Event, Host, RetryPolicy, RunControl, RunId,
-    Runner, RunnerBuilder, SendError, StartEvent, StepFailed, StopEvent, Topology, WaitError,
-    Workflow, WorkflowError, WorkflowHandler,
+    AnyEvent, CheckedWorkflow, ChildEvent, Context, Event, Host, OpenWorkflow, RetryPolicy,
+    RunControl, RunId, Runner, RunnerBuilder, SendError, StartEvent, StepFailed, StopEvent,
+    Topology, WaitError, Workflow, WorkflowError, WorkflowHandler,
 };
 pub use eventflow_core::{child, error, event, host, observe, retry, run, step, topology, trace};
 pub use eventflow_macros::{Event, step, workflow};

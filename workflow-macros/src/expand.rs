@@ -75,12 +75,11 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
             markers.push(path);
         }
     }
-    let checked = parts.checked.then(|| {
-        quote! {
-            #[automatically_derived]
-            impl #impl_generics __ef::CheckedWorkflow for #self_ty #where_clause #bounds {}
-        }
-    });
+    let checked = if parts.checked {
+        quote!(__ef::CheckedWorkflow)
+    } else {
+        quote!(__ef::OpenWorkflow)
+    };
     quote! {
         #item
 
@@ -105,7 +104,8 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
                 }
             }
 
-            #checked
+            #[automatically_derived]
+            impl #impl_generics #checked for #self_ty #where_clause #bounds {}
 
             #( #[#markers(__eventflow_used)] const _: () = (); )*
         };

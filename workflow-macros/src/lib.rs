@@ -331,8 +331,10 @@ pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 ///
 /// A free-function step takes no `self`; its optional context is `&Context<S>` for a workflow
-/// whose state is `S`, and a step without a context joins any workflow. `#[step(crate = path)]`
-/// points at a renamed `eventflow`.
+/// whose state is `S`, and a step without a context joins any workflow. Only a workflow marked
+/// `#[workflow(open)]` takes free-function steps. `#[step(crate = path)]` points at a renamed
+/// `eventflow`; `#[step(input = Name, output = Name)]` names its `OneOf!` enums, and the other
+/// arguments are those of a step in a `#[workflow]` impl.
 #[proc_macro_attribute]
 pub fn step(args: TokenStream, item: TokenStream) -> TokenStream {
     workflow::free_step(args.into(), item.into()).into()
