@@ -149,7 +149,7 @@ pub(crate) fn check(
     stop: &Boundary,
     edges: &Edges<'_>,
     errors: &Errors,
-) {
+) -> Option<Deferred> {
     let mut events: Vec<String> = Vec::new();
     let mut id = |key: String| -> usize {
         if let Some(i) = events.iter().position(|e| *e == key) {
@@ -197,13 +197,83 @@ pub(crate) fn check(
         published,
         step_failed,
     };
+    let mut found = Vec::new();
+    let mut unmatched: Vec<&Type> = Vec::new();
     for problem in rules::check(&graph) {
         let span = match problem {
             Problem::PublishedNeverProduced { at, .. } => edges.published[at].span(),
             _ => span_of(&problem, steps, start, stop),
         };
-        errors.at(span, rules::describe(&graph, &problem));
+        if let (
+            Problem::NeverProduced { .. } | Problem::NeverConsumed { .. },
+            Some(step),
+            Some(site),
+        ) = (&problem, problem.step().map(|i| &steps[i]), problem.site())
+        {
+            unmatched.push(site_type(step, site));
+        }
+        found.push((span, rules::describe(&graph, &problem)));
     }
+    // An event that nothing matches, named like one that exists, may be a misspelt type:
+    // rustc's "cannot find type", with its suggestion, is then the error to show, and it is
+    // shown only if the macro reports no error of its own. The problems are left to the
+    // evaluation of constants that name the unmatched types: that happens only once they
+    // resolve.
+    let own = |name: &String| {
+        !["StartEvent", "StopEvent", "StepFailed"]
+            .iter()
+            .any(|b| name.starts_with(b))
+    };
+    let misspelt = unmatched.iter().map(|ty| key(ty)).filter(own).any(|name| {
+        (graph.events.iter())
+            .filter(|other| own(other))
+            .any(|other| *other != name && similar(other, &name))
+    });
+    if misspelt {
+        return Some(Deferred {
+            problems: found,
+            types: unmatched.into_iter().cloned().collect(),
+        });
+    }
+    for (span, message) in found {
+        errors.at(span, message);
+    }
+    None
+}
+
+/// Graph problems left to constant evaluation, which reports them only if `types` resolve.
+pub(crate) struct Deferred {
+    pub(crate) problems: Vec<(Span, String)>,
+    pub(crate) types: Vec<Type>,
+}
+
+fn site_type(step: &Step, site: Site) -> &Type {
+    match site {
+        Site::Accepts(i) => step.input.members()[i],
+        Site::Emits(i) => step.emits()[i],
+        Site::Sends(i) => &step.args.sends[i],
+    }
+}
+
+/// Whether two names are close enough for one to be a typo of the other, by the measure
+/// rustc uses for its suggestions: an edit distance of at most a third of the length (so
+/// names of one or two letters are never close).
+fn similar(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_lowercase(), b.to_lowercase());
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()] <= a.len().max(b.len()) / 3
 }
 
 fn span_of(problem: &Problem, steps: &[Step], start: &Boundary, stop: &Boundary) -> Span {
@@ -228,14 +298,7 @@ fn span_of(problem: &Problem, steps: &[Step], start: &Boundary, stop: &Boundary)
             .catch_errors
             .as_ref()
             .map_or_else(|| step.ident.span(), |c| c.span),
-        (_, Some(step), Some(site)) => {
-            let ty = match site {
-                Site::Accepts(i) => step.input.members()[i],
-                Site::Emits(i) => step.emits()[i],
-                Site::Sends(i) => &step.args.sends[i],
-            };
-            ty.span()
-        }
+        (_, Some(step), Some(site)) => site_type(step, site).span(),
         (_, Some(step), None) => step.ident.span(),
         (_, None, _) => Span::call_site(),
     }

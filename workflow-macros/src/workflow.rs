@@ -80,12 +80,21 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
     let start = graph::start(args.start.as_ref(), &steps, open, &item.self_ty, &errors);
     let stop = graph::stop(args.stop.as_ref(), &steps, open, &item.self_ty, &errors);
     // With a broken signature the graph is incomplete and would only show follow-on problems.
+    let mut deferred = None;
     if let (Some(start), Some(stop), None, true) = (&start, &stop, args.open, errors.is_empty()) {
         let edges = graph::Edges {
             external: args.external.iter().chain(&args.subscribes).collect(),
             published: &args.publishes,
         };
-        graph::check(&steps, start, stop, &edges, &errors);
+        deferred = graph::check(&steps, start, stop, &edges, &errors);
+        // Constants outside the impl cannot name its type parameters.
+        if !item.generics.params.is_empty()
+            && let Some(graph::Deferred { problems, .. }) = deferred.take()
+        {
+            for (span, message) in problems {
+                errors.at(span, message);
+            }
+        }
     }
 
     let name = args.name.as_ref().map_or_else(
@@ -103,6 +112,7 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
         publishes: &args.publishes,
         subscribes: &args.subscribes,
         checked: args.open.is_none(),
+        deferred: deferred.as_ref(),
         krate: &krate,
     };
     // On error the impl, its enums and a stand-in `Workflow` impl are still emitted, so the
