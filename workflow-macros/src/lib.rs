@@ -7,6 +7,7 @@ mod errors;
 mod event;
 mod expand;
 mod graph;
+mod recover;
 mod types;
 mod union;
 mod workflow;

@@ -17,6 +17,11 @@ pub(crate) fn key(ty: &Type) -> String {
     tidy(&text)
 }
 
+/// `ty` as written, spaced as rustfmt would: `std::collections::HashMap<String, u32>`.
+pub(crate) fn written(ty: &impl ToTokens) -> String {
+    tidy(&ty.to_token_stream().to_string())
+}
+
 struct LastSegments;
 
 impl VisitMut for LastSegments {

@@ -10,20 +10,33 @@ use crate::attr::{StepArgs, WorkflowArgs};
 use crate::errors::Errors;
 use crate::expand::{self, WorkflowParts};
 use crate::graph;
+use crate::recover;
 use crate::types::last_ident;
 use crate::union::Union;
 
 pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
     let errors = Errors::new();
     let args = WorkflowArgs::parse(args, &errors);
+    let krate = krate(args.krate.as_ref());
     let mut item: ItemImpl = match syn::parse2(item.clone()) {
         Ok(item) => item,
         Err(error) => {
-            errors.push(error);
-            return with_errors(item, errors);
+            // Repaired, the item is read as usual; if not, the one parse error is reported
+            // with a stand-in for the workflow (not the item: rustc would report it again, and
+            // each `#[step]` in it would say it is outside a `#[workflow]`).
+            let repaired = recover::repair(item.clone(), &errors);
+            match repaired.map(syn::parse2) {
+                Some(Ok(item)) => item,
+                result => {
+                    // After a repair, the next error is the one not reported yet.
+                    errors.push(result.and_then(Result::err).unwrap_or(error));
+                    let stand_in =
+                        recover::header(item).map(|header| stand_in(&header, &args, &krate));
+                    return with_errors(stand_in.unwrap_or_default(), errors);
+                }
+            }
         }
     };
-    let krate = krate(args.krate.as_ref());
     if let Some((path, _)) = &item.trait_ {
         errors.spanned(
             path,
@@ -128,6 +141,27 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
+/// The impl and `Workflow` impl of a workflow whose item did not parse, with no steps, so that
+/// code using the workflow still type-checks.
+fn stand_in(header: &ItemImpl, args: &WorkflowArgs, krate: &TokenStream) -> TokenStream {
+    let name = last_ident(&header.self_ty).map_or_else(String::new, ToString::to_string);
+    let parts = WorkflowParts {
+        item: header,
+        step_paths: &[],
+        name,
+        start: args.start.as_ref(),
+        stop: args.stop.as_ref(),
+        state: args.state.as_ref(),
+        external: &args.external,
+        publishes: &args.publishes,
+        subscribes: &args.subscribes,
+        checked: args.open.is_none(),
+        deferred: None,
+        krate,
+    };
+    expand::workflow(&parts, &[], &[])
+}
+
 /// `#[step]` on a free function.
 pub(crate) fn free_step(args: TokenStream, item: TokenStream) -> TokenStream {
     if is_used_marker(&args) {
@@ -137,10 +171,13 @@ pub(crate) fn free_step(args: TokenStream, item: TokenStream) -> TokenStream {
     let args = StepArgs::parse(args, true, &errors);
     let mut func: ItemFn = match syn::parse2(item.clone()) {
         Ok(func) => func,
-        Err(error) => {
-            errors.push(error);
-            return with_errors(item, errors);
-        }
+        Err(error) => match recover::repair(item.clone(), &errors).map(syn::parse2) {
+            Some(Ok(func)) => func,
+            result => {
+                errors.push(result.and_then(Result::err).unwrap_or(error));
+                return with_errors(item, errors);
+            }
+        },
     };
     let krate = krate(args.krate.as_ref());
     let mut unions = Vec::new();
