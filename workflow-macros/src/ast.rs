@@ -7,7 +7,7 @@ use syn::{FnArg, Ident, ReceiverKind, ReturnType, Signature, Type, Visibility};
 
 use crate::attr::StepArgs;
 use crate::errors::Errors;
-use crate::types::{is_unit, key, last_ident, type_args};
+use crate::types::{foreign, is_unit, key, last_ident, type_args, written};
 use crate::union::{self, Union};
 
 /// Where a step is defined.
@@ -148,6 +148,9 @@ pub(crate) fn analyze(
         );
     }
     check_receiver(sig, &name, kind, errors);
+    for ty in args.sends.iter().chain(&args.stream_only) {
+        check_foreign(ty, errors);
+    }
 
     let prefix = match kind {
         Kind::Method(workflow) => workflow.to_string().trim_start_matches("r#").to_owned(),
@@ -360,7 +363,17 @@ impl Sets<'_> {
                     "step `{step}` cannot be generic: the event graph is read from concrete types"
                 ),
             ),
-            _ => {}
+            Type::Path(_) if last_ident(ty).is_some_and(|i| i == "OneOf") => {
+                let members: Vec<String> = type_args(ty).into_iter().map(written).collect();
+                self.errors.spanned(
+                    &*ty,
+                    format_args!(
+                        "`OneOf` is a macro: write `OneOf![{}]`, with `!` and square brackets",
+                        members.join(" | ")
+                    ),
+                );
+            }
+            _ => check_foreign(ty, self.errors),
         }
         Set::One(Box::new(ty.clone()))
     }
@@ -399,6 +412,8 @@ impl Sets<'_> {
                     &*ty,
                     format_args!("step `{}` returns `Option<Vec<..>>`; return `Vec<..>`, where an empty `Vec` is a fan-out of nothing, whose joins run at once with nothing", self.step),
                 );
+                // Read on as the fan-out it is meant to be, so as to say nothing more about it.
+                ty = first_arg_mut(ty);
             }
         }
         let many = !option && is_wrapper(ty, "Vec");
@@ -428,6 +443,22 @@ impl Sets<'_> {
             many,
             set,
         }
+    }
+}
+
+/// Reports a type that the user cannot make an event, such as `String`, and says to wrap it;
+/// once, at its first site.
+pub(crate) fn check_foreign(ty: &Type, errors: &Errors) {
+    if let Some(fields) = foreign(ty)
+        && errors.first(written(ty))
+    {
+        errors.spanned(
+            ty,
+            format_args!(
+                "`{}` cannot be an event: events are types of your crate that derive `Event`; wrap it in one: `#[derive(Clone, Serialize, Deserialize, Event)] struct MyEvent({fields});`",
+                written(ty)
+            ),
+        );
     }
 }
 

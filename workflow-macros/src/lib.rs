@@ -257,7 +257,13 @@ use proc_macro::TokenStream;
 ///   claim one step or both claim every step, or a recovery step does not take `StepFailed`;
 /// - a step is not `async`, does not take `&self`, has no event parameter, is generic, or has
 ///   an unknown `#[step]` argument;
-/// - a type in a signature is not an event, or a `retry` expression is not a `RetryPolicy`.
+/// - a type in a signature is not an event (a type of another crate, such as `String`, is
+///   wrapped in a newtype of yours), or a `retry` expression is not a `RetryPolicy`;
+/// - a step takes `&Context` in a workflow with `state = S`, which needs `&Context<S>`.
+///
+/// An event that no step emits, named like one that exists, is likely a misspelt type: the
+/// macro then leaves the error to rustc's "cannot find type", with its suggestion, and reports
+/// the graph problem only if the type exists.
 ///
 /// ```compile_fail
 /// use eventflow::prelude::*;

@@ -78,6 +78,7 @@ pub(crate) fn rewrite(
             errors.spanned(&member, "a `OneOf!` member must be a named event type, such as `MyEvent` or `StartEvent<String>`");
             continue;
         };
+        crate::ast::check_foreign(&member, errors);
         let member_key = key(&member);
         if let Some(first) = keys.iter().position(|k| *k == member_key) {
             let written = |ty: &Type| ty.to_token_stream().to_string().replace(' ', "");

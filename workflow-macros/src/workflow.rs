@@ -11,7 +11,7 @@ use crate::errors::Errors;
 use crate::expand::{self, WorkflowParts};
 use crate::graph;
 use crate::recover;
-use crate::types::last_ident;
+use crate::types::{is_unit, last_ident, type_args, written};
 use crate::union::Union;
 
 pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -37,6 +37,15 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
             }
         }
     };
+    let declared = [&args.external, &args.publishes, &args.subscribes];
+    for ty in declared
+        .into_iter()
+        .flatten()
+        .chain(&args.start)
+        .chain(&args.stop)
+    {
+        ast::check_foreign(ty, &errors);
+    }
     if let Some((path, _)) = &item.trait_ {
         errors.spanned(
             path,
