@@ -97,6 +97,7 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     }
     check_generic_unions(&item, &unions, &errors);
+    check_contexts(&steps, args.state.as_ref(), &errors);
 
     let open = args.open.is_some();
     let start = graph::start(args.start.as_ref(), &steps, open, &item.self_ty, &errors);
@@ -267,6 +268,33 @@ fn attr_args(attr: &Attribute, errors: &Errors) -> TokenStream {
         Meta::NameValue(meta) => {
             errors.spanned(meta, "write `#[step]` or `#[step(..)]`");
             TokenStream::new()
+        }
+    }
+}
+
+/// `&Context` alone is the context of a workflow without state: in a workflow with
+/// `state = S`, say to write `&Context<S>` rather than leave rustc to report a mismatch.
+fn check_contexts(steps: &[Step], state: Option<&syn::Type>, errors: &Errors) {
+    let Some(state) = state.filter(|s| !is_unit(s)) else {
+        return;
+    };
+    for step in steps {
+        let Some(ty) = step.context() else {
+            continue;
+        };
+        let (amp, inner) = match ty {
+            syn::Type::Reference(r) => ("&", &*r.elem),
+            ty => ("", ty),
+        };
+        if type_args(inner).is_empty() {
+            let state = written(state);
+            errors.spanned(
+                ty,
+                format_args!(
+                    "step `{}` takes `{amp}Context`, the context of a workflow without state; this workflow's state is `{state}`: write `{amp}Context<{state}>`",
+                    step.name
+                ),
+            );
         }
     }
 }
