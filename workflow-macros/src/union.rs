@@ -181,10 +181,6 @@ pub(crate) fn expand(union: &Union, krate: &TokenStream) -> TokenStream {
         const _: () = {
             use #krate::__private as __ef;
 
-            // The `OneOf!` that was written is replaced, but it must still name the macro (an
-            // import of it is used, and editors resolve it).
-            let _: #path![@__eventflow_used] = ();
-
             #(
                 #[automatically_derived]
                 impl __ef::From<#members> for #ident {
@@ -226,6 +222,10 @@ pub(crate) fn expand(union: &Union, krate: &TokenStream) -> TokenStream {
                     }
                 }
             }
+
+            // The `OneOf!` that was written is replaced, but it must still name the macro (an
+            // import of it is used, and editors resolve it). After the items, as is usual.
+            let _: #path![@__eventflow_used] = ();
         };
     }
 }

@@ -83,6 +83,7 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
             errors.spanned(duplicate, "duplicate `#[step]` attribute");
         }
         step_paths.push(attr.path().clone());
+        method.attrs.push(allow_unused_async());
         let step_args = StepArgs::parse(attr_args(&attr, &errors), false, &errors);
         let kind = Kind::Method(&self_ident);
         if let Some(step) = ast::analyze(
@@ -198,6 +199,7 @@ pub(crate) fn free_step(args: TokenStream, item: TokenStream) -> TokenStream {
         );
         return with_errors(func.into_token_stream(), errors);
     }
+    func.attrs.push(allow_unused_async());
     let step = ast::analyze(
         &mut func.sig,
         &func.vis,
@@ -215,6 +217,12 @@ pub(crate) fn free_step(args: TokenStream, item: TokenStream) -> TokenStream {
             quote!(#expanded #error)
         }
     }
+}
+
+/// A step must be `async` even if it awaits nothing, which `clippy::unused_async` (pedantic)
+/// would otherwise ask to remove.
+fn allow_unused_async() -> Attribute {
+    syn::parse_quote!(#[allow(clippy::unused_async)])
 }
 
 /// `#[step(__eventflow_used)]`: left by `#[workflow]` where it removed a `#[step]`, so that the
