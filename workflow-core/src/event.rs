@@ -96,6 +96,8 @@ pub trait Stop: Event {
 /// The usual start event: it carries the run's input.
 ///
 /// A step that takes `StartEvent<T>` is where the run begins, and `run(input)` takes a `T`.
+/// `StartEvent` alone is `StartEvent<()>`, a run without input: a step that reads `ev.input`
+/// as a `String`, or a runner called with `.run(text)`, takes `StartEvent<String>`.
 ///
 /// ```
 /// use eventflow_core::StartEvent;
