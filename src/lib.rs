@@ -285,7 +285,8 @@
 //! step returns `b.into()`. The enum's name is predictable from the step: workflow type + step
 //! name in CamelCase + `Input` or `Output`, e.g. `FeedbackMonitorBeginInput` for the parameter
 //! of step `begin` of `FeedbackMonitor`. Prefixing the workflow keeps two workflows of one
-//! module from colliding.
+//! module from colliding. A step that wants a name of its own gives it:
+//! `#[step(input = AgentInput, output = AgentOutput)]`.
 //!
 //! # Streamed events
 //!
@@ -346,9 +347,9 @@
 //! `TypeId`s); give them distinct names.
 
 pub use eventflow_core::{
-    AnyEvent, CheckedWorkflow, ChildEvent, Context, Event, Host, RetryPolicy, RunControl, RunId,
-    Runner, RunnerBuilder, SendError, StartEvent, StepFailed, StopEvent, Topology, WaitError,
-    Workflow, WorkflowError, WorkflowHandler,
+    AnyEvent, CheckedWorkflow, ChildEvent, Context, Event, Host, OpenWorkflow, RetryPolicy,
+    RunControl, RunId, Runner, RunnerBuilder, SendError, StartEvent, StepFailed, StopEvent,
+    Topology, WaitError, Workflow, WorkflowError, WorkflowHandler,
 };
 pub use eventflow_core::{child, error, event, host, observe, retry, run, step, topology, trace};
 pub use eventflow_macros::{Event, event, step, workflow};

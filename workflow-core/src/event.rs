@@ -48,7 +48,7 @@ use serde::{Deserialize, Serialize};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an event",
     label = "not an event",
-    note = "events are plain data: add `#[derive(Clone, Serialize, Deserialize, Event)]` to `{Self}`",
+    note = "events are plain data: add `#[derive(Clone, Serialize, Deserialize, Event)]` to `{Self}`, or, if it is a type of another crate, to a newtype of yours that wraps it",
     note = "`#[workflow]` reads step signatures as written: spell out `Result<..>`, `Option<..>` and `OneOf![..]` instead of hiding them behind a type alias"
 )]
 pub trait Event: Clone + Send + Sync + Serialize + DeserializeOwned + 'static {
@@ -96,6 +96,8 @@ pub trait Stop: Event {
 /// The usual start event: it carries the run's input.
 ///
 /// A step that takes `StartEvent<T>` is where the run begins, and `run(input)` takes a `T`.
+/// `StartEvent` alone is `StartEvent<()>`, a run without input: a step that reads `ev.input`
+/// as a `String`, or a runner called with `.run(text)`, takes `StartEvent<String>`.
 ///
 /// ```
 /// use eventflow_core::StartEvent;

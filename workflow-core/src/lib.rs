@@ -66,7 +66,7 @@ pub use retry::RetryPolicy;
 pub use runner::{Runner, RunnerBuilder};
 pub use step_failed::StepFailed;
 pub use topology::Topology;
-pub use workflow::{CheckedWorkflow, Workflow};
+pub use workflow::{CheckedWorkflow, OpenWorkflow, Workflow};
 
 /// A run in progress: its handler and control, its result, what its steps get, its state.
 pub mod run {
@@ -111,7 +111,7 @@ pub mod __private {
         Catches, ChildWorkflow, DEFAULT_NUM_WORKERS, Emit, FreeStep, StepDef, StepFuture,
         StepInput, StepSpec, Takes,
     };
-    pub use crate::workflow::{CheckedWorkflow, Workflow};
+    pub use crate::workflow::{CheckedWorkflow, OpenWorkflow, Workflow};
 
     use std::future::Future;
 

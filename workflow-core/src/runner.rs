@@ -33,7 +33,7 @@ use crate::step::spec::Boundary;
 use crate::step::spec::StepSpec;
 use crate::topology::Topology;
 use crate::trace::RunTrace;
-use crate::workflow::{CheckedWorkflow, Workflow};
+use crate::workflow::{CheckedWorkflow, OpenWorkflow, Workflow};
 use crate::workflow::{StepDef, StepFn};
 
 /// A workflow instance with its steps and settings, ready to start runs.
@@ -718,13 +718,17 @@ pub struct RunnerBuilder<W: Workflow> {
 }
 
 impl<W: Workflow> RunnerBuilder<W> {
-    /// Adds a step written as a free function with `#[step]` (pass its generated `<Name>Step`).
+    /// Adds a step written as a free function with `#[step]` (pass its generated `<Name>Step`)
+    /// to a workflow marked `#[workflow(open)]`.
     #[must_use]
     #[expect(
         clippy::needless_pass_by_value,
         reason = "steps are unit structs, passed by value: `.step(SearchStep)`"
     )]
-    pub fn step<F: FreeStep<W::State>>(mut self, step: F) -> Self {
+    pub fn step<F: FreeStep<W::State>>(mut self, step: F) -> Self
+    where
+        W: OpenWorkflow,
+    {
         self.steps.push(Step {
             spec: step.spec(),
             call: call_free::<W, F>,

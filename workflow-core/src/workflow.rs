@@ -104,6 +104,19 @@ pub trait Workflow: Send + Sync + Sized + 'static {
 )]
 pub trait CheckedWorkflow: Workflow {}
 
+/// A workflow that takes free-function steps with
+/// [`RunnerBuilder::step`](crate::RunnerBuilder::step): `#[workflow(open)]` implements it.
+///
+/// A workflow without `open` has its whole event graph in its `#[workflow]` impl, checked at
+/// compile time; a step added to it would go unchecked until the runner is built. A workflow
+/// written by hand implements this trait to take free-function steps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` takes no free-function steps: it is not `#[workflow(open)]`",
+    label = "a step added to a workflow whose graph is complete as written",
+    note = "mark the workflow `#[workflow(open)]`: its event graph is then checked when the runner is built, with the steps added to it"
+)]
+pub trait OpenWorkflow: Workflow {}
+
 impl ChildWorkflow {
     /// The declaration of `W` as a child.
     pub const fn of<W: Workflow>() -> Self {

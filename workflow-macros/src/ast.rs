@@ -7,7 +7,9 @@ use syn::{FnArg, Ident, ReceiverKind, ReturnType, Signature, Type, Visibility};
 
 use crate::attr::StepArgs;
 use crate::errors::Errors;
-use crate::types::{first_arg_mut, is_unit, is_wrapper, key, last_ident, type_args};
+use crate::types::{
+    first_arg_mut, foreign, is_unit, is_wrapper, key, last_ident, type_args, written,
+};
 use crate::union::{self, Place, Union};
 
 /// Where a step is defined.
@@ -168,6 +170,9 @@ pub(crate) fn analyze(
         );
     }
     check_receiver(sig, &name, kind, errors);
+    for ty in args.sends.iter().chain(&args.stream_only) {
+        check_foreign(ty, errors);
+    }
 
     let prefix = match kind {
         Kind::Method(workflow) => workflow.to_string().trim_start_matches("r#").to_owned(),
@@ -215,7 +220,19 @@ pub(crate) fn analyze(
         );
         return None;
     }
-    let input = sets.input(events, &format!("{prefix}{camel}Input"));
+    let input_ident = args
+        .input
+        .clone()
+        .unwrap_or_else(|| format_ident!("{prefix}{camel}Input"));
+    let input = sets.input(events, &input_ident);
+    if let Some(named) = &args.input
+        && !matches!(input, Input::One(Set::Union { .. }))
+    {
+        errors.spanned(
+            named,
+            format_args!("`input = {named}` names the enum generated for a `OneOf![..]` parameter, but step `{name}` takes no `OneOf!`"),
+        );
+    }
     if let Some(take) = &args.take
         && !matches!(input, Input::Collections(_))
     {
@@ -225,7 +242,19 @@ pub(crate) fn analyze(
         );
     }
 
-    let output = sets.output(&mut sig.output, format_ident!("{prefix}{camel}Output"));
+    let output_ident = args
+        .output
+        .clone()
+        .unwrap_or_else(|| format_ident!("{prefix}{camel}Output"));
+    let output = sets.output(&mut sig.output, output_ident);
+    if let Some(named) = &args.output
+        && !matches!(output.set, Some(Set::Union { .. }))
+    {
+        errors.spanned(
+            named,
+            format_args!("`output = {named}` names the enum generated for a `OneOf![..]` return type, but step `{name}` returns no `OneOf!`"),
+        );
+    }
     let broken = errors.count() != before;
     Some(Step {
         ident,
@@ -280,12 +309,12 @@ struct Sets<'a> {
 
 impl Sets<'_> {
     /// Reads the event parameters: one event, one of each type, or collections.
-    fn input(&mut self, mut events: Vec<&mut Type>, ident: &str) -> Input {
+    fn input(&mut self, mut events: Vec<&mut Type>, ident: &Ident) -> Input {
         let step = self.step;
         if let [only] = events.as_mut_slice()
             && !is_wrapper(only, "Vec")
         {
-            return Input::One(self.event_set(only, format_ident!("{ident}"), Place::Input));
+            return Input::One(self.event_set(only, ident.clone(), Place::Input));
         }
         let collections = events.iter().filter(|ty| is_wrapper(ty, "Vec")).count();
         if collections != 0 && collections != events.len() {
@@ -370,7 +399,17 @@ impl Sets<'_> {
                     "step `{step}` cannot be generic: the event graph is read from concrete types"
                 ),
             ),
-            _ => {}
+            Type::Path(_) if last_ident(ty).is_some_and(|i| i == "OneOf") => {
+                let members: Vec<String> = type_args(ty).into_iter().map(written).collect();
+                self.errors.spanned(
+                    &*ty,
+                    format_args!(
+                        "`OneOf` is a macro: write `OneOf![{}]`, with `!` and square brackets",
+                        members.join(" | ")
+                    ),
+                );
+            }
+            _ => check_foreign(ty, self.errors),
         }
         Set::One(Box::new(ty.clone()))
     }
@@ -409,6 +448,8 @@ impl Sets<'_> {
                     &*ty,
                     format_args!("step `{}` returns `Option<Vec<..>>`; return `Vec<..>`, where an empty `Vec` is a fan-out of nothing, whose joins run at once with nothing", self.step),
                 );
+                // Read on as the fan-out it is meant to be, so as to say nothing more about it.
+                ty = first_arg_mut(ty);
             }
         }
         let many = !option && is_wrapper(ty, "Vec");
@@ -439,5 +480,21 @@ impl Sets<'_> {
             many,
             set,
         }
+    }
+}
+
+/// Reports a type that the user cannot make an event, such as `String`, and says to wrap it;
+/// once, at its first site.
+pub(crate) fn check_foreign(ty: &Type, errors: &Errors) {
+    if let Some(fields) = foreign(ty)
+        && errors.first(written(ty))
+    {
+        errors.spanned(
+            ty,
+            format_args!(
+                "`{}` cannot be an event: events are types of your crate that derive `Event`; wrap it in one: `#[derive(Clone, Serialize, Deserialize, Event)] struct MyEvent({fields});`",
+                written(ty)
+            ),
+        );
     }
 }

@@ -11,8 +11,8 @@ use crate::errors::Errors;
 
 const WORKFLOW_ARGS: &str =
     "`start`, `stop`, `state`, `external`, `publishes`, `subscribes`, `open`, `name`, `crate`";
-const STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `timeout`";
-const FREE_STEP_ARGS: &str = "`name`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `timeout`, `crate`";
+const STEP_ARGS: &str = "`name`, `input`, `output`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `timeout`";
+const FREE_STEP_ARGS: &str = "`name`, `input`, `output`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `timeout`, `crate`";
 const CHECKS: &str = "`dead_end`, `unreachable`";
 
 /// `#[workflow(...)]`.
@@ -36,6 +36,10 @@ pub(crate) struct WorkflowArgs {
 #[derive(Default)]
 pub(crate) struct StepArgs {
     pub(crate) name: Option<LitStr>,
+    /// `input = Name`: the name of the enum generated for a `OneOf!` parameter.
+    pub(crate) input: Option<Ident>,
+    /// `output = Name`: the name of the enum generated for a `OneOf!` return type.
+    pub(crate) output: Option<Ident>,
     pub(crate) num_workers: Option<LitInt>,
     pub(crate) sends: Vec<Type>,
     pub(crate) stream_only: Vec<Type>,
@@ -99,6 +103,10 @@ impl StepArgs {
         parse_list(tokens, errors, |meta| {
             if meta.path.is_ident("name") {
                 set_once(&mut args.name, meta.value()?.parse()?, &meta, errors);
+            } else if meta.path.is_ident("input") {
+                set_once(&mut args.input, meta.value()?.parse()?, &meta, errors);
+            } else if meta.path.is_ident("output") {
+                set_once(&mut args.output, meta.value()?.parse()?, &meta, errors);
             } else if meta.path.is_ident("num_workers") {
                 let value: LitInt = meta.value()?.parse()?;
                 if value.base10_parse::<usize>().map_or(true, |n| n == 0) {

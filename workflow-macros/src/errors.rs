@@ -8,12 +8,15 @@ use quote::ToTokens;
 
 pub(crate) struct Errors {
     list: RefCell<Option<Vec<syn::Error>>>,
+    /// What was reported once for all its sites (see [`Errors::first`]).
+    once: RefCell<Vec<String>>,
 }
 
 impl Errors {
     pub(crate) fn new() -> Self {
         Self {
             list: RefCell::new(Some(Vec::new())),
+            once: RefCell::new(Vec::new()),
         }
     }
 
@@ -31,6 +34,17 @@ impl Errors {
     /// An error at `span`.
     pub(crate) fn at(&self, span: Span, message: impl Display) {
         self.push(syn::Error::new(span, message));
+    }
+
+    /// Whether `key` is seen for the first time: a mistake repeated at several sites, whose one
+    /// fix covers them all, is reported at the first.
+    pub(crate) fn first(&self, key: String) -> bool {
+        let mut once = self.once.borrow_mut();
+        let first = !once.contains(&key);
+        if first {
+            once.push(key);
+        }
+        first
     }
 
     pub(crate) fn is_empty(&self) -> bool {

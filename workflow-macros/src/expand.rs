@@ -9,6 +9,7 @@ use syn::spanned::Spanned;
 use syn::{Ident, ItemFn, ItemImpl, LitStr, Type};
 
 use crate::ast::{Input, Output, Param, Set, Step};
+use crate::graph;
 use crate::types::type_args;
 use crate::union::{self, Union};
 
@@ -25,6 +26,8 @@ pub(crate) struct WorkflowParts<'a> {
     pub(crate) publishes: &'a [Type],
     pub(crate) subscribes: &'a [Type],
     pub(crate) checked: bool,
+    /// Graph problems reported by constant evaluation (see [`graph::Deferred`]).
+    pub(crate) deferred: Option<&'a graph::Deferred>,
     pub(crate) krate: &'a TokenStream,
 }
 
@@ -75,16 +78,18 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
             markers.push(path);
         }
     }
-    let checked = parts.checked.then(|| {
-        quote! {
-            #[automatically_derived]
-            impl #impl_generics __ef::CheckedWorkflow for #self_ty #where_clause #bounds {}
-        }
-    });
+    let checked = if parts.checked {
+        quote!(__ef::CheckedWorkflow)
+    } else {
+        quote!(__ef::OpenWorkflow)
+    };
+    let deferred = parts.deferred.map(deferred);
     quote! {
         #item
 
         #(#unions)*
+
+        #deferred
 
         const _: () = {
             use #krate::__private as __ef;
@@ -105,11 +110,29 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
                 }
             }
 
-            #checked
+            #[automatically_derived]
+            impl #impl_generics #checked for #self_ty #where_clause #bounds {}
 
             #( #[#markers(__eventflow_used)] const _: () = (); )*
         };
     }
+}
+
+/// One constant per problem, which panics once the types it names resolve: outside the
+/// `const _` block, so that rustc calls it "evaluation of `_`".
+fn deferred(deferred: &graph::Deferred) -> TokenStream {
+    let types = &deferred.types;
+    let problems = deferred.problems.iter().map(|(span, message)| {
+        let message = message.replace('{', "{{").replace('}', "}}");
+        let panic = quote_spanned!(*span=> ::core::panic!(#message));
+        quote! {
+            const _: () = {
+                let _ = (#(::core::marker::PhantomData::<#types>,)*);
+                #panic
+            };
+        }
+    });
+    quote!(#(#problems)*)
 }
 
 fn step_def(step: &Step) -> TokenStream {

@@ -7,6 +7,7 @@ mod errors;
 mod event;
 mod expand;
 mod graph;
+mod recover;
 mod types;
 mod union;
 mod workflow;
@@ -220,7 +221,9 @@ use proc_macro::TokenStream;
 ///   not be reachable from the start event;
 /// - `runs(W, ..)`: the child workflows the step runs with `ctx.child(&runner).run(input)`,
 ///   so that they appear in the topology under the step;
-/// - `name = "..."`: the step's name in the graph, logs and errors (default: the method's name).
+/// - `name = "..."`: the step's name in the graph, logs and errors (default: the method's name);
+/// - `input = Name`, `output = Name`: the names of the enums generated for a `OneOf!`
+///   parameter and return type (see below).
 ///
 /// # `OneOf!`
 ///
@@ -231,7 +234,45 @@ use proc_macro::TokenStream;
 /// `FeedbackMonitor` gets `FeedbackMonitorBeginInput` and `FeedbackMonitorBeginOutput`; a free
 /// function step `begin` gets `BeginInput`/`BeginOutput`. The enum also converts to and from
 /// `AnyEvent`, unless it has a fan-out arm (`OneOf![Vec<A> | B]`, see above): that variant
-/// carries the `Vec<A>`, named after `A`.
+/// carries the `Vec<A>`, named after `A`. `#[step(input = Name)]` and `#[step(output = Name)]`
+/// name the enums instead:
+///
+/// ```
+/// use eventflow::prelude::*;
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct ToolCall(String);
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct ToolResult(String);
+///
+/// struct Agent;
+///
+/// #[workflow]
+/// impl Agent {
+///     #[step(input = AgentInput, output = AgentOutput)]
+///     async fn think(
+///         &self,
+///         ev: OneOf![StartEvent<String> | ToolResult],
+///     ) -> OneOf![ToolCall | StopEvent<String>] {
+///         match ev {
+///             AgentInput::StartEvent(question) => ToolCall(question.input).into(),
+///             AgentInput::ToolResult(result) => AgentOutput::StopEvent(StopEvent::new(result.0)),
+///         }
+///     }
+///
+///     #[step]
+///     async fn call_tool(&self, ev: ToolCall) -> ToolResult {
+///         ToolResult(format!("{} done", ev.0))
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), WorkflowError> {
+/// assert_eq!(Runner::new(Agent).run("search".into()).await?, "search done");
+/// # Ok(())
+/// # }
+/// ```
 ///
 /// # Arguments
 ///
@@ -274,7 +315,13 @@ use proc_macro::TokenStream;
 ///   claim one step or both claim every step, or a recovery step does not take `StepFailed`;
 /// - a step is not `async`, does not take `&self`, has no event parameter, is generic, or has
 ///   an unknown `#[step]` argument;
-/// - a type in a signature is not an event, or a `retry` expression is not a `RetryPolicy`.
+/// - a type in a signature is not an event (a type of another crate, such as `String`, is
+///   wrapped in a newtype of yours), or a `retry` expression is not a `RetryPolicy`;
+/// - a step takes `&Context` in a workflow with `state = S`, which needs `&Context<S>`.
+///
+/// An event that no step emits, named like one that exists, is likely a misspelt type: the
+/// macro then leaves the error to rustc's "cannot find type", with its suggestion, and reports
+/// the graph problem only if the type exists.
 ///
 /// ```compile_fail
 /// use eventflow::prelude::*;
@@ -349,8 +396,10 @@ pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 ///
 /// A free-function step takes no `self`; its optional context is `&Context<S>` for a workflow
-/// whose state is `S`, and a step without a context joins any workflow. `#[step(crate = path)]`
-/// points at a renamed `eventflow`.
+/// whose state is `S`, and a step without a context joins any workflow. Only a workflow marked
+/// `#[workflow(open)]` takes free-function steps. `#[step(crate = path)]` points at a renamed
+/// `eventflow`; `#[step(input = Name, output = Name)]` names its `OneOf!` enums, and the other
+/// arguments are those of a step in a `#[workflow]` impl.
 #[proc_macro_attribute]
 pub fn step(args: TokenStream, item: TokenStream) -> TokenStream {
     workflow::free_step(args.into(), item.into()).into()

@@ -17,6 +17,11 @@ pub(crate) fn key(ty: &Type) -> String {
     tidy(&text)
 }
 
+/// `ty` as written, spaced as rustfmt would: `std::collections::HashMap<String, u32>`.
+pub(crate) fn written(ty: &impl ToTokens) -> String {
+    tidy(&ty.to_token_stream().to_string())
+}
+
 struct LastSegments;
 
 impl VisitMut for LastSegments {
@@ -89,6 +94,29 @@ pub(crate) fn type_args(ty: &Type) -> Vec<&Type> {
             _ => None,
         })
         .collect()
+}
+
+/// For a type that no crate but the standard library can make an event (a primitive,
+/// `String`, a collection, a tuple, an array), the fields of a newtype that would wrap it.
+pub(crate) fn foreign(ty: &Type) -> Option<String> {
+    const STD: &[&str] = &[
+        "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32",
+        "i64", "i128", "isize", "f32", "f64", "String", "Vec", "VecDeque", "HashMap", "HashSet",
+        "BTreeMap", "BTreeSet", "Box", "Rc", "Arc",
+    ];
+    match ty {
+        Type::Group(group) => foreign(&group.elem),
+        Type::Paren(paren) => foreign(&paren.elem),
+        Type::Tuple(tuple) if !tuple.elems.is_empty() => {
+            let fields: Vec<String> = tuple.elems.iter().map(written).collect();
+            Some(fields.join(", "))
+        }
+        Type::Array(_) | Type::Slice(_) => Some(written(ty)),
+        Type::Path(_) => last_ident(ty)
+            .is_some_and(|i| STD.iter().any(|s| i == s))
+            .then(|| written(ty)),
+        _ => None,
+    }
 }
 
 /// Whether `ty` is `()`.

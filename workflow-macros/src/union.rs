@@ -108,6 +108,7 @@ pub(crate) fn rewrite(
             errors.spanned(&member, "a `OneOf!` member must be a named event type, such as `MyEvent` or `StartEvent<String>`");
             continue;
         };
+        crate::ast::check_foreign(&member, errors);
         let member_key = key(&member);
         if let Some(first) = keys.iter().position(|k| *k == member_key) {
             let written = |ty: &Type| ty.to_token_stream().to_string().replace(' ', "");
@@ -119,15 +120,19 @@ pub(crate) fn rewrite(
             } else if written(&union.members[first]) == written(&member) {
                 errors.spanned(
                     &member,
-                    format_args!("`{member_key}` appears twice in this `OneOf!`"),
+                    format_args!(
+                        "`{member_key}` appears twice in this `OneOf!` (enum `{}`)",
+                        union.ident
+                    ),
                 );
             } else {
                 errors.spanned(
                     &member,
                     format_args!(
-                        "`{}` and `{}` are both named `{member_key}`; the event graph and the generated variants know a type by its name, so give them different names",
+                        "`{}` and `{}` are both named `{member_key}`; the event graph and the variants of the generated enum `{}` know a type by its name, so give them different names",
                         written(&union.members[first]),
                         written(&member),
+                        union.ident,
                     ),
                 );
             }
@@ -136,7 +141,7 @@ pub(crate) fn rewrite(
         if union.variants.contains(&variant) {
             errors.spanned(
                 &member,
-                format_args!("two `OneOf!` members are named `{variant}`; variants are named after the last path segment of each type, so they must differ"),
+                format_args!("two `OneOf!` members are named `{variant}`; the variants of the generated enum `{}` are named after the last path segment of each type, so they must differ", union.ident),
             );
             continue;
         }
@@ -275,10 +280,6 @@ pub(crate) fn expand(union: &Union, krate: &TokenStream) -> TokenStream {
         const _: () = {
             use #krate::__private as __ef;
 
-            // The `OneOf!` that was written is replaced, but it must still name the macro (an
-            // import of it is used, and editors resolve it).
-            let _: #path![@__eventflow_used] = ();
-
             #(
                 #[automatically_derived]
                 impl __ef::From<#fields> for #ident {
@@ -298,6 +299,10 @@ pub(crate) fn expand(union: &Union, krate: &TokenStream) -> TokenStream {
                     }
                 }
             }
+
+            // The `OneOf!` that was written is replaced, but it must still name the macro (an
+            // import of it is used, and editors resolve it). After the items, as is usual.
+            let _: #path![@__eventflow_used] = ();
         };
     }
 }

@@ -10,20 +10,42 @@ use crate::attr::{StepArgs, WorkflowArgs};
 use crate::errors::Errors;
 use crate::expand::{self, WorkflowParts};
 use crate::graph;
-use crate::types::last_ident;
+use crate::recover;
+use crate::types::{is_unit, last_ident, type_args, written};
 use crate::union::Union;
 
 pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
     let errors = Errors::new();
     let args = WorkflowArgs::parse(args, &errors);
+    let krate = krate(args.krate.as_ref());
     let mut item: ItemImpl = match syn::parse2(item.clone()) {
         Ok(item) => item,
         Err(error) => {
-            errors.push(error);
-            return with_errors(item, errors);
+            // Repaired, the item is read as usual; if not, the one parse error is reported
+            // with a stand-in for the workflow (not the item: rustc would report it again, and
+            // each `#[step]` in it would say it is outside a `#[workflow]`).
+            let repaired = recover::repair(item.clone(), &errors);
+            match repaired.map(syn::parse2) {
+                Some(Ok(item)) => item,
+                result => {
+                    // After a repair, the next error is the one not reported yet.
+                    errors.push(result.and_then(Result::err).unwrap_or(error));
+                    let stand_in =
+                        recover::header(item).map(|header| stand_in(&header, &args, &krate));
+                    return with_errors(stand_in.unwrap_or_default(), errors);
+                }
+            }
         }
     };
-    let krate = krate(args.krate.as_ref());
+    let declared = [&args.external, &args.publishes, &args.subscribes];
+    for ty in declared
+        .into_iter()
+        .flatten()
+        .chain(&args.start)
+        .chain(&args.stop)
+    {
+        ast::check_foreign(ty, &errors);
+    }
     if let Some((path, _)) = &item.trait_ {
         errors.spanned(
             path,
@@ -61,6 +83,7 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
             errors.spanned(duplicate, "duplicate `#[step]` attribute");
         }
         step_paths.push(attr.path().clone());
+        method.attrs.push(allow_unused_async());
         let step_args = StepArgs::parse(attr_args(&attr, &errors), false, &errors);
         let kind = Kind::Method(&self_ident);
         if let Some(step) = ast::analyze(
@@ -75,17 +98,27 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     }
     check_generic_unions(&item, &unions, &errors);
+    check_contexts(&steps, args.state.as_ref(), &errors);
 
     let open = args.open.is_some();
     let start = graph::start(args.start.as_ref(), &steps, open, &item.self_ty, &errors);
     let stop = graph::stop(args.stop.as_ref(), &steps, open, &item.self_ty, &errors);
     // With a broken signature the graph is incomplete and would only show follow-on problems.
+    let mut deferred = None;
     if let (Some(start), Some(stop), None, true) = (&start, &stop, args.open, errors.is_empty()) {
         let edges = graph::Edges {
             external: args.external.iter().chain(&args.subscribes).collect(),
             published: &args.publishes,
         };
-        graph::check(&steps, start, stop, &edges, &errors);
+        deferred = graph::check(&steps, start, stop, &edges, &errors);
+        // Constants outside the impl cannot name its type parameters.
+        if !item.generics.params.is_empty()
+            && let Some(graph::Deferred { problems, .. }) = deferred.take()
+        {
+            for (span, message) in problems {
+                errors.at(span, message);
+            }
+        }
     }
 
     let name = args.name.as_ref().map_or_else(
@@ -103,6 +136,7 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
         publishes: &args.publishes,
         subscribes: &args.subscribes,
         checked: args.open.is_none(),
+        deferred: deferred.as_ref(),
         krate: &krate,
     };
     // On error the impl, its enums and a stand-in `Workflow` impl are still emitted, so the
@@ -118,6 +152,27 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
+/// The impl and `Workflow` impl of a workflow whose item did not parse, with no steps, so that
+/// code using the workflow still type-checks.
+fn stand_in(header: &ItemImpl, args: &WorkflowArgs, krate: &TokenStream) -> TokenStream {
+    let name = last_ident(&header.self_ty).map_or_else(String::new, ToString::to_string);
+    let parts = WorkflowParts {
+        item: header,
+        step_paths: &[],
+        name,
+        start: args.start.as_ref(),
+        stop: args.stop.as_ref(),
+        state: args.state.as_ref(),
+        external: &args.external,
+        publishes: &args.publishes,
+        subscribes: &args.subscribes,
+        checked: args.open.is_none(),
+        deferred: None,
+        krate,
+    };
+    expand::workflow(&parts, &[], &[])
+}
+
 /// `#[step]` on a free function.
 pub(crate) fn free_step(args: TokenStream, item: TokenStream) -> TokenStream {
     if is_used_marker(&args) {
@@ -127,10 +182,13 @@ pub(crate) fn free_step(args: TokenStream, item: TokenStream) -> TokenStream {
     let args = StepArgs::parse(args, true, &errors);
     let mut func: ItemFn = match syn::parse2(item.clone()) {
         Ok(func) => func,
-        Err(error) => {
-            errors.push(error);
-            return with_errors(item, errors);
-        }
+        Err(error) => match recover::repair(item.clone(), &errors).map(syn::parse2) {
+            Some(Ok(func)) => func,
+            result => {
+                errors.push(result.and_then(Result::err).unwrap_or(error));
+                return with_errors(item, errors);
+            }
+        },
     };
     let krate = krate(args.krate.as_ref());
     let mut unions = Vec::new();
@@ -141,6 +199,7 @@ pub(crate) fn free_step(args: TokenStream, item: TokenStream) -> TokenStream {
         );
         return with_errors(func.into_token_stream(), errors);
     }
+    func.attrs.push(allow_unused_async());
     let step = ast::analyze(
         &mut func.sig,
         &func.vis,
@@ -158,6 +217,12 @@ pub(crate) fn free_step(args: TokenStream, item: TokenStream) -> TokenStream {
             quote!(#expanded #error)
         }
     }
+}
+
+/// A step must be `async` even if it awaits nothing, which `clippy::unused_async` (pedantic)
+/// would otherwise ask to remove.
+fn allow_unused_async() -> Attribute {
+    syn::parse_quote!(#[allow(clippy::unused_async)])
 }
 
 /// `#[step(__eventflow_used)]`: left by `#[workflow]` where it removed a `#[step]`, so that the
@@ -215,6 +280,33 @@ fn attr_args(attr: &Attribute, errors: &Errors) -> TokenStream {
     }
 }
 
+/// `&Context` alone is the context of a workflow without state: in a workflow with
+/// `state = S`, say to write `&Context<S>` rather than leave rustc to report a mismatch.
+fn check_contexts(steps: &[Step], state: Option<&syn::Type>, errors: &Errors) {
+    let Some(state) = state.filter(|s| !is_unit(s)) else {
+        return;
+    };
+    for step in steps {
+        let Some(ty) = step.context() else {
+            continue;
+        };
+        let (amp, inner) = match ty {
+            syn::Type::Reference(r) => ("&", &*r.elem),
+            ty => ("", ty),
+        };
+        if type_args(inner).is_empty() {
+            let state = written(state);
+            errors.spanned(
+                ty,
+                format_args!(
+                    "step `{}` takes `{amp}Context`, the context of a workflow without state; this workflow's state is `{state}`: write `{amp}Context<{state}>`",
+                    step.name
+                ),
+            );
+        }
+    }
+}
+
 /// The generated enums are not generic, so their members cannot name the impl's parameters.
 fn check_generic_unions(item: &ItemImpl, unions: &[Union], errors: &Errors) {
     let params: Vec<&syn::Ident> = item.generics.type_params().map(|p| &p.ident).collect();
@@ -235,7 +327,10 @@ fn check_generic_unions(item: &ItemImpl, unions: &[Union], errors: &Errors) {
             syn::visit::visit_path(self, path);
         }
     }
-    for member in unions.iter().flat_map(|u| &u.members) {
+    for (union, member) in unions
+        .iter()
+        .flat_map(|u| u.members.iter().map(move |m| (u, m)))
+    {
         let mut finder = Finder {
             params: &params,
             found: None,
@@ -244,7 +339,7 @@ fn check_generic_unions(item: &ItemImpl, unions: &[Union], errors: &Errors) {
         if let Some(param) = finder.found {
             errors.spanned(
                 member,
-                format_args!("`OneOf!` members cannot use the workflow's type parameter `{param}`: the enum generated for them is not generic"),
+                format_args!("`OneOf!` members cannot use the workflow's type parameter `{param}`: the enum generated for them, `{}`, is not generic", union.ident),
             );
         }
     }

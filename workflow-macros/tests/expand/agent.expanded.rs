@@ -70,6 +70,7 @@ const _: () = {
 };
 struct Agent;
 impl Agent {
+    #[allow(clippy::unused_async)]
     async fn model(&self, ev: AgentModelInput) -> AgentModelOutput {
         match ev {
             AgentModelInput::StartEvent(q) => vec![ToolCall(q.input)].into(),
@@ -78,9 +79,11 @@ impl Agent {
             }
         }
     }
+    #[allow(clippy::unused_async)]
     async fn tool(&self, call: ToolCall) -> ToolResult {
         ToolResult(call.0)
     }
+    #[allow(clippy::unused_async)]
     async fn observe(&self, results: Vec<ToolResult>) -> Observations {
         Observations(results.into_iter().map(|r| r.0).collect())
     }
@@ -95,7 +98,6 @@ enum AgentModelInput {
 }
 const _: () = {
     use ::eventflow::__private as __ef;
-    let _: OneOf![@ __eventflow_used] = ();
     #[automatically_derived]
     impl __ef::From<StartEvent<String>> for AgentModelInput {
         fn from(event: StartEvent<String>) -> Self {
@@ -145,6 +147,7 @@ const _: () = {
             }
         }
     }
+    let _: OneOf![@ __eventflow_used] = ();
 };
 /// One of the events returned by step `model` of `Agent`: `OneOf![Vec<ToolCall> | StopEvent<String>]`.
 #[derive(::eventflow::__private::Clone)]
@@ -156,7 +159,6 @@ enum AgentModelOutput {
 }
 const _: () = {
     use ::eventflow::__private as __ef;
-    let _: OneOf![@ __eventflow_used] = ();
     #[automatically_derived]
     impl __ef::From<::eventflow::__private::Vec<ToolCall>> for AgentModelOutput {
         fn from(event: ::eventflow::__private::Vec<ToolCall>) -> Self {
@@ -191,6 +193,7 @@ const _: () = {
             }
         }
     }
+    let _: OneOf![@ __eventflow_used] = ();
 };
 const _: () = {
     use ::eventflow::__private as __ef;

@@ -70,12 +70,15 @@ const _: () = {
 };
 struct Tools;
 impl Tools {
+    #[allow(clippy::unused_async)]
     async fn plan(&self, ev: StartEvent<Vec<String>>) -> Vec<Call> {
         ev.input.into_iter().map(Call).collect()
     }
+    #[allow(clippy::unused_async)]
     async fn call(&self, call: Call) -> ToolsCallOutput {
         Found(call.0).into()
     }
+    #[allow(clippy::unused_async)]
     async fn answer(&self, found: Vec<Found>, hints: Vec<Hint>) -> StopEvent<usize> {
         StopEvent::new(found.len() + hints.len())
     }
@@ -90,7 +93,6 @@ enum ToolsCallOutput {
 }
 const _: () = {
     use ::eventflow::__private as __ef;
-    let _: OneOf![@ __eventflow_used] = ();
     #[automatically_derived]
     impl __ef::From<Found> for ToolsCallOutput {
         fn from(event: Found) -> Self {
@@ -140,6 +142,7 @@ const _: () = {
             }
         }
     }
+    let _: OneOf![@ __eventflow_used] = ();
 };
 const _: () = {
     use ::eventflow::__private as __ef;

@@ -1,4 +1,5 @@
 impl FeedbackMonitor {
+    #[allow(clippy::unused_async)]
     async fn begin(
         &self,
         ctx: &Context<MonitorState>,
@@ -6,6 +7,7 @@ impl FeedbackMonitor {
     ) -> FeedbackMonitorBeginOutput {
         todo!()
     }
+    #[allow(clippy::unused_async)]
     async fn get_feedback(
         &self,
         ev: GetFeedbackEvent,
@@ -23,7 +25,6 @@ enum FeedbackMonitorBeginInput {
 }
 const _: () = {
     use ::eventflow::__private as __ef;
-    let _: OneOf![@ __eventflow_used] = ();
     #[automatically_derived]
     impl __ef::From<StartEvent<String>> for FeedbackMonitorBeginInput {
         fn from(event: StartEvent<String>) -> Self {
@@ -73,6 +74,7 @@ const _: () = {
             }
         }
     }
+    let _: OneOf![@ __eventflow_used] = ();
 };
 /// One of the events returned by step `begin` of `FeedbackMonitor`: `OneOf![GetFeedbackEvent | StopEvent<String>]`.
 #[derive(::eventflow::__private::Clone)]
@@ -84,7 +86,6 @@ enum FeedbackMonitorBeginOutput {
 }
 const _: () = {
     use ::eventflow::__private as __ef;
-    let _: OneOf![@ __eventflow_used] = ();
     #[automatically_derived]
     impl __ef::From<GetFeedbackEvent> for FeedbackMonitorBeginOutput {
         fn from(event: GetFeedbackEvent) -> Self {
@@ -136,6 +137,7 @@ const _: () = {
             }
         }
     }
+    let _: OneOf![@ __eventflow_used] = ();
 };
 const _: () = {
     use ::eventflow::__private as __ef;

@@ -1,9 +1,11 @@
 impl SimpleWorkflow {
+    #[allow(clippy::unused_async)]
     async fn start(&self, ev: StartEvent<String>) -> SecondStepEvent {
         SecondStepEvent {
             payload: ev.input,
         }
     }
+    #[allow(clippy::unused_async)]
     async fn second_step(&self, ev: SecondStepEvent) -> StopEvent<String> {
         StopEvent::new(ev.payload)
     }
