@@ -8,3 +8,4 @@ mod crash;
 mod durable;
 mod durable_children;
 mod durable_fan;
+mod faults;

@@ -84,6 +84,31 @@ pub enum WorkflowError {
         /// The run.
         run: crate::id::RunId,
     },
+    /// The run's checkpoint could not be committed (the store failed or panicked, the state
+    /// could not be encoded, or the checkpoint is over one of the store's limits). The run
+    /// stops here rather than go on without a record to resume from; the store keeps the last
+    /// commit it accepted, and records the run as failed if it can.
+    #[error("run {run}: the checkpoint could not be committed, so the run stopped: {source}")]
+    Checkpoint {
+        /// The run.
+        run: crate::id::RunId,
+        /// What went wrong.
+        #[source]
+        source: SuspendError,
+    },
+    /// The run ended (`outcome` says how), but the store could not record it and may still
+    /// hold the run as running: resuming it from there would run its last steps again. The
+    /// caller hears of it instead of a result the store disagrees with.
+    #[error("run {run} {outcome}, but the store could not record that it ended: {source}")]
+    EndNotRecorded {
+        /// The run.
+        run: crate::id::RunId,
+        /// How the run ended, described for people: `completed`, `failed: ..`.
+        outcome: String,
+        /// What went wrong.
+        #[source]
+        source: SuspendError,
+    },
     /// The run's task ended without reporting a result: the tokio runtime shut down under it.
     #[error("the run was dropped before it finished (did the tokio runtime shut down?)")]
     Aborted,
@@ -297,6 +322,31 @@ pub enum SuspendError {
     /// The state or an event could not be encoded.
     #[error("the run's checkpoint could not be encoded: {0}")]
     Encode(String),
+    /// The checkpoint is over a limit of the store: written, it could not be read back.
+    #[error("the checkpoint's {limit} is {value}, over the store's limit of {max} (`{setting}`)")]
+    OverLimit {
+        /// What is measured: `size in bytes`, `nesting depth`.
+        limit: &'static str,
+        /// The checkpoint's.
+        value: usize,
+        /// The store's.
+        max: usize,
+        /// The [`Limits`](crate::store::Limits) field that sets it.
+        setting: &'static str,
+    },
+    /// Code below the step panicked while the checkpoint was made or committed: the store, or
+    /// an event's or the state's `Serialize`.
+    #[error("{place} panicked: {message}")]
+    Panicked {
+        /// Where: `the store's commit`, `encoding the checkpoint`.
+        place: &'static str,
+        /// The panic message.
+        message: String,
+    },
+    /// The store failed in a way that may or may not have kept the commit, and reading the
+    /// store back could not tell.
+    #[error("the store failed and could not say whether the commit was kept: {0}")]
+    OutcomeUnknown(String),
     /// The store refused or failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -22,8 +22,8 @@ use crate::error::{SendError, WorkflowError};
 use crate::event::AnyEvent;
 use crate::event::{Event, Stop};
 use crate::event::{
-    WorkflowCancelled, WorkflowFailed, WorkflowStalled, WorkflowSuperseded, WorkflowSuspended,
-    WorkflowTimedOut,
+    WorkflowCancelled, WorkflowFailed, WorkflowNotDurable, WorkflowStalled, WorkflowSuperseded,
+    WorkflowSuspended, WorkflowTimedOut,
 };
 use crate::id::RunId;
 use crate::trace::RunTrace;
@@ -708,6 +708,13 @@ fn last_event<S: Event>(outcome: &Result<S, WorkflowError>) -> Option<AnyEvent> 
         }),
         Err(WorkflowError::Superseded { run }) => AnyEvent::new(WorkflowSuperseded {
             run_id: run.to_string(),
+        }),
+        Err(
+            error @ (WorkflowError::Checkpoint { run, .. }
+            | WorkflowError::EndNotRecorded { run, .. }),
+        ) => AnyEvent::new(WorkflowNotDurable {
+            run_id: run.to_string(),
+            error: error.to_string(),
         }),
         // A child's resume error reaches its parent's step, never the end of a run.
         Err(WorkflowError::Aborted | WorkflowError::ChildResume(_)) => return None,

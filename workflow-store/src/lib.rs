@@ -17,6 +17,13 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 /// another is refused, never guessed at.
 const SCHEMA_VERSION: i64 = 2;
 
+/// What eventflow writes in the SQLite header's `application_id` ("EvFl"), so that it never
+/// takes another application's database for its own.
+const APPLICATION_ID: i64 = 0x4576_466c;
+
+/// The tables of every layout so far.
+const TABLES: [&str; 2] = ["commits", "runs"];
+
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS runs (
         run         INTEGER PRIMARY KEY,
@@ -93,6 +100,7 @@ impl SqliteStore {
                 "the file holds a store of layout version {version}; this version reads {SCHEMA_VERSION}"
             )));
         }
+        let owned = owner(&connection)?;
         connection
             .pragma_update(None, "journal_mode", "WAL")
             .map_err(backend)?;
@@ -104,6 +112,12 @@ impl SqliteStore {
         connection
             .pragma_update(None, "foreign_keys", true)
             .map_err(backend)?;
+        if !owned {
+            // An empty file, or one an older eventflow wrote before it signed its files.
+            connection
+                .pragma_update(None, "application_id", APPLICATION_ID)
+                .map_err(backend)?;
+        }
         match version {
             0 => {
                 connection.execute_batch(SCHEMA).map_err(backend)?;
@@ -366,6 +380,44 @@ fn signed(value: u64) -> i64 {
 /// A count, a sequence number or a time, which is never negative in a sound file.
 fn unsigned(value: i64) -> Result<u64, StoreError> {
     u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("a negative number ({value})")))
+}
+
+/// Whether the file is already signed as eventflow's; an error, before anything is changed,
+/// if it belongs to another application: it is signed by one, or holds tables that are not
+/// eventflow's.
+fn owner(connection: &Connection) -> Result<bool, StoreError> {
+    let id: i64 = connection
+        .pragma_query_value(None, "application_id", |row| row.get(0))
+        .map_err(backend)?;
+    if id == APPLICATION_ID {
+        return Ok(true);
+    }
+    if id != 0 {
+        return Err(StoreError::Foreign(format!(
+            "the SQLite file belongs to another application (its application_id is {id:#x}, eventflow's is {APPLICATION_ID:#x}); it is left as it was"
+        )));
+    }
+    let mut tables: Vec<String> = connection
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .and_then(|mut query| {
+            query
+                .query_map([], |row| row.get(0))?
+                .collect::<Result<_, _>>()
+        })
+        .map_err(backend)?;
+    tables.sort();
+    let others: Vec<&String> = tables
+        .iter()
+        .filter(|t| !TABLES.contains(&t.as_str()))
+        .collect();
+    if !others.is_empty() {
+        let names: Vec<String> = others.iter().map(|t| format!("`{t}`")).collect();
+        return Err(StoreError::Foreign(format!(
+            "the SQLite file holds tables of another application ({}); it is left as it was",
+            names.join(", ")
+        )));
+    }
+    Ok(false)
 }
 
 fn backend(error: rusqlite::Error) -> StoreError {

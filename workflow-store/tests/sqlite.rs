@@ -321,3 +321,62 @@ proptest! {
         prop_assert_eq!(contents(&sqlite), contents(&memory));
     }
 }
+
+#[test]
+fn another_applications_database_is_refused_and_left_alone() -> Result<(), rusqlite::Error> {
+    let dir = ScratchDir::new("store");
+    let path = dir.join("app.db");
+    {
+        let app = rusqlite::Connection::open(&path)?;
+        app.execute_batch(
+            "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);
+             INSERT INTO customers VALUES (1, 'Ada');",
+        )?;
+    }
+    let before = std::fs::read(&path).ok();
+    match SqliteStore::open(&path) {
+        Err(StoreError::Foreign(message)) => {
+            assert!(message.contains("`customers`"), "{message}");
+        }
+        other => panic!("expected a foreign file to be refused, got {other:?}"),
+    }
+    assert_eq!(
+        std::fs::read(&path).ok(),
+        before,
+        "the file is left as it was"
+    );
+    let tables: i64 = rusqlite::Connection::open(&path)?.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+        [],
+        |row| row.get(0),
+    )?;
+    assert_eq!(tables, 1, "no eventflow table was added");
+    Ok(())
+}
+
+#[test]
+fn a_file_signed_by_another_application_is_refused() -> Result<(), rusqlite::Error> {
+    let dir = ScratchDir::new("store");
+    let path = dir.join("signed.db");
+    rusqlite::Connection::open(&path)?.pragma_update(None, "application_id", 0x1234)?;
+    let before = std::fs::read(&path).ok();
+    match SqliteStore::open(&path) {
+        Err(StoreError::Foreign(message)) => assert!(message.contains("0x1234"), "{message}"),
+        other => panic!("expected a foreign file to be refused, got {other:?}"),
+    }
+    assert_eq!(std::fs::read(&path).ok(), before);
+    Ok(())
+}
+
+#[test]
+fn a_new_store_is_signed_as_eventflows_and_opens_again() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = ScratchDir::new("store");
+    let path = dir.join("runs.db");
+    drop(open(&path));
+    let id: i64 =
+        rusqlite::Connection::open(&path)?
+            .pragma_query_value(None, "application_id", |row| row.get(0))?;
+    assert_eq!(id, 0x4576_466c);
+    drop(SqliteStore::open(&path)?);
+    Ok(())
+}

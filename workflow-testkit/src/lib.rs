@@ -8,12 +8,14 @@
 //! - [`DropTracker`]: whether the futures holding its guards were dropped.
 //! - [`crash`]: a process dying in the middle of a run, and the run resumed by the next one.
 //! - [`samples`]: workflows that tests of several crates use.
+//! - [`faults`]: a store that fails, panics or loses track of a write on chosen calls.
 //!
 //! A dev-dependency only (never published): its helpers panic where a test would, with a
 //! message that names what went wrong.
 
 pub mod crash;
 mod drops;
+pub mod faults;
 mod programs;
 pub mod runtime;
 pub mod samples;

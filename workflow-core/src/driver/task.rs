@@ -534,6 +534,9 @@ impl<W: Workflow> RunTask<W> {
         let Some(result) = self.result.take() else {
             return;
         };
+        // First: the outcome the caller, the trace and the stream see is the one the store
+        // agrees with.
+        let outcome = self.ended_in_store(outcome);
         if let (Some(host), Err(error)) = (&self.shared.host, &outcome)
             && host.opened_by() != self.shared.id
         {
@@ -554,7 +557,6 @@ impl<W: Workflow> RunTask<W> {
         self.shared.close();
         // Whoever still waits to suspend the run hears that it ended.
         drop(self.shared.take_suspend());
-        self.ended_in_store(&outcome);
         // Dropping a step's future runs its destructors; one that panics must not keep the
         // caller from its result.
         let _ = catch_unwind(AssertUnwindSafe(|| self.steps.clear()));

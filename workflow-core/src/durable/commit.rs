@@ -4,14 +4,15 @@
 //! journal costs time and space in proportion to what the run did, and a resume reads a
 //! bounded part of it.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::durable::store::{Commit, RunHeader, RunStatus};
+use crate::durable::store::{CheckpointStore, Commit, Limits, RunHeader, RunStatus, StoreError};
 use crate::durable::{self, Checkpoint, Delta, ExecutionOp};
 use crate::engine::journal;
 use crate::engine::lock;
-use crate::error::SuspendError;
+use crate::error::{StepPanic, SuspendError};
 use crate::id::RunId;
 use crate::workflow::Workflow;
 
@@ -48,27 +49,35 @@ impl<W: Workflow> RunTask<W> {
             .full
             .filter(|_| self.steps.queues.journal.is_some())
             .filter(|_| written.changes < written.size.max(MIN_CHANGES_BEFORE_FULL));
-        let record = match delta_base {
-            Some(base) => self.delta(base, suspending)?,
-            None => self.full(suspending)?,
-        };
+        // An event's or the state's `Serialize` is the user's code: a panic in it fails the
+        // commit, not the run's task.
+        let record = guarded("encoding the checkpoint", || match delta_base {
+            Some(base) => self.delta(base, suspending),
+            None => self.full(suspending),
+        })??;
         let run = self.shared.id;
         let engine = Arc::clone(&self.engine);
         let Some(durable) = self.durable.as_mut() else {
             return Err(SuspendError::NoStore);
         };
+        let limits = guarded("the store's limits", || durable.store.limits())?;
+        within(&record.bytes, limits)?;
         let seq = durable.next_seq;
         let commit = Commit::new(seq, label, record.bytes);
-        if durable.stored {
-            durable.store.commit(run, &commit, status)?;
+        let store = &*durable.store;
+        let written = if durable.stored {
+            guarded("the store's commit", || store.commit(run, &commit, status))?
         } else {
             let (_, fingerprint) = engine.listing();
             let mut header = RunHeader::new(run, W::NAME, fingerprint);
             header.parent = durable.parent;
             header.status = status;
-            durable.store.create(&header, &commit)?;
-            durable.stored = true;
+            guarded("the store's create", || store.create(&header, &commit))?
+        };
+        if let Err(error) = written {
+            resolve(store, run, &commit, error)?;
         }
+        durable.stored = true;
         durable.next_seq += 1;
         match record.full {
             Some(size) => {
@@ -221,4 +230,100 @@ impl<W: Workflow> RunTask<W> {
         // A suspended run's stream ends with `WorkflowSuspended`, which takes a number.
         self.shared.stream.next_number() + u64::from(suspending)
     }
+}
+
+/// Runs `f`, turning a panic in it into an error that names `place`.
+pub(crate) fn guarded<T>(place: &'static str, f: impl FnOnce() -> T) -> Result<T, SuspendError> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| SuspendError::Panicked {
+        place,
+        message: StepPanic::from_payload(&*panic).message().to_owned(),
+    })
+}
+
+/// Checks a record against the store's limits before it is written: a record the reader
+/// would refuse must not become the run's last commit.
+fn within(bytes: &[u8], limits: Limits) -> Result<(), SuspendError> {
+    if bytes.len() > limits.max_commit_bytes {
+        return Err(SuspendError::OverLimit {
+            limit: "size in bytes",
+            value: bytes.len(),
+            max: limits.max_commit_bytes,
+            setting: "Limits::max_commit_bytes",
+        });
+    }
+    let depth = depth(bytes);
+    if depth > limits.max_depth {
+        return Err(SuspendError::OverLimit {
+            limit: "nesting depth",
+            value: depth,
+            max: limits.max_depth,
+            setting: "Limits::max_depth",
+        });
+    }
+    Ok(())
+}
+
+/// The deepest nesting of objects and arrays in a JSON document, in one pass.
+pub(crate) fn depth(json: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &byte in json {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// A commit failed with `error`: reads the store back to learn what happened. The commit may
+/// have landed (the store failed after writing, or said so late): then it counts as written.
+/// Otherwise the error stands, or, if the store cannot be read either, the outcome is unknown.
+pub(crate) fn resolve(
+    store: &dyn CheckpointStore,
+    run: crate::id::RunId,
+    commit: &Commit,
+    error: StoreError,
+) -> Result<(), SuspendError> {
+    if matches!(error, StoreError::UnknownRun(_) | StoreError::Corrupt(_)) {
+        return Err(error.into());
+    }
+    let stored = match guarded("the store's load", || store.load(run)) {
+        Ok(Ok(stored)) => stored,
+        Ok(Err(read)) => {
+            return Err(SuspendError::OutcomeUnknown(format!(
+                "{error}; reading the run back failed too: {read}"
+            )));
+        }
+        Err(panic) => {
+            return Err(SuspendError::OutcomeUnknown(format!(
+                "{error}; reading the run back failed too: {panic}"
+            )));
+        }
+    };
+    let landed = stored.as_ref().is_some_and(|stored| {
+        stored
+            .commits
+            .iter()
+            .any(|c| c.seq == commit.seq && c.record == commit.record)
+    });
+    if landed {
+        tracing::debug!(target: "eventflow::run", run_id = %run, seq = commit.seq, %error, "the store reported a failure, but the commit is there");
+        return Ok(());
+    }
+    Err(error.into())
 }

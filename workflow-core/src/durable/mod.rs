@@ -49,6 +49,10 @@ pub(crate) const FORMAT: u32 = 1;
 /// parsed, so a hostile record cannot make the decoder allocate without bound.
 pub(crate) const MAX_CHECKPOINT: usize = 64 << 20;
 
+/// The deepest nesting a checkpoint is written with: the reader parses up to 127 levels, and
+/// keeps a few for the layout around the run's state.
+pub(crate) const MAX_DEPTH: usize = 120;
+
 /// Everything needed to continue a suspended run.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -234,9 +234,64 @@ pub enum StoreError {
     /// The stored data does not read back.
     #[error("the store holds data it cannot read: {0}")]
     Corrupt(String),
+    /// The place the store was pointed at belongs to something else (another application's
+    /// database): it is refused and left as it was.
+    #[error("not an eventflow store: {0}")]
+    Foreign(String),
     /// The backend failed: a file, a connection, a disk.
     #[error("the store failed: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// What a run's checkpoint may be, so that what is written can be read back: the runtime
+/// checks each commit against its store's limits before it writes it, and a checkpoint over
+/// one fails the run with [`SuspendError::OverLimit`](crate::error::SuspendError::OverLimit),
+/// leaving the last commit the store accepted as the run's state.
+///
+/// ```
+/// use eventflow_core::store::Limits;
+///
+/// let limits = Limits::default().max_commit_bytes(1 << 20);
+/// assert_eq!(limits.max_commit_bytes, 1 << 20);
+/// assert_eq!(Limits::default().max_depth, 120);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The largest record one commit may hold, in bytes: 64 MiB by default, which is also
+    /// the most a resume reads.
+    pub max_commit_bytes: usize,
+    /// The deepest nesting of objects and arrays a record may have: 120 by default. A resume
+    /// reads up to 127 levels; the run's state sits a few levels down in its record.
+    pub max_depth: usize,
+}
+
+impl Limits {
+    /// The most a resume reads: a store cannot raise its limits past these.
+    pub const READABLE: Self = Self {
+        max_commit_bytes: crate::durable::MAX_CHECKPOINT,
+        max_depth: crate::durable::MAX_DEPTH,
+    };
+
+    /// These limits with at most `bytes` per commit (capped at what a resume reads).
+    #[must_use]
+    pub fn max_commit_bytes(mut self, bytes: usize) -> Self {
+        self.max_commit_bytes = bytes.min(Self::READABLE.max_commit_bytes);
+        self
+    }
+
+    /// These limits with at most `depth` levels of nesting (capped at what a resume reads).
+    #[must_use]
+    pub fn max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth.min(Self::READABLE.max_depth);
+        self
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::READABLE
+    }
 }
 
 /// Where durable runs are kept. See the [module docs](self) for the contract; every method
@@ -288,6 +343,12 @@ pub trait CheckpointStore: Send + Sync {
     ///
     /// A backend failure; then nothing is deleted.
     fn delete_finished(&self, age: Duration) -> Result<usize, StoreError>;
+
+    /// What a commit to this store may hold; [`Limits::default`] unless the store says
+    /// otherwise.
+    fn limits(&self) -> Limits {
+        Limits::default()
+    }
 }
 
 /// Milliseconds since the Unix epoch, now.

@@ -1,6 +1,7 @@
 //! Suspending a run into its runner's store, and telling the store how a stored run ended.
 
 use crate::driver::Outcome;
+use crate::durable::commit::{guarded, resolve};
 use crate::durable::store::{Commit, RunStatus, StoreError};
 use crate::durable::{self, Ended};
 use crate::error::SuspendError;
@@ -38,50 +39,90 @@ impl<W: Workflow> RunTask<W> {
         }
     }
 
-    /// A run that is in the store ended here: the store says how.
-    pub(crate) fn ended_in_store(&self, outcome: &Outcome<W>) {
+    /// A run that is in the store ended here: the store says how, and the outcome the
+    /// caller gets agrees with it. A copy that was taken up elsewhere (its end is refused as
+    /// out of sequence) is superseded; an end the store could not record is an error, so
+    /// that nobody takes a result for a run the store still holds as running.
+    pub(crate) fn ended_in_store(&self, outcome: Outcome<W>) -> Outcome<W> {
         let Some(durable) = self.durable.as_ref().filter(|d| d.stored) else {
-            return;
+            return outcome;
         };
-        let status = match outcome {
+        let run = self.shared.id;
+        let status = match &outcome {
             Ok(_) => RunStatus::Completed,
             // Suspended: the checkpoint was just committed as waiting. Superseded: the copy
             // that took the run up records how it ends.
-            Err(WorkflowError::Suspended { .. } | WorkflowError::Superseded { .. }) => return,
+            Err(WorkflowError::Suspended { .. } | WorkflowError::Superseded { .. }) => {
+                return outcome;
+            }
             Err(WorkflowError::Cancelled) => RunStatus::Cancelled,
             Err(WorkflowError::TimedOut { .. }) => RunStatus::TimedOut,
             Err(_) => RunStatus::Failed,
         };
-        // A commit, not a status change: in sequence, so a copy of the run that was taken up
-        // elsewhere cannot mark it ended.
-        let record = match outcome {
-            Ok(stop) => serde_json::to_value(stop).map(Some),
-            Err(_) => Ok(None),
+        match self.record_end(durable, &outcome, status) {
+            Ok(()) => {
+                self.end_children(durable);
+                outcome
+            }
+            Err(SuspendError::Store(StoreError::OutOfSequence { .. })) => {
+                tracing::debug!(target: "eventflow::run", run_id = %run, "the run was taken up elsewhere; that copy records how it ends");
+                Err(WorkflowError::Superseded { run })
+            }
+            Err(error) => {
+                tracing::warn!(target: "eventflow::run", run_id = %run, %error, "the store could not record how the run ended");
+                match outcome {
+                    // The caller already hears that the store failed.
+                    Err(checkpoint @ WorkflowError::Checkpoint { .. }) => Err(checkpoint),
+                    Ok(_) => Err(WorkflowError::EndNotRecorded {
+                        run,
+                        outcome: "completed".to_owned(),
+                        source: error,
+                    }),
+                    Err(ended) => Err(WorkflowError::EndNotRecorded {
+                        run,
+                        outcome: format!("ended ({ended})"),
+                        source: error,
+                    }),
+                }
+            }
         }
-        .and_then(|stop| {
-            serde_json::to_vec(&Ended {
-                format: durable::FORMAT,
-                status: status.as_str().to_owned(),
-                stop,
+    }
+
+    /// Commits how the run ended: a commit, not a status change, so that it is in sequence
+    /// and a copy of the run that was taken up elsewhere cannot mark it ended.
+    fn record_end(
+        &self,
+        durable: &Durable,
+        outcome: &Outcome<W>,
+        status: RunStatus,
+    ) -> Result<(), SuspendError> {
+        let run = self.shared.id;
+        let record = guarded("encoding the stop event", || {
+            match outcome {
+                Ok(stop) => serde_json::to_value(stop).map(Some),
+                Err(_) => Ok(None),
+            }
+            .and_then(|stop| {
+                serde_json::to_vec(&Ended {
+                    format: durable::FORMAT,
+                    status: status.as_str().to_owned(),
+                    stop,
+                })
             })
-        });
-        let written = match record {
+        })?;
+        let store = &*durable.store;
+        match record {
             Ok(record) => {
                 let commit = Commit::new(durable.next_seq, "(ended)", record);
-                durable.store.commit(self.shared.id, &commit, status)
+                match guarded("the store's commit", || store.commit(run, &commit, status))? {
+                    Ok(()) => Ok(()),
+                    Err(error) => resolve(store, run, &commit, error),
+                }
             }
             Err(error) => {
-                tracing::warn!(target: "eventflow::run", run_id = %self.shared.id, %error, "the stop event could not be encoded; only the status is recorded");
-                durable.store.set_status(self.shared.id, status)
-            }
-        };
-        match written {
-            Ok(()) => self.end_children(durable),
-            Err(StoreError::OutOfSequence { .. }) => {
-                tracing::debug!(target: "eventflow::run", run_id = %self.shared.id, "the run was taken up elsewhere; that copy records how it ends");
-            }
-            Err(error) => {
-                tracing::warn!(target: "eventflow::run", run_id = %self.shared.id, %error, "the store could not record how the run ended");
+                tracing::warn!(target: "eventflow::run", run_id = %run, %error, "the stop event could not be encoded; only the status is recorded");
+                guarded("the store's set_status", || store.set_status(run, status))?
+                    .map_err(SuspendError::from)
             }
         }
     }
@@ -154,14 +195,18 @@ impl<W: Workflow> RunTask<W> {
         self.dirty = false;
         match self.commit(RunStatus::Running, "(step)") {
             Ok(_) => {}
-            Err(SuspendError::Store(StoreError::OutOfSequence { .. })) => {
+            Err(SuspendError::Store(
+                StoreError::OutOfSequence { .. } | StoreError::DuplicateRun(_),
+            )) => {
                 self.superseded();
             }
             Err(SuspendError::Unsupported(reason)) => {
                 tracing::debug!(target: "eventflow::run", run_id = %self.shared.id, %reason, "no checkpoint at this moment");
             }
             Err(error) => {
-                tracing::warn!(target: "eventflow::run", run_id = %self.shared.id, %error, "the checkpoint could not be committed");
+                let run = self.shared.id;
+                tracing::warn!(target: "eventflow::run", run_id = %run, %error, "the checkpoint could not be committed; the run stops");
+                self.finish(Err(WorkflowError::Checkpoint { run, source: error }));
             }
         }
     }

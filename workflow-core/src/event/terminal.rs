@@ -77,6 +77,34 @@ pub struct WorkflowSuperseded {
     pub run_id: String,
 }
 
+/// Last stream item of a run whose store could not keep it: a checkpoint could not be
+/// committed, or how the run ended could not be recorded; see
+/// [`WorkflowError::Checkpoint`](crate::WorkflowError::Checkpoint) and
+/// [`WorkflowError::EndNotRecorded`](crate::WorkflowError::EndNotRecorded).
+///
+/// ```
+/// use eventflow_core::AnyEvent;
+/// use eventflow_core::event::WorkflowNotDurable;
+///
+/// let last = AnyEvent::new(WorkflowNotDurable {
+///     run_id: "7".into(),
+///     error: "the store failed: disk full".into(),
+/// });
+/// assert!(last.downcast_ref::<WorkflowNotDurable>().is_some());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkflowNotDurable {
+    /// The run, as [`RunId`](crate::RunId) prints it.
+    pub run_id: String,
+    /// The error, rendered.
+    pub error: String,
+}
+
+#[diagnostic::do_not_recommend]
+impl Event for WorkflowNotDurable {
+    const NAME: &'static str = "WorkflowNotDurable";
+}
+
 #[diagnostic::do_not_recommend]
 impl Event for WorkflowSuperseded {
     const NAME: &'static str = "WorkflowSuperseded";
