@@ -4,6 +4,7 @@
 //! One test binary for the area rather than one per file: each binary links the whole runtime,
 //! so fewer of them build and link faster.
 
+mod corpus;
 mod crash;
 mod durable;
 mod durable_children;

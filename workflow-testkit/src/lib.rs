@@ -8,6 +8,7 @@
 //! - [`DropTracker`]: whether the futures holding its guards were dropped.
 //! - [`crash`]: a process dying in the middle of a run, and the run resumed by the next one.
 //! - [`samples`]: workflows that tests of several crates use.
+//! - [`fuzz`]: the checkpoint fuzz target's harness, which a test also runs over its corpus.
 //! - [`faults`]: a store that fails, panics or loses track of a write on chosen calls.
 //!
 //! A dev-dependency only (never published): its helpers panic where a test would, with a
@@ -16,6 +17,7 @@
 pub mod crash;
 mod drops;
 pub mod faults;
+pub mod fuzz;
 mod programs;
 pub mod runtime;
 pub mod samples;
