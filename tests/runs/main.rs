@@ -5,6 +5,7 @@
 //! so fewer of them build and link faster. Memory use is measured in a binary of its own
 //! (`tests/memory.rs`), which has its own global allocator.
 
+mod blocking;
 mod cancel;
 mod children;
 mod failures;

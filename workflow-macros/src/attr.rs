@@ -11,8 +11,8 @@ use crate::errors::Errors;
 
 const WORKFLOW_ARGS: &str =
     "`start`, `stop`, `state`, `external`, `publishes`, `subscribes`, `open`, `name`, `crate`";
-const STEP_ARGS: &str = "`name`, `input`, `output`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `timeout`";
-const FREE_STEP_ARGS: &str = "`name`, `input`, `output`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `timeout`, `crate`";
+const STEP_ARGS: &str = "`name`, `input`, `output`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `timeout`, `blocking`";
+const FREE_STEP_ARGS: &str = "`name`, `input`, `output`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `timeout`, `blocking`, `crate`";
 const CHECKS: &str = "`dead_end`, `unreachable`";
 
 /// `#[workflow(...)]`.
@@ -49,6 +49,8 @@ pub(crate) struct StepArgs {
     pub(crate) retry: Option<Expr>,
     /// `timeout = <constant Duration>`: an execution that runs longer fails.
     pub(crate) timeout: Option<Expr>,
+    /// `blocking`: executions run on tokio's blocking pool.
+    pub(crate) blocking: bool,
     /// `catch_errors` (every other step) or `catch_errors(a, b)`.
     pub(crate) catch_errors: Option<CatchErrors>,
     pub(crate) max_recoveries: Option<LitInt>,
@@ -123,6 +125,11 @@ impl StepArgs {
                 set_once(&mut args.retry, meta.value()?.parse()?, &meta, errors);
             } else if meta.path.is_ident("timeout") {
                 set_once(&mut args.timeout, meta.value()?.parse()?, &meta, errors);
+            } else if meta.path.is_ident("blocking") {
+                if args.blocking {
+                    errors.spanned(&meta.path, "`blocking` is given twice");
+                }
+                args.blocking = true;
             } else if meta.path.is_ident("catch_errors") {
                 let mut steps = Vec::new();
                 if meta.input.peek(syn::token::Paren) {

@@ -346,6 +346,9 @@ fn spec(step: &Step) -> TokenStream {
             quote_spanned!(limit.span()=> { let __ef_limit: __ef::Duration = #limit; __ef_limit });
         fields.push(quote!(timeout: __ef::Some(#limit)));
     }
+    if step.args.blocking {
+        fields.push(quote!(blocking: true));
+    }
     if !step.args.runs.is_empty() {
         let children = step
             .args

@@ -205,6 +205,13 @@ use proc_macro::TokenStream;
 /// `Duration`): one that runs longer is dropped and fails with `StepTimedOut`, naming the
 /// step and the deadline, so its retry policy and recovery step apply as to any failure.
 ///
+/// A step runs inside its run's task, so a step that blocks its thread (CPU-bound work,
+/// synchronous I/O, `std::thread::sleep`) stops the whole run until it returns: the run's
+/// timeout, step deadlines, cancellation and the other steps wait for it. `#[step(blocking)]`
+/// runs its executions on tokio's blocking pool instead, so all of those go on; an execution
+/// that is cancelled or overruns is abandoned (its thread finishes the body, and the result is
+/// dropped).
+///
 /// [`RetryPolicy`]: https://docs.rs/eventflow/latest/eventflow/retry/struct.RetryPolicy.html
 ///
 /// # Arguments of `#[step]`
@@ -214,8 +221,8 @@ use proc_macro::TokenStream;
 ///   further events wait in FIFO order; an execution waiting in `ctx.wait_for_event` does not
 ///   count;
 /// - `stream_only(P)`: `P` is emitted for the caller's stream, so no step needs to accept it;
-/// - `retry = policy`, `catch_errors(..)`, `max_recoveries = n`, `timeout = duration`: see
-///   above;
+/// - `retry = policy`, `catch_errors(..)`, `max_recoveries = n`, `timeout = duration`,
+///   `blocking`: see above;
 /// - `take = n`: a join runs with the first `n` events of its fan-out;
 /// - `allow(dead_end)`: the step need not lead to the stop event; `allow(unreachable)`: it need
 ///   not be reachable from the start event;

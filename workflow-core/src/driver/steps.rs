@@ -335,6 +335,9 @@ impl Steps {
             span.id(),
         );
         let mut future = (engine.calls[step as usize])(&engine.workflow, work.input, ctx);
+        if engine.table.spec(step).blocking {
+            future = on_blocking_pool(future);
+        }
         if let Some(limit) = engine.table.spec(step).timeout {
             future = with_deadline(future, name, limit);
         }
@@ -522,6 +525,21 @@ impl Steps {
         self.finished.clear();
         self.queues.clear();
     }
+}
+
+/// `future`, driven on a thread of tokio's blocking pool, so that a body that blocks its thread
+/// does not block the run's. Dropping the returned future abandons the thread's work.
+fn on_blocking_pool(future: StepFuture) -> StepFuture {
+    let handle = tokio::runtime::Handle::current();
+    let task = tokio::task::spawn_blocking(move || handle.block_on(future));
+    Box::pin(async move {
+        match task.await {
+            Ok(outcome) => outcome,
+            // The driver catches a step's panic where it polls it: raise it there again.
+            Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+            Err(join) => Err(Box::new(join) as BoxError),
+        }
+    })
 }
 
 /// `future`, failing with [`StepTimedOut`] if it runs longer than `limit`.

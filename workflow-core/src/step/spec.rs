@@ -60,6 +60,11 @@ pub struct StepSpec {
     /// dropped and fails with [`StepTimedOut`](crate::error::StepTimedOut), which the step's
     /// retry policy and recovery step handle like any failure.
     pub timeout: Option<Duration>,
+    /// Executions run on tokio's blocking pool (`#[step(blocking)]`), for a step that blocks
+    /// its thread (CPU-bound work, synchronous I/O): the run's loop, its timeout, deadlines
+    /// and cancellation go on meanwhile. A cancelled or overrun execution is abandoned, not
+    /// stopped: its thread runs the body to its end and its result is dropped.
+    pub blocking: bool,
 }
 
 /// Which failures an error-recovery step handles.
@@ -89,6 +94,7 @@ impl StepSpec {
             takes: Takes::One,
             children: &[],
             timeout: None,
+            blocking: false,
         }
     }
 }
