@@ -29,6 +29,11 @@ pub(crate) struct WorkflowParts<'a> {
     /// Graph problems reported by constant evaluation (see [`graph::Deferred`]).
     pub(crate) deferred: Option<&'a graph::Deferred>,
     pub(crate) krate: &'a TokenStream,
+    /// For a workflow declared `extends(..)`: the base as written and the lengths of its
+    /// `external`, `publishes` and `subscribes` lists, which this workflow's lists begin with.
+    pub(crate) base: Option<(&'a syn::Path, [usize; 3])>,
+    /// More items for the block of the `Workflow` impl (where `__ef` is in scope).
+    pub(crate) extra: TokenStream,
 }
 
 /// The `Workflow` impl of `steps`, or (with no steps) the stand-in emitted next to errors so
@@ -48,17 +53,41 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
     let state = parts
         .state
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
-    let list = |name: &str, types: &[Type]| {
-        (!types.is_empty()).then(|| {
-            let name = Ident::new(name, Span::call_site());
-            let types = event_types(types.iter().collect());
-            quote!(const #name: &'static [__ef::EventType] = #types;)
-        })
+    let list = |name: &str, types: &[Type], inherited: usize| {
+        let name = Ident::new(name, Span::call_site());
+        let own = event_types(types.iter().collect());
+        match parts.base {
+            // The base's list is named through its `Workflow` impl: its types may not be in
+            // scope here.
+            Some((base, _)) if inherited != 0 => {
+                let base = quote!(<#base as __ef::Workflow>::#name);
+                Some(if types.is_empty() {
+                    quote!(const #name: &'static [__ef::EventType] = #base;)
+                } else {
+                    let n = inherited + types.len();
+                    quote!(const #name: &'static [__ef::EventType] = &__ef::concat_event_types::<#n>(#base, #own);)
+                })
+            }
+            _ => {
+                (!types.is_empty()).then(|| quote!(const #name: &'static [__ef::EventType] = #own;))
+            }
+        }
     };
-    let external = list("EXTERNAL", parts.external);
-    let publishes = list("PUBLISHES", parts.publishes);
-    let subscribes = list("SUBSCRIBES", parts.subscribes);
-    let steps = steps.iter().map(step_def);
+    let [base_external, base_publishes, base_subscribes] =
+        parts.base.map_or([0; 3], |(_, lengths)| lengths);
+    let external = list("EXTERNAL", parts.external, base_external);
+    let publishes = list("PUBLISHES", parts.publishes, base_publishes);
+    let subscribes = list("SUBSCRIBES", parts.subscribes, base_subscribes);
+    let base = parts.base.map(|(base, _)| base);
+    let steps = steps.iter().map(|step| match (&step.inherited, base) {
+        // The base's code for the step, generated once, where the base is.
+        (Some(inherited), Some(base)) => {
+            let index = inherited.index;
+            quote!(<#base as __ef::Inherit<Self, #index>>::STEP)
+        }
+        _ => step_def(step, Holder::Own),
+    });
+    let extra = &parts.extra;
     let unions = unions.iter().map(|u| union::expand(u, krate));
     // A generic workflow is a workflow for the instantiations that can be shared across runs.
     let bounds = if item.generics.params.is_empty() {
@@ -114,6 +143,8 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
             impl #impl_generics #checked for #self_ty #where_clause #bounds {}
 
             #( #[#markers(__eventflow_used)] const _: () = (); )*
+
+            #extra
         };
     }
 }
@@ -135,19 +166,41 @@ fn deferred(deferred: &graph::Deferred) -> TokenStream {
     quote!(#(#problems)*)
 }
 
-fn step_def(step: &Step) -> TokenStream {
+/// Which workflow a step definition runs on.
+#[derive(Clone, Copy)]
+pub(crate) enum Holder {
+    /// The workflow whose impl defines the step (`Self`).
+    Own,
+    /// `__EfH`, a workflow that extends `Self` and reaches it through `Inherits<Self>`.
+    Extending,
+}
+
+pub(crate) fn step_def(step: &Step, holder: Holder) -> TokenStream {
     let spec = spec(step);
     let ident = &step.ident;
     let args = call_args(step);
-    let call = quote!(__ef_this.#ident(#(#args),*).await);
+    let this = match holder {
+        Holder::Own => quote!(__ef_this),
+        Holder::Extending => quote!(<__EfH as __ef::Inherits<Self>>::base(&*__ef_this)),
+    };
+    let call = quote!(#this.#ident(#(#args),*).await);
     let body = body(step, &call);
     let retry = match &step.args.retry {
         Some(policy) => {
             // The expression may read the workflow through `self`: it runs with the instance
             // when the runner is built.
             let policy = replace_self(policy.to_token_stream());
-            let policy =
-                quote_spanned!(policy.span()=> |__ef_self: &Self| -> __ef::RetryPolicy { #policy });
+            let policy = match holder {
+                Holder::Own => quote_spanned!(policy.span()=>
+                    |__ef_self: &Self| -> __ef::RetryPolicy { #policy }
+                ),
+                Holder::Extending => quote_spanned!(policy.span()=>
+                    |__ef_holder: &__EfH| -> __ef::RetryPolicy {
+                        let __ef_self: &Self = <__EfH as __ef::Inherits<Self>>::base(__ef_holder);
+                        #policy
+                    }
+                ),
+            };
             quote!(__ef::Some(#policy))
         }
         None => quote!(__ef::None),

@@ -6,6 +6,7 @@ mod attr;
 mod errors;
 mod event;
 mod expand;
+mod extend;
 mod graph;
 mod recover;
 mod types;
@@ -356,6 +357,14 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
     workflow::workflow(args.into(), item.into()).into()
+}
+
+/// The second expansion of `#[workflow(extends(..))]`, called by the base's macro with its
+/// steps. Not public API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __extend_workflow(input: TokenStream) -> TokenStream {
+    extend::extend_workflow(input.into()).into()
 }
 
 /// Marks a step: a method inside a `#[workflow]` impl, or a free function.
