@@ -34,7 +34,7 @@ use crate::workflow::{attr_args, expand_workflow};
 pub(crate) fn call_base(
     extends: &Extends,
     args: &TokenStream,
-    item: TokenStream,
+    item: &TokenStream,
     krate: &TokenStream,
 ) -> TokenStream {
     let base = &extends.base;
@@ -73,7 +73,7 @@ pub(crate) fn extend_workflow(input: TokenStream) -> TokenStream {
         ));
     };
     let base = Base::read(base_args, &base_impl, extends);
-    let expanded = expand_workflow(&raw_args, args, errors, item, Some(&base));
+    let expanded = expand_workflow(&raw_args, &args, errors, item, Some(&base));
     one_context_for_locals(expanded)
 }
 

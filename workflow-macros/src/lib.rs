@@ -356,7 +356,7 @@ use proc_macro::TokenStream;
 /// that purpose.
 #[proc_macro_attribute]
 pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
-    workflow::workflow(args.into(), item.into()).into()
+    workflow::workflow(&args.into(), item.into()).into()
 }
 
 /// The second expansion of `#[workflow(extends(..))]`, called by the base's macro with its

@@ -23,7 +23,9 @@ fn expand_file(source: &str) -> String {
     for item in file.items {
         match item {
             Item::Impl(mut item) => match take_attr(&mut item.attrs, "workflow") {
-                Some(args) => out.extend(crate::workflow::workflow(args, item.into_token_stream())),
+                Some(args) => {
+                    out.extend(crate::workflow::workflow(&args, item.into_token_stream()))
+                }
                 None => item.to_tokens(&mut out),
             },
             Item::Fn(mut item) => match take_attr(&mut item.attrs, "step") {

@@ -15,7 +15,7 @@ use crate::recover;
 use crate::types::{is_unit, last_ident, type_args, written};
 use crate::union::Union;
 
-pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
+pub(crate) fn workflow(args: &TokenStream, item: TokenStream) -> TokenStream {
     let errors = Errors::new();
     let parsed = WorkflowArgs::parse(args.clone(), &errors);
     if let Some(extends) = &parsed.extends {
@@ -23,15 +23,15 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
         // arguments again and reports their errors then.
         errors.discard();
         let krate = krate(parsed.krate.as_ref());
-        return extend::call_base(extends, &args, item, &krate);
+        return extend::call_base(extends, args, &item, &krate);
     }
-    expand_workflow(&args, parsed, errors, item, None)
+    expand_workflow(args, &parsed, errors, item, None)
 }
 
 /// `#[workflow]`, and the second step of `#[workflow(extends(..))]`, which also has the base.
 pub(crate) fn expand_workflow(
     raw_args: &TokenStream,
-    args: WorkflowArgs,
+    args: &WorkflowArgs,
     errors: Errors,
     item: TokenStream,
     base: Option<&extend::Base>,
@@ -50,7 +50,7 @@ pub(crate) fn expand_workflow(
                     // After a repair, the next error is the one not reported yet.
                     errors.push(result.and_then(Result::err).unwrap_or(error));
                     let stand_in =
-                        recover::header(item).map(|header| stand_in(&header, &args, &krate));
+                        recover::header(item).map(|header| stand_in(&header, args, &krate));
                     return with_errors(stand_in.unwrap_or_default(), errors);
                 }
             }
@@ -78,7 +78,7 @@ pub(crate) fn expand_workflow(
         );
         return with_errors(item.into_token_stream(), errors);
     };
-    extend::check_args(&args, &item, &errors);
+    extend::check_args(args, &item, &errors);
 
     let mut steps = Vec::new();
     let mut unions = Vec::new();
