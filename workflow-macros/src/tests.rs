@@ -24,7 +24,7 @@ fn expand_file(source: &str) -> String {
         match item {
             Item::Impl(mut item) => match take_attr(&mut item.attrs, "workflow") {
                 Some(args) => {
-                    out.extend(crate::workflow::workflow(&args, item.into_token_stream()))
+                    out.extend(crate::workflow::workflow(&args, item.into_token_stream()));
                 }
                 None => item.to_tokens(&mut out),
             },
