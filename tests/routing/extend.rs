@@ -228,3 +228,47 @@ async fn an_inherited_step_is_retried_with_the_base_s_policy() {
         "unexpected outcome: {message:?}"
     );
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Note(String);
+
+#[derive(Debug, Clone, Serialize, Deserialize, Event)]
+struct Extra(String);
+
+/// A base that hands `Note` to the other workflows of a host.
+struct Announcer;
+
+#[workflow(extendable, publishes(Note))]
+impl Announcer {
+    #[step(sends(Note))]
+    async fn announce(&self, ctx: &Context, ev: StartEvent<String>) -> StopEvent<String> {
+        ctx.send_event(Note(ev.input.clone()));
+        StopEvent::new(ev.input)
+    }
+}
+
+struct LoudAnnouncer(Announcer);
+
+#[workflow(extends(Announcer, via = 0), publishes(Extra))]
+impl LoudAnnouncer {
+    #[step(replaces, sends(Note, Extra))]
+    async fn announce(&self, ctx: &Context, ev: StartEvent<String>) -> StopEvent<String> {
+        ctx.send_event(Note(ev.input.clone()));
+        ctx.send_event(Extra(ev.input.clone()));
+        StopEvent::new(ev.input)
+    }
+}
+
+#[test]
+fn declared_events_of_the_base_carry_over_and_the_extending_workflow_adds_its_own() {
+    use eventflow::Workflow;
+    let names = |list: &[eventflow::event::EventType]| -> Vec<&str> {
+        list.iter().map(eventflow::event::EventType::name).collect()
+    };
+    assert_eq!(names(<Announcer as Workflow>::PUBLISHES), ["Note"]);
+    // The base's first, then its own.
+    assert_eq!(
+        names(<LoudAnnouncer as Workflow>::PUBLISHES),
+        ["Note", "Extra"]
+    );
+}
