@@ -6,6 +6,7 @@ mod attr;
 mod errors;
 mod event;
 mod expand;
+mod expand_free;
 mod extend;
 mod graph;
 mod recover;

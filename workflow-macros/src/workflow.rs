@@ -9,6 +9,7 @@ use crate::ast::{self, Kind, Step};
 use crate::attr::{StepArgs, WorkflowArgs};
 use crate::errors::Errors;
 use crate::expand::{self, WorkflowParts};
+use crate::expand_free;
 use crate::extend;
 use crate::graph;
 use crate::recover;
@@ -307,7 +308,7 @@ pub(crate) fn free_step(args: TokenStream, item: TokenStream) -> TokenStream {
         &errors,
     );
     let step: Option<&Step> = step.as_ref().filter(|s| !s.broken);
-    let expanded = expand::free_step(&func, step, &unions, &krate);
+    let expanded = expand_free::free_step(&func, step, &unions, &krate);
     match errors.finish() {
         Ok(()) => expanded,
         Err(error) => {
