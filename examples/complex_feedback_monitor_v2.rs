@@ -6,6 +6,11 @@
 //! result. Anything the child streams comes back on the monitor's stream as a `ChildEvent`
 //! tagged `OrderStation`; cancelling the monitor or its timeout ends the child too.
 //!
+//! Like the article's subclass, V2 is the monitor with one step replaced:
+//! `#[workflow(extends(ComplexFeedbackMonitor, via = base))]` keeps the base's steps, which run
+//! on the `base` field, and `#[step(replaces)]` swaps in the new `trade`. The graph of the
+//! result is checked at compile time as if all its steps were written here.
+//!
 //! `cargo run --example complex_feedback_monitor_v2 -- [--seed N] [--fast]`
 
 mod support;
@@ -14,69 +19,21 @@ use std::time::Duration;
 
 use eventflow::prelude::*;
 use support::Options;
-use support::complex::{
-    OfflineEvent, OfflineFeedbackEvent, OnlineEvent, OnlineFeedbackEvent, OrderStation,
-    PredictionResultEvent, Sources, TradeEvent, TradeEventV2, TrendingPredictionEvent, decide,
-};
+use support::complex::{ComplexFeedbackMonitor, OrderStation, TradeEvent, TradeEventV2};
 use support::feedback::Monitor;
 
+/// The monitor's steps, with the trade placed by a child workflow: the base's other steps
+/// run on `base`.
 struct ComplexFeedbackMonitorV2 {
-    sources: Sources,
+    base: ComplexFeedbackMonitor,
     order_station: Runner<OrderStation>,
 }
 
-#[workflow(state = Monitor)]
+#[workflow(extends(ComplexFeedbackMonitor, via = base))]
 impl ComplexFeedbackMonitorV2 {
-    #[step(sends(OnlineEvent, OfflineEvent, TrendingPredictionEvent))]
-    async fn start(&self, ctx: &Context<Monitor>, ev: StartEvent<String>) {
-        ctx.state().edit(|m| m.sku = ev.input.clone());
-        ctx.send_event(OnlineEvent {
-            payload: ev.input.clone(),
-        });
-        ctx.send_event(OfflineEvent {
-            payload: ev.input.clone(),
-        });
-        ctx.send_event(TrendingPredictionEvent { payload: ev.input });
-    }
-
-    #[step]
-    async fn online_feedback(&self, _ev: OnlineEvent) -> OnlineFeedbackEvent {
-        OnlineFeedbackEvent {
-            payload: self.sources.judge().await,
-        }
-    }
-
-    #[step]
-    async fn offline_feedback(&self, _ev: OfflineEvent) -> OfflineFeedbackEvent {
-        OfflineFeedbackEvent {
-            payload: self.sources.judge().await,
-        }
-    }
-
-    #[step]
-    async fn trending_predict(&self, _ev: TrendingPredictionEvent) -> PredictionResultEvent {
-        PredictionResultEvent {
-            payload: self.sources.judge().await,
-        }
-    }
-
-    #[step]
-    async fn trading_decision(
-        &self,
-        ctx: &Context<Monitor>,
-        ev: OneOf![OnlineFeedbackEvent | OfflineFeedbackEvent | PredictionResultEvent],
-    ) -> Option<TradeEvent> {
-        let collected = ctx.collect_events::<(
-            OnlineFeedbackEvent,
-            OfflineFeedbackEvent,
-            PredictionResultEvent,
-        )>(ev)?;
-        decide(collected)
-    }
-
     /// Hands the trade to the order station and waits for it: a failure there is a failure of
     /// this step.
-    #[step(runs(OrderStation))]
+    #[step(replaces, runs(OrderStation))]
     async fn trade(
         &self,
         ctx: &Context<Monitor>,
@@ -97,7 +54,7 @@ impl ComplexFeedbackMonitorV2 {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = Options::from_args();
     let feedback_monitor_v2 = Runner::new(ComplexFeedbackMonitorV2 {
-        sources: Sources::new(options.seed),
+        base: ComplexFeedbackMonitor::new(options.seed),
         order_station: Runner::new(OrderStation::default())
             .timeout(Duration::from_secs(10))
             .verbose(true),

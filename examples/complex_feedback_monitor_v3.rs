@@ -6,6 +6,9 @@
 //! `TradeEventV2`. The `host!` macro checks at compile time that the trade has a taker, and the
 //! host starts an order station run for each trade the monitor sends.
 //!
+//! V3 is the monitor with its `trade` replaced (`#[workflow(extends(ComplexFeedbackMonitor, ..))]`
+//! and `#[step(replaces)]`), as V2 is.
+//!
 //! `cargo run --example complex_feedback_monitor_v3 -- [--seed N] [--fast]`
 
 mod support;
@@ -14,67 +17,18 @@ use std::time::Duration;
 
 use eventflow::prelude::*;
 use support::Options;
-use support::complex::{
-    OfflineEvent, OfflineFeedbackEvent, OnlineEvent, OnlineFeedbackEvent, OrderStation,
-    PredictionResultEvent, Sources, TradeEvent, TradeEventV2, TrendingPredictionEvent, decide,
-};
+use support::complex::{ComplexFeedbackMonitor, OrderStation, TradeEvent, TradeEventV2};
 use support::feedback::Monitor;
 
+/// The monitor's steps, with a trade that goes to the host.
 struct ComplexFeedbackMonitorV3 {
-    sources: Sources,
+    base: ComplexFeedbackMonitor,
 }
 
-#[workflow(state = Monitor, publishes(TradeEventV2))]
+#[workflow(extends(ComplexFeedbackMonitor, via = base), publishes(TradeEventV2))]
 impl ComplexFeedbackMonitorV3 {
-    #[step(sends(OnlineEvent, OfflineEvent, TrendingPredictionEvent))]
-    async fn start(&self, ctx: &Context<Monitor>, ev: StartEvent<String>) {
-        ctx.state().edit(|m| m.sku = ev.input.clone());
-        ctx.send_event(OnlineEvent {
-            payload: ev.input.clone(),
-        });
-        ctx.send_event(OfflineEvent {
-            payload: ev.input.clone(),
-        });
-        ctx.send_event(TrendingPredictionEvent { payload: ev.input });
-    }
-
-    #[step]
-    async fn online_feedback(&self, _ev: OnlineEvent) -> OnlineFeedbackEvent {
-        OnlineFeedbackEvent {
-            payload: self.sources.judge().await,
-        }
-    }
-
-    #[step]
-    async fn offline_feedback(&self, _ev: OfflineEvent) -> OfflineFeedbackEvent {
-        OfflineFeedbackEvent {
-            payload: self.sources.judge().await,
-        }
-    }
-
-    #[step]
-    async fn trending_predict(&self, _ev: TrendingPredictionEvent) -> PredictionResultEvent {
-        PredictionResultEvent {
-            payload: self.sources.judge().await,
-        }
-    }
-
-    #[step]
-    async fn trading_decision(
-        &self,
-        ctx: &Context<Monitor>,
-        ev: OneOf![OnlineFeedbackEvent | OfflineFeedbackEvent | PredictionResultEvent],
-    ) -> Option<TradeEvent> {
-        let collected = ctx.collect_events::<(
-            OnlineFeedbackEvent,
-            OfflineFeedbackEvent,
-            PredictionResultEvent,
-        )>(ev)?;
-        decide(collected)
-    }
-
     /// Sends the trade to whichever workflow of the host takes it, and is done for the day.
-    #[step(sends(TradeEventV2))]
+    #[step(replaces, sends(TradeEventV2))]
     async fn trade(&self, ctx: &Context<Monitor>, ev: TradeEvent) -> StopEvent<String> {
         let sku = ctx.state().get().sku;
         ctx.send_event(TradeEventV2 {
@@ -90,7 +44,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = Options::from_args();
     let host = eventflow::host![
         ComplexFeedbackMonitorV3 => Runner::new(ComplexFeedbackMonitorV3 {
-            sources: Sources::new(options.seed),
+            base: ComplexFeedbackMonitor::new(options.seed),
         })
         .timeout(Duration::from_secs(20)),
         OrderStation => Runner::new(OrderStation::default())

@@ -457,6 +457,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use eventflow_core::__private::*;
+    pub use eventflow_macros::__extend_workflow as extend_workflow;
 
     /// The facade's program-wide tool, which every `#[workflow]` reports to: topology and
     /// trace export for the `eventflow` command, when the environment asks for it.

@@ -1,6 +1,6 @@
 //! Generated code under `clippy::pedantic`: a user who denies it gets no lint from what
-//! `#[workflow]`, `#[step]`, `OneOf!`, `#[derive(Event)]` and `#[event]` write. `cargo clippy
-//! --all-targets` checks this file; `cargo test` runs it.
+//! `#[workflow]` (extendable and extending ones too), `#[step]`, `OneOf!`, `#[derive(Event)]`
+//! and `#[event]` write. `cargo clippy --all-targets` checks this file; `cargo test` runs it.
 
 #![deny(clippy::pedantic)]
 
@@ -148,6 +148,59 @@ impl Open {
     }
 }
 
+/// A base for others to extend: its inherited steps' code is generated with it.
+struct Relay {
+    offset: u32,
+}
+
+#[workflow(extendable, state = Vec<String>)]
+impl Relay {
+    #[step(retry = RetryPolicy::immediate())]
+    async fn start(&self, ev: StartEvent<u32>) -> OneOf![A | B] {
+        if ev.input == 0 {
+            B(0).into()
+        } else {
+            A(ev.input + self.offset).into()
+        }
+    }
+
+    #[step]
+    async fn a(&self, ctx: &Context<Vec<String>>, ev: A) -> StopEvent<u32> {
+        ctx.state().edit(|s| s.push("a".into()));
+        StopEvent::new(ev.0)
+    }
+
+    #[step]
+    async fn b(&self, ev: B) -> StopEvent<u32> {
+        StopEvent::new(ev.0)
+    }
+}
+
+/// Extends `Relay` through `AsRef`, replacing one step and adding one.
+struct LoudRelay(Relay);
+
+impl AsRef<Relay> for LoudRelay {
+    fn as_ref(&self) -> &Relay {
+        &self.0
+    }
+}
+
+#[workflow(extends(Relay, without(b)), state = Vec<String>)]
+impl LoudRelay {
+    #[step(replaces)]
+    async fn a(&self, ev: A) -> OneOf![C | StopEvent<u32>] {
+        C(ev.0 * 10).into()
+    }
+
+    #[step]
+    async fn c(&self, ev: OneOf![B | C]) -> StopEvent<u32> {
+        match ev {
+            LoudRelayCInput::B(b) => StopEvent::new(b.0),
+            LoudRelayCInput::C(c) => StopEvent::new(c.0),
+        }
+    }
+}
+
 #[step(output = FreeOutput)]
 async fn branch(ev: A) -> OneOf![B | StopEvent<u32>] {
     if ev.0 == 0 {
@@ -168,6 +221,12 @@ async fn every_shape_runs() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(Runner::new(Shapes).run(4).await?, 4);
     assert_eq!(Runner::new(Fans).run(4).await?, 3);
     assert_eq!(Runner::new(Agent).run(4).await?, 6);
+    assert_eq!(Runner::new(Relay { offset: 1 }).run(4).await?, 5);
+    assert_eq!(
+        Runner::new(LoudRelay(Relay { offset: 1 })).run(4).await?,
+        50
+    );
+    assert_eq!(Runner::new(LoudRelay(Relay { offset: 1 })).run(0).await?, 0);
     let open = Runner::builder(Open)
         .step(BranchStep)
         .step(FreeEndStep)

@@ -1,10 +1,93 @@
-//! What the versions of `ComplexFeedbackMonitor` share: its events, the three
-//! sources of feedback, the vote over them, and the `OrderStation` workflow that V2 and V3
-//! hand the trade to.
+//! What the versions of `ComplexFeedbackMonitor` share: the monitor itself, which V2 and V3
+//! extend, its events, the three sources of feedback, the vote over them, and the
+//! `OrderStation` workflow that V2 and V3 hand the trade to.
 
 use eventflow::prelude::*;
 
+use super::feedback::Monitor;
 use super::{Dice, InventoryManager};
+
+/// `ComplexFeedbackMonitor`: three sources judge the feedback at the same time, and a vote
+/// over all three decides the trade.
+///
+/// `start` sends one event to each source; the sources run concurrently and answer at
+/// different times; `trading_decision` runs for each answer but only decides once
+/// `collect_events` holds all three. `extendable`: V2 and V3 reuse its steps and replace
+/// `trade`.
+pub(crate) struct ComplexFeedbackMonitor {
+    pub(crate) manager: InventoryManager,
+    pub(crate) sources: Sources,
+}
+
+impl ComplexFeedbackMonitor {
+    pub(crate) fn new(seed: Option<u64>) -> Self {
+        Self {
+            manager: InventoryManager,
+            sources: Sources::new(seed),
+        }
+    }
+}
+
+#[workflow(extendable, state = Monitor)]
+impl ComplexFeedbackMonitor {
+    #[step(sends(OnlineEvent, OfflineEvent, TrendingPredictionEvent))]
+    async fn start(&self, ctx: &Context<Monitor>, ev: StartEvent<String>) {
+        ctx.state().edit(|m| m.sku = ev.input.clone());
+        ctx.send_event(OnlineEvent {
+            payload: ev.input.clone(),
+        });
+        ctx.send_event(OfflineEvent {
+            payload: ev.input.clone(),
+        });
+        ctx.send_event(TrendingPredictionEvent { payload: ev.input });
+    }
+
+    #[step]
+    async fn online_feedback(&self, _ev: OnlineEvent) -> OnlineFeedbackEvent {
+        OnlineFeedbackEvent {
+            payload: self.sources.judge().await,
+        }
+    }
+
+    #[step]
+    async fn offline_feedback(&self, _ev: OfflineEvent) -> OfflineFeedbackEvent {
+        OfflineFeedbackEvent {
+            payload: self.sources.judge().await,
+        }
+    }
+
+    #[step]
+    async fn trending_predict(&self, _ev: TrendingPredictionEvent) -> PredictionResultEvent {
+        PredictionResultEvent {
+            payload: self.sources.judge().await,
+        }
+    }
+
+    #[step]
+    async fn trading_decision(
+        &self,
+        ctx: &Context<Monitor>,
+        ev: OneOf![OnlineFeedbackEvent | OfflineFeedbackEvent | PredictionResultEvent],
+    ) -> Option<TradeEvent> {
+        let collected = ctx.collect_events::<(
+            OnlineFeedbackEvent,
+            OfflineFeedbackEvent,
+            PredictionResultEvent,
+        )>(ev)?;
+        decide(collected)
+    }
+
+    #[step]
+    async fn trade(&self, ctx: &Context<Monitor>, ev: TradeEvent) -> StopEvent<String> {
+        let sku = ctx.state().get().sku;
+        match ev.payload.as_str() {
+            "Good" => self.manager.place_order(&sku).await,
+            "Bad" => self.manager.clear_out(&sku).await,
+            _ => println!("Do nothing"),
+        }
+        StopEvent::new("We are done for the day.".to_string())
+    }
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, Event)]
 pub(crate) struct OnlineEvent {

@@ -5,6 +5,7 @@
 //! so fewer of them build and link faster.
 
 mod agent;
+mod extend;
 mod fan_in;
 mod fan_out;
 mod fan_out_props;

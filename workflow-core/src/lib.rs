@@ -258,4 +258,83 @@ pub mod __private {
     }
 
     pub use crate::host::{HostCheck, HostInterface, check_host};
+
+    /// How a workflow declared `#[workflow(extends(Base, ..))]` reaches its base: generated
+    /// from `via = field`, or from the workflow's `AsRef<Base>`.
+    pub trait Inherits<B> {
+        /// The base instance whose methods the inherited steps call.
+        fn base(&self) -> &B;
+    }
+
+    /// Step `I` of an extendable workflow (in declaration order), run on workflow `H`, which
+    /// extends it. `#[workflow(extendable)]` implements it for every `I`, generic over `H`, so
+    /// that the step's code (its event types, its `OneOf!` enums, its retry policy) is
+    /// generated once, where the base is, and a workflow extending it only names the base.
+    pub trait Inherit<H: Workflow, const I: usize> {
+        /// The step, calling the base's method through [`Inherits`].
+        const STEP: StepDef<H>;
+    }
+
+    /// How a workflow declared `extends(Base)` without `via = field` reaches its base: its
+    /// `AsRef<Base>`.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` extends `{B}` but has no way to reach its `{B}`",
+        label = "`{Self}` holds no `{B}` that `#[workflow]` can find",
+        note = "name the field that holds the base, `#[workflow(extends({B}, via = field))]`, or implement `AsRef<{B}>` for `{Self}`"
+    )]
+    pub trait ReachBase<B> {
+        /// The base.
+        fn reach_base(&self) -> &B;
+    }
+
+    impl<B, D: AsRef<B>> ReachBase<B> for D {
+        fn reach_base(&self) -> &B {
+            self.as_ref()
+        }
+    }
+
+    /// A workflow that others may extend: `#[workflow(extendable)]` implements it.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not extendable",
+        label = "a workflow extends only a workflow marked `#[workflow(extendable)]`",
+        note = "mark the base's impl `#[workflow(extendable)]`: its step signatures then become something other workflows build on"
+    )]
+    pub trait Extendable {}
+
+    /// Reports a base that is not extendable with [`Extendable`]'s message, next to rustc's
+    /// "cannot find macro".
+    pub const fn extendable<B: Extendable>() {}
+
+    /// `A` and `B` are the same type: the state of a workflow and that of its base.
+    #[diagnostic::on_unimplemented(
+        message = "the state of an extending workflow must be its base's: `{Self}` is not `{B}`",
+        label = "not the base's state",
+        note = "inherited steps run with the base's context, so a workflow that extends another keeps its state: remove `state = ..` (the base's is used) or write the base's"
+    )]
+    pub trait SameState<B> {}
+
+    impl<T> SameState<T> for T {}
+
+    /// Checks that a workflow declares its base's state.
+    pub const fn same_state<A: SameState<B>, B>() {}
+
+    /// `a` then `b`, for the event lists (`external`, `publishes`, `subscribes`) of a workflow
+    /// that extends another: the base's, then its own. `N` is their total length.
+    pub const fn concat_event_types<const N: usize>(
+        a: &[EventType],
+        b: &[EventType],
+    ) -> [EventType; N] {
+        assert!(a.len() + b.len() == N, "event lists of the wrong length");
+        let mut out = [EventType::of::<crate::StepFailed>(); N];
+        let mut i = 0;
+        while i < a.len() {
+            out[i] = a[i];
+            i += 1;
+        }
+        while i < N {
+            out[i] = b[i - a.len()];
+            i += 1;
+        }
+        out
+    }
 }

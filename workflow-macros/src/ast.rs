@@ -21,6 +21,7 @@ pub(crate) enum Kind<'a> {
     Free,
 }
 
+#[derive(Clone)]
 pub(crate) struct Step {
     pub(crate) ident: Ident,
     pub(crate) name: String,
@@ -33,8 +34,22 @@ pub(crate) struct Step {
     /// The signature has errors: the step still counts for finding the start and stop events,
     /// so that they are not reported missing as a consequence.
     pub(crate) broken: bool,
+    /// A step of the base of a workflow declared `extends(..)`, kept by the workflow.
+    pub(crate) inherited: Option<Inherited>,
 }
 
+/// Where an inherited step comes from.
+#[derive(Clone)]
+pub(crate) struct Inherited {
+    /// The step's position among the base's steps, which is that of its `Inherit` impl.
+    pub(crate) index: usize,
+    /// The base as written in `extends(..)`: the graph problems of inherited steps are
+    /// reported there, in the code that chose the steps, rather than in the base.
+    pub(crate) span: Span,
+    pub(crate) base: String,
+}
+
+#[derive(Clone)]
 pub(crate) enum Param {
     Context {
         by_ref: bool,
@@ -45,6 +60,7 @@ pub(crate) enum Param {
 }
 
 /// How a step takes its events.
+#[derive(Clone)]
 pub(crate) enum Input {
     /// One event, of a type or of a `OneOf!` set.
     One(Set),
@@ -65,6 +81,7 @@ impl Input {
 }
 
 /// One event type, or the enum generated for a `OneOf!`.
+#[derive(Clone)]
 pub(crate) enum Set {
     One(Box<Type>),
     Union {
@@ -87,6 +104,7 @@ impl Set {
 
 /// The shape of a step's return type: `Result<Option<Set>, E>` or `Result<Vec<Set>, E>`, with
 /// each layer optional.
+#[derive(Clone)]
 pub(crate) struct Output {
     pub(crate) result: Option<ResultShape>,
     pub(crate) option: bool,
@@ -96,6 +114,7 @@ pub(crate) struct Output {
     pub(crate) set: Option<Set>,
 }
 
+#[derive(Clone)]
 pub(crate) struct ResultShape {
     /// `None` for an alias such as `anyhow::Result<T>`.
     pub(crate) error: Option<Type>,
@@ -265,6 +284,7 @@ pub(crate) fn analyze(
         input,
         output,
         broken,
+        inherited: None,
     })
 }
 

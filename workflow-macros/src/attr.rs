@@ -9,9 +9,8 @@ use syn::{Expr, Ident, LitInt, LitStr, Path, Token, Type};
 
 use crate::errors::Errors;
 
-const WORKFLOW_ARGS: &str =
-    "`start`, `stop`, `state`, `external`, `publishes`, `subscribes`, `open`, `name`, `crate`";
-const STEP_ARGS: &str = "`name`, `input`, `output`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `timeout`, `blocking`";
+const WORKFLOW_ARGS: &str = "`start`, `stop`, `state`, `external`, `publishes`, `subscribes`, `open`, `name`, `crate`, `extendable`, `extends`";
+const STEP_ARGS: &str = "`name`, `input`, `output`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `timeout`, `blocking`, `replaces`";
 const FREE_STEP_ARGS: &str = "`name`, `input`, `output`, `num_workers`, `sends`, `stream_only`, `allow`, `retry`, `catch_errors`, `max_recoveries`, `take`, `runs`, `timeout`, `blocking`, `crate`";
 const CHECKS: &str = "`dead_end`, `unreachable`";
 
@@ -30,10 +29,23 @@ pub(crate) struct WorkflowArgs {
     pub(crate) subscribes: Vec<Type>,
     pub(crate) open: Option<Span>,
     pub(crate) krate: Option<Path>,
+    /// `extendable`: other workflows may extend this one.
+    pub(crate) extendable: Option<Span>,
+    /// `extends(Base, without(a), via = field)`.
+    pub(crate) extends: Option<Extends>,
+}
+
+/// `extends(Base, without(a, b), via = field)`: the workflow is `Base`'s steps, less those
+/// named in `without`, plus its own.
+pub(crate) struct Extends {
+    pub(crate) base: Path,
+    pub(crate) without: Vec<Ident>,
+    /// The field that holds the base; without it, the workflow's `AsRef<Base>`.
+    pub(crate) via: Option<syn::Member>,
 }
 
 /// `#[step(...)]`.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct StepArgs {
     pub(crate) name: Option<LitStr>,
     /// `input = Name`: the name of the enum generated for a `OneOf!` parameter.
@@ -59,9 +71,12 @@ pub(crate) struct StepArgs {
     /// `runs(A, B)`: workflows the step runs as children.
     pub(crate) runs: Vec<Type>,
     pub(crate) krate: Option<Path>,
+    /// `replaces`: the step replaces the base's step of the same name.
+    pub(crate) replaces: Option<Span>,
 }
 
 /// The steps an error-recovery step recovers; none named means every other step.
+#[derive(Clone)]
 pub(crate) struct CatchErrors {
     pub(crate) span: Span,
     pub(crate) steps: Vec<Ident>,
@@ -89,6 +104,15 @@ impl WorkflowArgs {
                 set_once(&mut args.open, meta.path.span(), &meta, errors);
             } else if meta.path.is_ident("crate") {
                 set_once(&mut args.krate, parse_crate(&meta)?, &meta, errors);
+            } else if meta.path.is_ident("extendable") {
+                set_once(&mut args.extendable, meta.path.span(), &meta, errors);
+            } else if meta.path.is_ident("extends") {
+                set_once(
+                    &mut args.extends,
+                    parse_extends(&meta, errors)?,
+                    &meta,
+                    errors,
+                );
             } else {
                 unknown(&meta, "#[workflow]", WORKFLOW_ARGS, errors)?;
             }
@@ -174,6 +198,8 @@ impl StepArgs {
                     }
                     Ok(())
                 })?;
+            } else if !free && meta.path.is_ident("replaces") {
+                set_once(&mut args.replaces, meta.path.span(), &meta, errors);
             } else if free && meta.path.is_ident("crate") {
                 set_once(&mut args.krate, parse_crate(&meta)?, &meta, errors);
             } else if meta.path.is_ident("crate") {
@@ -253,6 +279,47 @@ fn parse_types(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<Type>> {
     syn::parenthesized!(content in meta.input);
     let types = Punctuated::<Type, Token![,]>::parse_terminated(&content)?;
     Ok(types.into_iter().collect())
+}
+
+/// `extends(Base, without(a, b), via = field)`, the options in any order after the base.
+fn parse_extends(meta: &ParseNestedMeta<'_>, errors: &Errors) -> syn::Result<Extends> {
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let base = Path::parse_mod_style(&content)?;
+    let mut extends = Extends {
+        base,
+        without: Vec::new(),
+        via: None,
+    };
+    while !content.is_empty() {
+        content.parse::<Token![,]>()?;
+        if content.is_empty() {
+            break;
+        }
+        let key: Ident = content.parse()?;
+        if key == "without" {
+            let names;
+            syn::parenthesized!(names in content);
+            extends
+                .without
+                .extend(Punctuated::<Ident, Token![,]>::parse_terminated(&names)?);
+        } else if key == "via" {
+            content.parse::<Token![=]>()?;
+            let field: syn::Member = content.parse()?;
+            if extends.via.is_some() {
+                errors.spanned(&key, "duplicate argument `via`");
+            }
+            extends.via = Some(field);
+        } else {
+            return Err(syn::Error::new(
+                key.span(),
+                format_args!(
+                    "unknown `extends` argument `{key}`; expected `without(step, ..)` or `via = field`, after the base workflow"
+                ),
+            ));
+        }
+    }
+    Ok(extends)
 }
 
 /// `crate = path` or `crate = "path"`.

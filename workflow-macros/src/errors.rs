@@ -55,6 +55,11 @@ impl Errors {
         self.list.borrow().as_ref().map_or(0, Vec::len)
     }
 
+    /// Drops what was collected, which is reported by another expansion.
+    pub(crate) fn discard(self) {
+        self.list.borrow_mut().take();
+    }
+
     /// All errors combined into one, or `Ok` if there were none.
     pub(crate) fn finish(self) -> syn::Result<()> {
         let list = self.list.borrow_mut().take().unwrap_or_default();

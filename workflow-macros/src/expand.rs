@@ -1,4 +1,4 @@
-//! Generated code: the `Workflow` and `FreeStep` impls.
+//! Generated code: the `Workflow` impl (the `FreeStep` impl is in `expand_free`).
 //!
 //! Everything generated names runtime items through `<crate>::__private` (imported as `__ef`)
 //! and prefixes its locals with `__ef_`, so user code can shadow or rename anything.
@@ -6,11 +6,10 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{Ident, ItemFn, ItemImpl, LitStr, Type};
+use syn::{Ident, ItemImpl, Type};
 
 use crate::ast::{Input, Output, Param, Set, Step};
 use crate::graph;
-use crate::types::type_args;
 use crate::union::{self, Union};
 
 /// What `#[workflow]` generates for a valid impl, besides the impl itself.
@@ -29,6 +28,11 @@ pub(crate) struct WorkflowParts<'a> {
     /// Graph problems reported by constant evaluation (see [`graph::Deferred`]).
     pub(crate) deferred: Option<&'a graph::Deferred>,
     pub(crate) krate: &'a TokenStream,
+    /// For a workflow declared `extends(..)`: the base as written and the lengths of its
+    /// `external`, `publishes` and `subscribes` lists, which this workflow's lists begin with.
+    pub(crate) base: Option<(&'a syn::Path, [usize; 3])>,
+    /// More items for the block of the `Workflow` impl (where `__ef` is in scope).
+    pub(crate) extra: TokenStream,
 }
 
 /// The `Workflow` impl of `steps`, or (with no steps) the stand-in emitted next to errors so
@@ -48,17 +52,41 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
     let state = parts
         .state
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
-    let list = |name: &str, types: &[Type]| {
-        (!types.is_empty()).then(|| {
-            let name = Ident::new(name, Span::call_site());
-            let types = event_types(types.iter().collect());
-            quote!(const #name: &'static [__ef::EventType] = #types;)
-        })
+    let list = |name: &str, types: &[Type], inherited: usize| {
+        let name = Ident::new(name, Span::call_site());
+        let own = event_types(types.iter().collect());
+        match parts.base {
+            // The base's list is named through its `Workflow` impl: its types may not be in
+            // scope here.
+            Some((base, _)) if inherited != 0 => {
+                let base = quote!(<#base as __ef::Workflow>::#name);
+                Some(if types.is_empty() {
+                    quote!(const #name: &'static [__ef::EventType] = #base;)
+                } else {
+                    let n = inherited + types.len();
+                    quote!(const #name: &'static [__ef::EventType] = &__ef::concat_event_types::<#n>(#base, #own);)
+                })
+            }
+            _ => {
+                (!types.is_empty()).then(|| quote!(const #name: &'static [__ef::EventType] = #own;))
+            }
+        }
     };
-    let external = list("EXTERNAL", parts.external);
-    let publishes = list("PUBLISHES", parts.publishes);
-    let subscribes = list("SUBSCRIBES", parts.subscribes);
-    let steps = steps.iter().map(step_def);
+    let [base_external, base_publishes, base_subscribes] =
+        parts.base.map_or([0; 3], |(_, lengths)| lengths);
+    let external = list("EXTERNAL", parts.external, base_external);
+    let publishes = list("PUBLISHES", parts.publishes, base_publishes);
+    let subscribes = list("SUBSCRIBES", parts.subscribes, base_subscribes);
+    let base = parts.base.map(|(base, _)| base);
+    let steps = steps.iter().map(|step| match (&step.inherited, base) {
+        // The base's code for the step, generated once, where the base is.
+        (Some(inherited), Some(base)) => {
+            let index = inherited.index;
+            quote!(<#base as __ef::Inherit<Self, #index>>::STEP)
+        }
+        _ => step_def(step, Holder::Own),
+    });
+    let extra = &parts.extra;
     let unions = unions.iter().map(|u| union::expand(u, krate));
     // A generic workflow is a workflow for the instantiations that can be shared across runs.
     let bounds = if item.generics.params.is_empty() {
@@ -114,6 +142,8 @@ pub(crate) fn workflow(parts: &WorkflowParts<'_>, steps: &[Step], unions: &[Unio
             impl #impl_generics #checked for #self_ty #where_clause #bounds {}
 
             #( #[#markers(__eventflow_used)] const _: () = (); )*
+
+            #extra
         };
     }
 }
@@ -135,19 +165,41 @@ fn deferred(deferred: &graph::Deferred) -> TokenStream {
     quote!(#(#problems)*)
 }
 
-fn step_def(step: &Step) -> TokenStream {
+/// Which workflow a step definition runs on.
+#[derive(Clone, Copy)]
+pub(crate) enum Holder {
+    /// The workflow whose impl defines the step (`Self`).
+    Own,
+    /// `__EfH`, a workflow that extends `Self` and reaches it through `Inherits<Self>`.
+    Extending,
+}
+
+pub(crate) fn step_def(step: &Step, holder: Holder) -> TokenStream {
     let spec = spec(step);
     let ident = &step.ident;
     let args = call_args(step);
-    let call = quote!(__ef_this.#ident(#(#args),*).await);
+    let this = match holder {
+        Holder::Own => quote!(__ef_this),
+        Holder::Extending => quote!(<__EfH as __ef::Inherits<Self>>::base(&*__ef_this)),
+    };
+    let call = quote!(#this.#ident(#(#args),*).await);
     let body = body(step, &call);
     let retry = match &step.args.retry {
         Some(policy) => {
             // The expression may read the workflow through `self`: it runs with the instance
             // when the runner is built.
             let policy = replace_self(policy.to_token_stream());
-            let policy =
-                quote_spanned!(policy.span()=> |__ef_self: &Self| -> __ef::RetryPolicy { #policy });
+            let policy = match holder {
+                Holder::Own => quote_spanned!(policy.span()=>
+                    |__ef_self: &Self| -> __ef::RetryPolicy { #policy }
+                ),
+                Holder::Extending => quote_spanned!(policy.span()=>
+                    |__ef_holder: &__EfH| -> __ef::RetryPolicy {
+                        let __ef_self: &Self = <__EfH as __ef::Inherits<Self>>::base(__ef_holder);
+                        #policy
+                    }
+                ),
+            };
             quote!(__ef::Some(#policy))
         }
         None => quote!(__ef::None),
@@ -192,7 +244,7 @@ fn event_types(list: Vec<&Type>) -> TokenStream {
 }
 
 /// The step's future: converts the event, calls the step, converts what it returned.
-fn body(step: &Step, call: &TokenStream) -> TokenStream {
+pub(crate) fn body(step: &Step, call: &TokenStream) -> TokenStream {
     let name = &step.name;
     let input = match &step.input {
         Input::One(Set::One(ty)) => {
@@ -227,7 +279,7 @@ fn body(step: &Step, call: &TokenStream) -> TokenStream {
     }
 }
 
-fn call_args(step: &Step) -> Vec<TokenStream> {
+pub(crate) fn call_args(step: &Step) -> Vec<TokenStream> {
     step.params
         .iter()
         .map(|param| match param {
@@ -313,7 +365,7 @@ fn output(output: &Output) -> TokenStream {
 }
 
 /// `StepSpec { .. }`, listing only what differs from `StepSpec::new`.
-fn spec(step: &Step) -> TokenStream {
+pub(crate) fn spec(step: &Step) -> TokenStream {
     let name = &step.name;
     let types = event_types;
     let mut fields = vec![];
@@ -392,96 +444,5 @@ fn spec(step: &Step) -> TokenStream {
             #(#fields,)*
             ..__ef::StepSpec::new(#name)
         }
-    }
-}
-
-/// The name of the struct `#[step]` generates for a free function: `search` → `SearchStep`.
-pub(crate) fn free_step_ident(func: &ItemFn) -> Ident {
-    let camel = union::camel(&func.sig.ident);
-    format_ident!("{camel}Step", span = func.sig.ident.span())
-}
-
-/// What `#[step]` generates for a free function. With `step: None` (the function has errors),
-/// a stand-in that keeps code naming the step type-checking.
-pub(crate) fn free_step(
-    func: &ItemFn,
-    step: Option<&Step>,
-    unions: &[Union],
-    krate: &TokenStream,
-) -> TokenStream {
-    let vis = &func.vis;
-    let ident = free_step_ident(func);
-    let fn_name = func.sig.ident.to_string();
-    let fn_name = fn_name.trim_start_matches("r#");
-    let doc = format!(
-        " The step `{fn_name}`, to add to a workflow with `RunnerBuilder::step({ident})`. Generated by `#[step]`."
-    );
-    let unions = unions.iter().map(|u| union::expand(u, krate));
-    let state = step.and_then(Step::context).map(context_state);
-    let (generics, state) = match state {
-        Some(state) => (quote!(), state),
-        None => (quote!(<__EfState: __ef::State>), quote!(__EfState)),
-    };
-    let retry = step.and_then(|s| s.args.retry.as_ref()).map(|policy| {
-        let policy = quote_spanned!(policy.span()=> __ef::Some(#policy));
-        quote! {
-            fn retry(&self) -> __ef::Option<__ef::RetryPolicy> {
-                #policy
-            }
-        }
-    });
-    let (spec, call) = match step {
-        Some(step) => {
-            let fn_ident = &step.ident;
-            let args = call_args(step);
-            let call = quote!(#fn_ident(#(#args),*).await);
-            (spec(step), body(step, &call))
-        }
-        None => {
-            let name = LitStr::new(fn_name, Span::call_site());
-            (
-                quote!(__ef::StepSpec::new(#name)),
-                quote!(__ef::step_future(async { __ef::Ok(__ef::Emit::None) })),
-            )
-        }
-    };
-    quote! {
-        #func
-
-        #(#unions)*
-
-        #[doc = #doc]
-        #[derive(#krate::__private::Clone, #krate::__private::Copy, #krate::__private::Debug, #krate::__private::Default)]
-        #vis struct #ident;
-
-        const _: () = {
-            use #krate::__private as __ef;
-
-            #[automatically_derived]
-            impl #generics __ef::FreeStep<#state> for #ident {
-                fn spec(&self) -> &'static __ef::StepSpec {
-                    static SPEC: __ef::StepSpec = #spec;
-                    &SPEC
-                }
-
-                fn call(__ef_event: __ef::StepInput, __ef_ctx: __ef::Context<#state>) -> __ef::StepFuture {
-                    #call
-                }
-
-                #retry
-            }
-        };
-    }
-}
-
-/// `S` in `&Context<S>`, or `()` for `&Context`.
-fn context_state(ty: &Type) -> TokenStream {
-    let ty = match ty {
-        Type::Reference(r) => &*r.elem,
-        ty => ty,
-    };
-    match type_args(ty).first() {
-        Some(state) => state.to_token_stream(),
-        None => quote!(()),
     }
 }

@@ -212,7 +212,20 @@ pub(crate) fn check(
         {
             unmatched.push(site_type(step, site));
         }
-        found.push((span, rules::describe(&graph, &problem)));
+        let mut message = rules::describe(&graph, &problem);
+        let mut span = span;
+        // The base compiled, so a problem of a step it defines comes from what the extending
+        // workflow removed, replaced or added: it is reported where the base is named.
+        if let Some(step) = problem.step().map(|i| &steps[i])
+            && let Some(inherited) = &step.inherited
+        {
+            span = inherited.span;
+            message = format!(
+                "{message} (step `{}` is inherited from `{}`)",
+                step.name, inherited.base
+            );
+        }
+        found.push((span, message));
     }
     // An event that nothing matches, named like one that exists, may be a misspelt type:
     // rustc's "cannot find type", with its suggestion, is then the error to show, and it is

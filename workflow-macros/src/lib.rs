@@ -6,6 +6,8 @@ mod attr;
 mod errors;
 mod event;
 mod expand;
+mod expand_free;
+mod extend;
 mod graph;
 mod recover;
 mod types;
@@ -302,7 +304,106 @@ use proc_macro::TokenStream;
 /// - `open`: steps written as free functions are added with `Runner::builder(..).step(..)`,
 ///   so the event graph is checked when the runner is built instead of at compile time;
 /// - `name = "..."`: the workflow's name (default: the type's name);
-/// - `crate = path`: where the `eventflow` crate is, if renamed in `Cargo.toml`.
+/// - `crate = path`: where the `eventflow` crate is, if renamed in `Cargo.toml`;
+/// - `extendable`, `extends(Base, without(a, ..), via = field)`: see below.
+///
+/// # Workflows built from other workflows
+///
+/// A workflow marked `#[workflow(extendable)]` lends its steps to others.
+/// `#[workflow(extends(Base))]` on another impl makes a workflow of `Base`'s steps and its own:
+///
+/// - every step of `Base` is inherited, in its place, with all its `#[step]` arguments (retry
+///   policy, `sends`, `stream_only`, `num_workers`, `runs`, `timeout`, `catch_errors`, ..) and
+///   its `OneOf!` enums, which keep `Base`'s names (`BaseStepInput`);
+/// - a step marked `#[step(replaces)]` takes the place of `Base`'s step of the same name;
+/// - `without(a, b)` removes `Base`'s steps `a` and `b`;
+/// - any other step is added after the inherited ones; its `OneOf!` enums are named after the
+///   extending workflow.
+///
+/// The whole graph, inherited steps included, is checked at compile time as if all its steps
+/// were written in one impl; a problem of an inherited step is reported on `Base` in
+/// `extends(..)`. The extending workflow keeps `Base`'s state (`state = ..` may be left out;
+/// if written, it must be `Base`'s) and its `external`, `publishes` and `subscribes`
+/// declarations, to which it may add; its name is its own.
+///
+/// Inherited steps are `Base`'s methods, so they run on a `Base`: `via = field` names the field
+/// that holds it (a `Base`, or a `Box`, `Arc`, .. of one); without `via`, the workflow
+/// implements `AsRef<Base>`.
+///
+/// ```
+/// use eventflow::prelude::*;
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct Drafted(String);
+///
+/// #[derive(Clone, Serialize, Deserialize, Event)]
+/// struct Reviewed(String);
+///
+/// struct Pipeline {
+///     author: String,
+/// }
+///
+/// #[workflow(extendable)]
+/// impl Pipeline {
+///     #[step]
+///     async fn draft(&self, ev: StartEvent<String>) -> Drafted {
+///         Drafted(format!("{} by {}", ev.input, self.author))
+///     }
+///
+///     #[step(retry = RetryPolicy::immediate().max_attempts(3))]
+///     async fn review(&self, ev: Drafted) -> Reviewed {
+///         Reviewed(ev.0)
+///     }
+///
+///     #[step]
+///     async fn publish(&self, ev: Reviewed) -> StopEvent<String> {
+///         StopEvent::new(format!("published {}", ev.0))
+///     }
+/// }
+///
+/// // `Pipeline` with another last step: `draft` and `review` run on `self.pipeline`.
+/// struct Preview {
+///     pipeline: Pipeline,
+/// }
+///
+/// #[workflow(extends(Pipeline, via = pipeline))]
+/// impl Preview {
+///     #[step(replaces)]
+///     async fn publish(&self, ev: Reviewed) -> StopEvent<String> {
+///         StopEvent::new(format!("preview of {}", ev.0))
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), WorkflowError> {
+/// let preview = Runner::new(Preview {
+///     pipeline: Pipeline { author: "Ann".into() },
+/// });
+/// assert_eq!(preview.run("notes".into()).await?, "preview of notes by Ann");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// A proc macro sees only the item it is on, so the base hands its steps over itself:
+/// `extendable` also generates a hidden `macro_rules!` that holds the base's step attributes
+/// and signatures, re-exported `pub(crate)` under the base's own name in the macro namespace.
+/// Wherever `Base` the type is in scope (imported, or named by a path), so is the macro, which
+/// is how `extends(Base)` finds the steps. The code of each inherited step is generated once,
+/// with the base, generic over the workflow that extends it; only the names of the base's
+/// event types are read where the extending workflow is, to check the graph, so they need not
+/// be in scope there. Hence the limits:
+///
+/// - the base's `#[workflow(extendable)]` impl must be in the module that defines the type
+///   (the macro is there), and the base and the extending workflow in one crate;
+/// - an extendable workflow is neither generic nor `open`, and an extending workflow is not
+///   itself `extendable` (extend the base directly) nor `open`;
+/// - graph checks match the base's and the extending workflow's event types by name, as they
+///   do within one workflow.
+///
+/// `extends(Base)` on a workflow that is not extendable fails with "`Base` is not extendable";
+/// replacing or removing a step `Base` lacks, a step named like one of `Base`'s without
+/// `replaces`, another state, and no way to reach the base are compile errors that say what to
+/// write.
 ///
 /// # Compile-time checks
 ///
@@ -362,7 +463,15 @@ use proc_macro::TokenStream;
 /// that purpose.
 #[proc_macro_attribute]
 pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
-    workflow::workflow(args.into(), item.into()).into()
+    workflow::workflow(&args.into(), item.into()).into()
+}
+
+/// The second expansion of `#[workflow(extends(..))]`, called by the base's macro with its
+/// steps. Not public API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __extend_workflow(input: TokenStream) -> TokenStream {
+    extend::extend_workflow(input.into()).into()
 }
 
 /// Marks a step: a method inside a `#[workflow]` impl, or a free function.

@@ -23,7 +23,9 @@ fn expand_file(source: &str) -> String {
     for item in file.items {
         match item {
             Item::Impl(mut item) => match take_attr(&mut item.attrs, "workflow") {
-                Some(args) => out.extend(crate::workflow::workflow(args, item.into_token_stream())),
+                Some(args) => {
+                    out.extend(crate::workflow::workflow(&args, item.into_token_stream()));
+                }
                 None => item.to_tokens(&mut out),
             },
             Item::Fn(mut item) => match take_attr(&mut item.attrs, "step") {
@@ -46,7 +48,60 @@ fn expand_file(source: &str) -> String {
     }
     let expanded: syn::File =
         syn::parse2(out).unwrap_or_else(|e| panic!("expansion does not parse: {e}"));
-    prettyplease::unparse(&expanded)
+    prettyplease::unparse(&expand_extensions(expanded))
+}
+
+/// Plays the part of an extendable base's `macro_rules!`: each `Base! { .. }` that
+/// `#[workflow(extends(Base))]` left becomes what `extend_workflow!` makes of the base's steps
+/// and the derived impl.
+fn expand_extensions(file: syn::File) -> syn::File {
+    use proc_macro2::TokenTree;
+    // `macro_rules! __eventflow_extend_Base { ($(..)*) => { path! { steps $($d)* } }; }`:
+    // the steps, by base name.
+    let mut bases: Vec<(String, TokenStream)> = Vec::new();
+    for item in &file.items {
+        let Item::Macro(item) = item else { continue };
+        let Some(name) = item.ident.as_ref().map(ToString::to_string) else {
+            continue;
+        };
+        let Some(base) = name.strip_prefix("__eventflow_extend_") else {
+            continue;
+        };
+        let rule: Vec<TokenTree> = item.mac.tokens.clone().into_iter().collect();
+        let Some(TokenTree::Group(body)) = rule.get(3) else {
+            panic!("unexpected rule in {name}");
+        };
+        let Some(TokenTree::Group(call)) = body.stream().into_iter().last() else {
+            panic!("unexpected body in {name}");
+        };
+        let inner: Vec<TokenTree> = call.stream().into_iter().collect();
+        // Less the `$($__ef_derived)*` at the end.
+        let steps: TokenStream = inner[..inner.len() - 3].iter().cloned().collect();
+        bases.push((base.to_owned(), steps));
+    }
+    let mut out = TokenStream::new();
+    for item in file.items {
+        match item {
+            Item::Macro(item)
+                if item.ident.is_none()
+                    && let Some(steps) = bases.iter().find_map(|(base, steps)| {
+                        item.mac
+                            .path
+                            .segments
+                            .last()
+                            .is_some_and(|s| s.ident == base)
+                            .then_some(steps)
+                    }) =>
+            {
+                let derived = &item.mac.tokens;
+                out.extend(crate::extend::extend_workflow(
+                    quote::quote!(#steps #derived),
+                ));
+            }
+            other => other.to_tokens(&mut out),
+        }
+    }
+    syn::parse2(out).unwrap_or_else(|e| panic!("expansion does not parse: {e}"))
 }
 
 fn cases() -> Vec<PathBuf> {

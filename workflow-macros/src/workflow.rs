@@ -9,14 +9,34 @@ use crate::ast::{self, Kind, Step};
 use crate::attr::{StepArgs, WorkflowArgs};
 use crate::errors::Errors;
 use crate::expand::{self, WorkflowParts};
+use crate::expand_free;
+use crate::extend;
 use crate::graph;
 use crate::recover;
 use crate::types::{is_unit, last_ident, type_args, written};
 use crate::union::Union;
 
-pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
+pub(crate) fn workflow(args: &TokenStream, item: TokenStream) -> TokenStream {
     let errors = Errors::new();
-    let args = WorkflowArgs::parse(args, &errors);
+    let parsed = WorkflowArgs::parse(args.clone(), &errors);
+    if let Some(extends) = &parsed.extends {
+        // The base's macro hands its steps back to `extend_workflow`, which parses the
+        // arguments again and reports their errors then.
+        errors.discard();
+        let krate = krate(parsed.krate.as_ref());
+        return extend::call_base(extends, args, &item, &krate);
+    }
+    expand_workflow(args, &parsed, errors, item, None)
+}
+
+/// `#[workflow]`, and the second step of `#[workflow(extends(..))]`, which also has the base.
+pub(crate) fn expand_workflow(
+    raw_args: &TokenStream,
+    args: &WorkflowArgs,
+    errors: Errors,
+    item: TokenStream,
+    base: Option<&extend::Base>,
+) -> TokenStream {
     let krate = krate(args.krate.as_ref());
     let mut item: ItemImpl = match syn::parse2(item.clone()) {
         Ok(item) => item,
@@ -31,7 +51,7 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
                     // After a repair, the next error is the one not reported yet.
                     errors.push(result.and_then(Result::err).unwrap_or(error));
                     let stand_in =
-                        recover::header(item).map(|header| stand_in(&header, &args, &krate));
+                        recover::header(item).map(|header| stand_in(&header, args, &krate));
                     return with_errors(stand_in.unwrap_or_default(), errors);
                 }
             }
@@ -59,10 +79,14 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
         );
         return with_errors(item.into_token_stream(), errors);
     };
+    extend::check_args(args, &item, &errors);
 
     let mut steps = Vec::new();
     let mut unions = Vec::new();
     let mut step_paths = Vec::new();
+    // What an extendable workflow hands to those that extend it: each step's attribute and
+    // signature as written (before `OneOf!` is replaced).
+    let mut replay = Vec::new();
     for impl_item in &mut item.items {
         let ImplItem::Fn(method) = impl_item else {
             if let Some(attrs) = impl_item_attrs(impl_item) {
@@ -84,7 +108,9 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
         }
         step_paths.push(attr.path().clone());
         method.attrs.push(allow_unused_async());
-        let step_args = StepArgs::parse(attr_args(&attr, &errors), false, &errors);
+        let attr_tokens = attr_args(&attr, &errors);
+        let written_sig = method.sig.clone();
+        let step_args = StepArgs::parse(attr_tokens.clone(), false, &errors);
         let kind = Kind::Method(&self_ident);
         if let Some(step) = ast::analyze(
             &mut method.sig,
@@ -95,24 +121,56 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
             &errors,
         ) {
             steps.push(step);
+            replay.push(quote!(#[step(#attr_tokens)] #written_sig {}));
         }
     }
     check_generic_unions(&item, &unions, &errors);
-    check_contexts(&steps, args.state.as_ref(), &errors);
+    let base_state = base.and_then(|b| b.args.state.as_ref());
+    check_contexts(&steps, args.state.as_ref().or(base_state), &errors);
+    if base.is_none() {
+        extend::check_no_replaces(&steps, &errors);
+    }
+    let steps = match base {
+        Some(base) => base.merge(steps, &errors),
+        None => steps,
+    };
 
     let open = args.open.is_some();
-    let start = graph::start(args.start.as_ref(), &steps, open, &item.self_ty, &errors);
-    let stop = graph::stop(args.stop.as_ref(), &steps, open, &item.self_ty, &errors);
+    let explicit_start = args
+        .start
+        .as_ref()
+        .or(base.and_then(|b| b.args.start.as_ref()));
+    let explicit_stop = args
+        .stop
+        .as_ref()
+        .or(base.and_then(|b| b.args.stop.as_ref()));
+    let start = graph::start(explicit_start, &steps, open, &item.self_ty, &errors);
+    let stop = graph::stop(explicit_stop, &steps, open, &item.self_ty, &errors);
     // With a broken signature the graph is incomplete and would only show follow-on problems.
     let mut deferred = None;
     if let (Some(start), Some(stop), None, true) = (&start, &stop, args.open, errors.is_empty()) {
+        let inherited = |list: fn(&WorkflowArgs) -> &Vec<syn::Type>| {
+            base.map(|b| list(&b.args).clone()).unwrap_or_default()
+        };
+        let published: Vec<syn::Type> = args
+            .publishes
+            .iter()
+            .cloned()
+            .chain(inherited(|a| &a.publishes))
+            .collect();
+        let external = inherited(|a| &a.external);
+        let subscribes = inherited(|a| &a.subscribes);
         let edges = graph::Edges {
-            external: args.external.iter().chain(&args.subscribes).collect(),
-            published: &args.publishes,
+            external: (args.external.iter().chain(&args.subscribes))
+                .chain(&external)
+                .chain(&subscribes)
+                .collect(),
+            published: &published,
         };
         deferred = graph::check(&steps, start, stop, &edges, &errors);
-        // Constants outside the impl cannot name its type parameters.
-        if !item.generics.params.is_empty()
+        // Constants outside the impl cannot name its type parameters, nor the types of a base
+        // in another module.
+        if (!item.generics.params.is_empty() || base.is_some())
             && let Some(graph::Deferred { problems, .. }) = deferred.take()
         {
             for (span, message) in problems {
@@ -125,24 +183,63 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
         || self_ident.to_string().trim_start_matches("r#").to_owned(),
         syn::LitStr::value,
     );
+    let (start_ty, stop_ty, state_ty, extra) = match base {
+        Some(base) => {
+            let start_ty = start
+                .as_ref()
+                .map(|b| base.boundary(b, args.start.as_ref(), &steps, extend::Role::Start));
+            let stop_ty = stop
+                .as_ref()
+                .map(|b| base.boundary(b, args.stop.as_ref(), &steps, extend::Role::Stop));
+            let state_ty = base.state();
+            (
+                start_ty,
+                stop_ty,
+                Some(state_ty),
+                base.extra(&item, args.state.as_ref()),
+            )
+        }
+        None => (
+            start.as_ref().map(|b| b.ty.clone()),
+            stop.as_ref().map(|b| b.ty.clone()),
+            args.state.clone(),
+            TokenStream::new(),
+        ),
+    };
+    let lengths = base.map(|b| {
+        let a = &b.args;
+        [a.external.len(), a.publishes.len(), a.subscribes.len()]
+    });
     let parts = WorkflowParts {
         item: &item,
         step_paths: &step_paths,
         name,
-        start: start.as_ref().map(|b| &b.ty),
-        stop: stop.as_ref().map(|b| &b.ty),
-        state: args.state.as_ref(),
+        start: start_ty.as_ref(),
+        stop: stop_ty.as_ref(),
+        state: state_ty.as_ref(),
         external: &args.external,
         publishes: &args.publishes,
         subscribes: &args.subscribes,
         checked: args.open.is_none(),
         deferred: deferred.as_ref(),
         krate: &krate,
+        base: base.zip(lengths).map(|(b, l)| (&b.path, l)),
+        extra,
     };
     // On error the impl, its enums and a stand-in `Workflow` impl are still emitted, so the
     // errors above are the only ones.
     let valid = errors.is_empty();
-    let expanded = expand::workflow(&parts, if valid { &steps } else { &[] }, &unions);
+    let mut expanded = expand::workflow(&parts, if valid { &steps } else { &[] }, &unions);
+    if valid && args.extendable.is_some() {
+        expanded.extend(extend::base_items(
+            &item,
+            &self_ident,
+            &steps,
+            &replay,
+            raw_args,
+            &krate,
+        ));
+    }
     match errors.finish() {
         Ok(()) => expanded,
         Err(error) => {
@@ -169,6 +266,8 @@ fn stand_in(header: &ItemImpl, args: &WorkflowArgs, krate: &TokenStream) -> Toke
         checked: args.open.is_none(),
         deferred: None,
         krate,
+        base: None,
+        extra: TokenStream::new(),
     };
     expand::workflow(&parts, &[], &[])
 }
@@ -209,7 +308,7 @@ pub(crate) fn free_step(args: TokenStream, item: TokenStream) -> TokenStream {
         &errors,
     );
     let step: Option<&Step> = step.as_ref().filter(|s| !s.broken);
-    let expanded = expand::free_step(&func, step, &unions, &krate);
+    let expanded = expand_free::free_step(&func, step, &unions, &krate);
     match errors.finish() {
         Ok(()) => expanded,
         Err(error) => {
@@ -269,7 +368,7 @@ fn impl_item_attrs(item: &mut ImplItem) -> Option<&mut Vec<Attribute>> {
 }
 
 /// The tokens inside `#[step(..)]`.
-fn attr_args(attr: &Attribute, errors: &Errors) -> TokenStream {
+pub(crate) fn attr_args(attr: &Attribute, errors: &Errors) -> TokenStream {
     match &attr.meta {
         Meta::Path(_) => TokenStream::new(),
         Meta::List(list) => list.tokens.clone(),

@@ -1,0 +1,40 @@
+use eventflow::prelude::*;
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Drafted;
+
+#[derive(Clone, Serialize, Deserialize, Event)]
+struct Reviewed;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Notes;
+
+struct Pipeline;
+
+#[workflow(extendable, state = Notes)]
+impl Pipeline {
+    #[step]
+    async fn draft(&self, _ev: StartEvent) -> Drafted {
+        Drafted
+    }
+
+    #[step]
+    async fn review(&self, _ev: Drafted) -> Reviewed {
+        Reviewed
+    }
+
+    #[step]
+    async fn publish(&self, _ev: Reviewed) -> StopEvent {
+        StopEvent::new(())
+    }
+}
+
+// Holds its base, but names no field and has no `AsRef<Pipeline>`.
+struct Derived {
+    base: Pipeline,
+}
+
+#[workflow(extends(Pipeline))]
+impl Derived {}
+
+fn main() {}
