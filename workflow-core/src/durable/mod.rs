@@ -45,13 +45,10 @@ use crate::error::{ResumeError, SuspendError};
 /// The layout of checkpoints this version writes and reads.
 pub(crate) const FORMAT: u32 = 1;
 
-/// The largest checkpoint a store may hand back: anything bigger is refused before it is
-/// parsed, so a hostile record cannot make the decoder allocate without bound.
-pub(crate) const MAX_CHECKPOINT: usize = 64 << 20;
-
-/// The deepest nesting a checkpoint is written with: the reader parses up to 127 levels, and
-/// keeps a few for the layout around the run's state.
-pub(crate) const MAX_DEPTH: usize = 120;
+// The largest checkpoint a store may hand back: anything bigger is refused before it is
+// parsed, so a hostile record cannot make the decoder allocate without bound. It lives with
+// the store's limits, which the writer checks.
+use store::MAX_CHECKPOINT;
 
 /// Everything needed to continue a suspended run.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -243,6 +243,13 @@ pub enum StoreError {
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// The largest checkpoint a resume reads.
+pub(crate) const MAX_CHECKPOINT: usize = 64 << 20;
+
+/// The deepest nesting a checkpoint is written with: the reader parses up to 127 levels, and
+/// keeps a few for the layout around the run's state.
+const MAX_DEPTH: usize = 120;
+
 /// What a run's checkpoint may be, so that what is written can be read back: the runtime
 /// checks each commit against its store's limits before it writes it, and a checkpoint over
 /// one fails the run with [`SuspendError::OverLimit`](crate::error::SuspendError::OverLimit),
@@ -269,8 +276,8 @@ pub struct Limits {
 impl Limits {
     /// The most a resume reads: a store cannot raise its limits past these.
     pub const READABLE: Self = Self {
-        max_commit_bytes: crate::durable::MAX_CHECKPOINT,
-        max_depth: crate::durable::MAX_DEPTH,
+        max_commit_bytes: MAX_CHECKPOINT,
+        max_depth: MAX_DEPTH,
     };
 
     /// These limits with at most `bytes` per commit (capped at what a resume reads).
