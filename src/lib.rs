@@ -357,6 +357,10 @@ pub use eventflow_macros::{Event, event, step, workflow};
 mod export;
 pub mod testing;
 
+/// Reliability: what durable runs guarantee, their limits, and what you see for each fault.
+#[doc = include_str!("reliability.md")]
+pub mod reliability {}
+
 /// Drawings of workflows and of their runs: Mermaid, Graphviz DOT and self-contained HTML.
 #[cfg(feature = "draw")]
 pub use eventflow_draw as draw;

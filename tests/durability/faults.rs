@@ -367,3 +367,55 @@ async fn a_state_nested_deeper_than_a_resume_reads_is_refused_when_written() {
     // Within the limit, the run completes (its checkpoints read back: see `durable`).
     assert_eq!(runner.run(100).await.ok(), Some(100));
 }
+
+/// Asks inside its step and waits for the answer.
+struct Asker;
+
+#[workflow(external(Go))]
+impl Asker {
+    #[step]
+    async fn ask(&self, ctx: &Context, ev: StartEvent<u32>) -> Result<StopEvent<u32>, WaitError> {
+        ctx.wait_for_event::<Go>().await?;
+        Ok(StopEvent::new(ev.input))
+    }
+}
+
+/// An answer sent the moment `resume_running` hands the run back, before its step has run
+/// again to wait for it, is kept and delivered: resume and send do not race. Many rounds, on
+/// a multi-thread runtime, so that the send lands at every point of the resumed run's start.
+#[test]
+fn an_answer_sent_right_after_resume_running_is_delivered() {
+    for round in 0..100u32 {
+        let store = Arc::new(FaultyStore::new());
+        let runner = || {
+            Runner::new(Asker)
+                .store(store.clone())
+                .checkpoint_every_step(true)
+        };
+        // A process starts the run and dies while its step waits.
+        let dying = eventflow_testkit::runtime::threaded().expect("a runtime");
+        let id = dying.block_on(async {
+            let handler = runner().run(round);
+            let id = handler.run_id();
+            while status(&store, id).is_none() {
+                tokio::task::yield_now().await;
+            }
+            std::mem::forget(handler);
+            id
+        });
+        drop(dying);
+        let next = eventflow_testkit::runtime::threaded().expect("a runtime");
+        let result = next.block_on(async {
+            let mut resumed = runner().resume_running().expect("the store lists runs");
+            assert_eq!(resumed.len(), 1, "round {round}");
+            let handler = resumed.pop().and_then(Result::ok).expect("the run resumes");
+            assert_eq!(handler.send_event(Go), Ok(()), "round {round}");
+            // A guard against a hang, which is the failure this test looks for.
+            tokio::time::timeout(std::time::Duration::from_secs(30), handler).await
+        });
+        assert!(
+            matches!(result, Ok(Ok(n)) if n == round),
+            "round {round} of run {id}: {result:?}"
+        );
+    }
+}
