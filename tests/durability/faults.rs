@@ -21,6 +21,7 @@ struct Reviewed(String);
 /// The run's notes. A note `refuse` makes encoding them fail, a note `explode` makes it panic,
 /// and a note `big:N` makes them N bytes larger.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(transparent)]
 struct Notes {
     lines: Vec<String>,
 }
@@ -418,4 +419,39 @@ fn an_answer_sent_right_after_resume_running_is_delivered() {
             "round {round} of run {id}: {result:?}"
         );
     }
+}
+
+/// Found by the fault property test: a commit that landed while the store said it failed,
+/// and a read-back that failed too. The outcome is unknown, so the run stops with that error
+/// (not a guessed `Superseded` when its own landed commit makes its end out of sequence), and
+/// the store, holding it as running, lets the next process finish it.
+#[tokio::test]
+async fn an_unknown_outcome_stays_unknown_and_the_run_is_finished_on_resume() {
+    let store = Arc::new(
+        FaultyStore::new()
+            .on(Call::Commit, 1, Fault::LandThenFail)
+            .on(Call::Load, 1, Fault::Fail),
+    );
+    let (id, result, _) = run(&store, "post").await;
+    assert!(
+        matches!(
+            &result,
+            Err(WorkflowError::Checkpoint {
+                source: SuspendError::OutcomeUnknown(_),
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+    assert_eq!(status(&store, id), Some(RunStatus::Running));
+    let mut resumed = runner(&store)
+        .resume_running()
+        .expect("the store lists runs");
+    assert_eq!(resumed.len(), 1);
+    let handler = match resumed.pop() {
+        Some(Ok(handler)) => handler,
+        other => panic!("the run is taken up: {:?}", other.map(|r| r.map(|h| h.run_id()))),
+    };
+    assert_eq!(handler.await.ok().as_deref(), Some("post"));
+    assert_eq!(status(&store, id), Some(RunStatus::Completed));
 }

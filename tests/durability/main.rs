@@ -9,4 +9,5 @@ mod crash;
 mod durable;
 mod durable_children;
 mod durable_fan;
+mod fault_props;
 mod faults;

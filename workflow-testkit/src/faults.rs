@@ -57,7 +57,7 @@ pub enum Fault {
 pub struct FaultyStore {
     inner: MemoryStore,
     /// `(call, nth, fault)`: the nth call (from 1) of that method gets the fault.
-    plan: Vec<(Call, usize, Fault)>,
+    plan: Mutex<Vec<(Call, usize, Fault)>>,
     /// Every call of each method from now on fails.
     broken: Mutex<Vec<Call>>,
     calls: Mutex<HashMap<Call, usize>>,
@@ -72,9 +72,15 @@ impl FaultyStore {
 
     /// The `nth` call (counting from 1) of `call` gets `fault`.
     #[must_use]
-    pub fn on(mut self, call: Call, nth: usize, fault: Fault) -> Self {
-        self.plan.push((call, nth, fault));
+    pub fn on(self, call: Call, nth: usize, fault: Fault) -> Self {
+        lock(&self.plan).push((call, nth, fault));
         self
+    }
+
+    /// From now on, no call fails: what a store does once its outage is over.
+    pub fn heal(&self) {
+        lock(&self.plan).clear();
+        lock(&self.broken).clear();
     }
 
     /// Reports these limits instead of the default ones.
@@ -110,7 +116,7 @@ impl FaultyStore {
         if lock(&self.broken).contains(&call) {
             return Some(Fault::Fail);
         }
-        self.plan
+        lock(&self.plan)
             .iter()
             .find(|(c, n, _)| *c == call && *n == nth)
             .map(|(_, _, fault)| *fault)

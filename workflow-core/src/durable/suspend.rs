@@ -64,6 +64,13 @@ impl<W: Workflow> RunTask<W> {
                 self.end_children(durable);
                 outcome
             }
+            // After a checkpoint whose outcome is unknown, the commit that is there may be
+            // this copy's own: the caller keeps hearing that the store failed, not a guess.
+            Err(SuspendError::Store(StoreError::OutOfSequence { .. }))
+                if matches!(outcome, Err(WorkflowError::Checkpoint { .. })) =>
+            {
+                outcome
+            }
             Err(SuspendError::Store(StoreError::OutOfSequence { .. })) => {
                 tracing::debug!(target: "eventflow::run", run_id = %run, "the run was taken up elsewhere; that copy records how it ends");
                 Err(WorkflowError::Superseded { run })
