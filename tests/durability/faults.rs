@@ -450,7 +450,10 @@ async fn an_unknown_outcome_stays_unknown_and_the_run_is_finished_on_resume() {
     assert_eq!(resumed.len(), 1);
     let handler = match resumed.pop() {
         Some(Ok(handler)) => handler,
-        other => panic!("the run is taken up: {:?}", other.map(|r| r.map(|h| h.run_id()))),
+        other => panic!(
+            "the run is taken up: {:?}",
+            other.map(|r| r.map(|h| h.run_id()))
+        ),
     };
     assert_eq!(handler.await.ok().as_deref(), Some("post"));
     assert_eq!(status(&store, id), Some(RunStatus::Completed));
