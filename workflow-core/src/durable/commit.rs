@@ -60,8 +60,7 @@ impl<W: Workflow> RunTask<W> {
         let Some(durable) = self.durable.as_mut() else {
             return Err(SuspendError::NoStore);
         };
-        let limits = guarded("the store's limits", || durable.store.limits())?;
-        within(&record.bytes, limits)?;
+        within(&record.bytes, durable.limits)?;
         let seq = durable.next_seq;
         let commit = Commit::new(seq, label, record.bytes);
         let store = &*durable.store;
@@ -322,19 +321,10 @@ pub(crate) fn resolve(
     if matches!(error, StoreError::UnknownRun(_) | StoreError::Corrupt(_)) {
         return Err(error.into());
     }
-    let stored = match guarded("the store's load", || store.load(run)) {
-        Ok(Ok(stored)) => stored,
-        Ok(Err(read)) => {
-            return Err(SuspendError::OutcomeUnknown(format!(
-                "{error}; reading the run back failed too: {read}"
-            )));
-        }
-        Err(panic) => {
-            return Err(SuspendError::OutcomeUnknown(format!(
-                "{error}; reading the run back failed too: {panic}"
-            )));
-        }
-    };
+    let read = guarded("the store's load", || store.load(run)).and_then(|read| Ok(read?));
+    let stored = read.map_err(|read| {
+        SuspendError::OutcomeUnknown(format!("{error}; reading the run back failed too: {read}"))
+    })?;
     let landed = stored.as_ref().is_some_and(|stored| {
         stored
             .commits

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::durable::store::CheckpointStore;
+use crate::durable::store::{CheckpointStore, Limits};
 use crate::durable::{self, Checkpoint};
 use crate::engine::collect::Collectors;
 use crate::engine::fan::{FanOuts, load_lineage};
@@ -94,6 +94,8 @@ pub(crate) struct Durable {
     pub(crate) parent: Option<RunId>,
     /// What the journal holds since its last full checkpoint.
     pub(crate) written: Written,
+    /// What a commit to the store may hold, asked once per run.
+    pub(crate) limits: Limits,
 }
 
 impl Durable {
@@ -111,6 +113,7 @@ impl Durable {
             every_step,
             parent,
             written: Written::default(),
+            limits: store.limits(),
         }
     }
 }

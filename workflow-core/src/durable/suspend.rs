@@ -77,20 +77,17 @@ impl<W: Workflow> RunTask<W> {
             }
             Err(error) => {
                 tracing::warn!(target: "eventflow::run", run_id = %run, %error, "the store could not record how the run ended");
-                match outcome {
+                let ended = match &outcome {
+                    Ok(_) => "completed".to_owned(),
                     // The caller already hears that the store failed.
-                    Err(checkpoint @ WorkflowError::Checkpoint { .. }) => Err(checkpoint),
-                    Ok(_) => Err(WorkflowError::EndNotRecorded {
-                        run,
-                        outcome: "completed".to_owned(),
-                        source: error,
-                    }),
-                    Err(ended) => Err(WorkflowError::EndNotRecorded {
-                        run,
-                        outcome: format!("ended ({ended})"),
-                        source: error,
-                    }),
-                }
+                    Err(WorkflowError::Checkpoint { .. }) => return outcome,
+                    Err(ended) => format!("ended ({ended})"),
+                };
+                Err(WorkflowError::EndNotRecorded {
+                    run,
+                    outcome: ended,
+                    source: error,
+                })
             }
         }
     }

@@ -58,26 +58,20 @@ impl StreamChannel {
 
     /// Appends `event`, written by `origin`, unless the stream is closed or unwatched.
     pub(crate) fn publish_from(&self, event: AnyEvent, origin: Option<Execution>) {
-        if !self.is_watched() {
-            self.skipped.fetch_add(1, Ordering::Relaxed);
-            return;
-        }
-        let wake = {
-            let mut buffer = self.lock();
-            if buffer.closed {
-                return;
-            }
-            buffer.items.push_back(Streamed { event, origin });
-            buffer.published += 1;
-            std::mem::take(&mut buffer.waiting)
-        };
-        if wake {
-            self.waker.wake();
-        }
+        self.push(|_| Streamed { event, origin });
     }
 
     /// Appends the event `make` builds from the number it is streamed under.
     pub(crate) fn publish_numbered(&self, make: impl FnOnce(u64) -> AnyEvent) {
+        self.push(|published| Streamed {
+            event: make(self.base() + published + self.skipped.load(Ordering::Relaxed)),
+            origin: None,
+        });
+    }
+
+    /// Appends what `make` builds from the count of events published while watched, unless
+    /// the stream is closed or unwatched (then it only takes a number).
+    fn push(&self, make: impl FnOnce(u64) -> Streamed) {
         if !self.is_watched() {
             self.skipped.fetch_add(1, Ordering::Relaxed);
             return;
@@ -87,11 +81,8 @@ impl StreamChannel {
             if buffer.closed {
                 return;
             }
-            let number = self.base() + buffer.published + self.skipped.load(Ordering::Relaxed);
-            buffer.items.push_back(Streamed {
-                event: make(number),
-                origin: None,
-            });
+            let item = make(buffer.published);
+            buffer.items.push_back(item);
             buffer.published += 1;
             std::mem::take(&mut buffer.waiting)
         };

@@ -38,6 +38,20 @@ impl RunStateStream {
             AnyEvent::new(state)
         });
     }
+
+    /// A phase change of `execution`, which the event names by its input and attempt.
+    fn execution(
+        &self,
+        phase: StepPhase,
+        execution: Execution,
+        fill: impl FnOnce(&mut StepStateChanged),
+    ) {
+        self.step(phase, execution.step, |s| {
+            s.input_number = Some(execution.input);
+            s.attempt = Some(execution.attempt);
+            fill(s);
+        });
+    }
 }
 
 impl Observer for RunStateStream {
@@ -48,26 +62,20 @@ impl Observer for RunStateStream {
     }
 
     fn started(&mut self, execution: Execution, event: &str, worker: u32) {
-        self.step(StepPhase::Started, execution.step, |s| {
+        self.execution(StepPhase::Started, execution, |s| {
             s.input = Some(event.to_owned());
-            s.input_number = Some(execution.input);
-            s.attempt = Some(execution.attempt);
             s.worker = Some(worker);
         });
     }
 
     fn finished(&mut self, execution: Execution, emitted: Option<&str>, _fanned_out: Option<u64>) {
-        self.step(StepPhase::Finished, execution.step, |s| {
-            s.input_number = Some(execution.input);
-            s.attempt = Some(execution.attempt);
+        self.execution(StepPhase::Finished, execution, |s| {
             s.output = emitted.map(str::to_owned);
         });
     }
 
     fn failed(&mut self, execution: Execution, error: &str, then: AfterFailure) {
-        self.step(StepPhase::Failed, execution.step, |s| {
-            s.input_number = Some(execution.input);
-            s.attempt = Some(execution.attempt);
+        self.execution(StepPhase::Failed, execution, |s| {
             s.error = Some(error.to_owned());
             if let AfterFailure::Retry(delay) = then {
                 s.retry_after_ms = Some(u64::try_from(delay.as_millis()).unwrap_or(u64::MAX));
