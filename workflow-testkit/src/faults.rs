@@ -1,7 +1,7 @@
 //! A store that fails on purpose: [`FaultyStore`] keeps runs in a
 //! [`MemoryStore`](eventflow::store::MemoryStore) and, on the calls a test chooses, fails,
-//! panics, or writes and then reports a failure (a commit whose outcome the caller cannot
-//! know).
+//! panics, stalls until released, or writes and then reports a failure (a commit whose
+//! outcome the caller cannot know).
 //!
 //! ```
 //! use eventflow::RunId;
@@ -17,7 +17,7 @@
 //! ```
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use eventflow::RunId;
@@ -50,6 +50,10 @@ pub enum Fault {
     /// Does the call, then fails with a backend error: the write landed, the caller is told
     /// it did not.
     LandThenFail,
+    /// Blocks the calling thread until [`FaultyStore::release`] (or
+    /// [`heal`](FaultyStore::heal)), then does the call: a store that hangs on a lock or a
+    /// slow disk.
+    Stall,
 }
 
 /// A [`MemoryStore`] that fails on chosen calls. See [the module](self).
@@ -62,6 +66,15 @@ pub struct FaultyStore {
     broken: Mutex<Vec<Call>>,
     calls: Mutex<HashMap<Call, usize>>,
     limits: Option<Limits>,
+    /// Calls stalled now, and whether stalls are released.
+    stalls: Mutex<Stalls>,
+    released: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct Stalls {
+    now: usize,
+    released: bool,
 }
 
 impl FaultyStore {
@@ -77,10 +90,23 @@ impl FaultyStore {
         self
     }
 
-    /// From now on, no call fails: what a store does once its outage is over.
+    /// From now on, no call fails, and stalled calls go on: what a store does once its
+    /// outage is over.
     pub fn heal(&self) {
         lock(&self.plan).clear();
         lock(&self.broken).clear();
+        self.release();
+    }
+
+    /// Lets every stalled call go on, and every later [`Fault::Stall`] pass at once.
+    pub fn release(&self) {
+        lock(&self.stalls).released = true;
+        self.released.notify_all();
+    }
+
+    /// How many calls are stalled now.
+    pub fn stalled(&self) -> usize {
+        lock(&self.stalls).now
     }
 
     /// Reports these limits instead of the default ones.
@@ -135,7 +161,24 @@ impl FaultyStore {
                 real()?;
                 Err(injected(call))
             }
+            Some(Fault::Stall) => {
+                self.stall();
+                real()
+            }
         }
+    }
+
+    /// Blocks until stalls are released.
+    fn stall(&self) {
+        let mut stalls = lock(&self.stalls);
+        stalls.now += 1;
+        while !stalls.released {
+            stalls = self
+                .released
+                .wait(stalls)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        stalls.now -= 1;
     }
 }
 

@@ -8,7 +8,8 @@
 //! - [`DropTracker`]: whether the futures holding its guards were dropped.
 //! - [`crash`]: a process dying in the middle of a run, and the run resumed by the next one.
 //! - [`samples`]: workflows that tests of several crates use.
-//! - [`fuzz`]: the checkpoint fuzz target's harness, which a test also runs over its corpus.
+//! - [`fuzz`]: the checkpoint fuzz target's harness, which a test also runs over its corpus;
+//!   `fuzz_store` (feature `sqlite`), the store-file target's.
 //! - [`faults`]: a store that fails, panics or loses track of a write on chosen calls.
 //!
 //! A dev-dependency only (never published): its helpers panic where a test would, with a
@@ -18,6 +19,8 @@ pub mod crash;
 mod drops;
 pub mod faults;
 pub mod fuzz;
+#[cfg(feature = "sqlite")]
+pub mod fuzz_store;
 mod programs;
 pub mod runtime;
 pub mod samples;
