@@ -319,6 +319,24 @@ pub fn check_store(store: &dyn eventflow_core::store::CheckpointStore) {
         matches!(store.load(waiting.run), Ok(Some(_))),
         "a waiting run is never deleted by retention"
     );
+
+    // A quarantined run waits for an operator: its status reads back, and retention keeps it.
+    store
+        .set_status(waiting.run, RunStatus::Quarantined)
+        .unwrap_or_else(|e| fail("set_status", e));
+    assert_eq!(
+        store
+            .delete_finished(Duration::ZERO)
+            .unwrap_or_else(|e| fail("delete", e)),
+        0,
+        "a quarantined run is never deleted by retention"
+    );
+    let quarantined = store.load(waiting.run).ok().flatten().expect("kept");
+    assert_eq!(
+        quarantined.header.status,
+        RunStatus::Quarantined,
+        "a quarantined run must read back as quarantined"
+    );
 }
 
 #[cfg(test)]

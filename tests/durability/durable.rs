@@ -683,9 +683,11 @@ async fn an_older_copy_that_ends_does_not_mark_the_run_ended() {
     // longer its own (not that it was cancelled, which it was not).
     handler.cancel();
     assert!(matches!(handler.await, Err(WorkflowError::Superseded { run: r }) if r == run));
-    assert_eq!(
-        store.load(run).ok().flatten().map(|s| s.header.status),
-        Some(RunStatus::Running)
+    // Running, or waiting once the newer copy says it only waits: not ended.
+    let status = store.load(run).ok().flatten().map(|s| s.header.status);
+    assert!(
+        matches!(status, Some(RunStatus::Running | RunStatus::Waiting)),
+        "{status:?}"
     );
     newer
         .send_event(Approval {

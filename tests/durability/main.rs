@@ -11,3 +11,4 @@ mod durable_children;
 mod durable_fan;
 mod fault_props;
 mod faults;
+mod reliability;

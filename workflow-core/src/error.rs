@@ -404,12 +404,23 @@ pub enum ResumeError {
         /// What changed, a sentence each.
         changes: Vec<String>,
     },
-    /// The checkpoint does not read back.
+    /// The checkpoint does not read back. The run is quarantined: see
+    /// [`Runner::quarantine_after`](crate::Runner::quarantine_after).
     #[error("run {run}: its checkpoint is unreadable: {reason}")]
     Corrupt {
         /// The run.
         run: RunId,
         /// What is wrong with it.
+        reason: String,
+    },
+    /// The run is quarantined: taken up too many times in a row without getting further, or
+    /// its checkpoint was unreadable. It is not taken up until an operator sets its status back
+    /// to running. See [`Runner::quarantine_after`](crate::Runner::quarantine_after).
+    #[error("run {run} is quarantined: {reason}")]
+    Quarantined {
+        /// The run.
+        run: RunId,
+        /// Why, when this call quarantined it; otherwise that it was before.
         reason: String,
     },
     /// The store failed.

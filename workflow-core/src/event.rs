@@ -6,8 +6,8 @@ mod terminal;
 
 pub use run_state::{EventUnclaimed, RunIdle, StepPhase, StepStateChanged};
 pub use terminal::{
-    WorkflowCancelled, WorkflowFailed, WorkflowNotDurable, WorkflowStalled, WorkflowSuperseded,
-    WorkflowSuspended, WorkflowTimedOut,
+    DurabilityLost, WorkflowCancelled, WorkflowFailed, WorkflowNotDurable, WorkflowStalled,
+    WorkflowSuperseded, WorkflowSuspended, WorkflowTimedOut,
 };
 
 use std::any::{Any, TypeId};

@@ -203,6 +203,11 @@ impl<W: Workflow> WorkflowHandler<W> {
         self.run.id
     }
 
+    /// See [`RunControl::durability_lost`].
+    pub fn durability_lost(&self) -> Option<String> {
+        self.run.durability_lost().map(str::to_owned)
+    }
+
     /// The sequence number of the next event the stream yields, which is also how many it
     /// has yielded: a run numbers the events of its stream from 0, the last (terminal) event
     /// included. A resumed run goes on from the number its checkpoint had reached, so a
@@ -613,6 +618,16 @@ impl<W: Workflow> RunControl<W> {
     /// Whether the run has ended.
     pub fn is_finished(&self) -> bool {
         self.run.is_closed()
+    }
+
+    /// Why the run went on without its store, if it did: in best-effort durability
+    /// ([`Durability::BestEffort`](crate::store::Durability::BestEffort)), a commit the store
+    /// did not keep. `None` for a run whose every commit was kept, and for a run with no store.
+    /// Readable after the run's result, which a caller that wants to know takes a control
+    /// for before awaiting the handler; see [`Durability`](crate::store::Durability) for an
+    /// example.
+    pub fn durability_lost(&self) -> Option<String> {
+        self.run.durability_lost().map(str::to_owned)
     }
 }
 

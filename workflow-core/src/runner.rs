@@ -14,7 +14,7 @@ use crate::context::Context;
 use crate::driver::program::Program;
 use crate::driver::shared::{RunShared, Watch};
 use crate::driver::task::{Begin, Durable, RunTask, Settings};
-use crate::durable::store::CheckpointStore;
+use crate::durable::store::{CheckpointStore, Durability};
 use crate::engine::seams::Outbox;
 use crate::engine::table::StepTable;
 use crate::error::ResumeError;
@@ -79,6 +79,10 @@ pub struct Runner<W: Workflow> {
     store: Option<Arc<dyn CheckpointStore>>,
     /// Whether runs commit a checkpoint after every step.
     every_step: bool,
+    /// What a run does when its store fails to keep a commit.
+    pub(crate) durability: Durability,
+    /// How many times in a row a run may be taken up without getting further, if limited.
+    pub(crate) quarantine_after: Option<u32>,
 }
 
 /// A step as a runner holds it.
@@ -160,6 +164,8 @@ impl<W: Workflow> Runner<W> {
             last_run: Arc::default(),
             store: None,
             every_step: false,
+            durability: Durability::Required,
+            quarantine_after: None,
         };
         if let Some(tool) = W::tool() {
             tool.runner_built(&|| runner.topology());
@@ -278,6 +284,60 @@ impl<W: Workflow> Runner<W> {
     #[must_use]
     pub fn checkpoint_every_step(mut self, on: bool) -> Self {
         self.every_step = on;
+        self
+    }
+
+    /// What a run does when the store fails to keep one of its commits: end with an error
+    /// ([`Durability::Required`], the default) or go on without the store
+    /// ([`Durability::BestEffort`]). See [`Durability`].
+    #[must_use]
+    pub fn durability(mut self, durability: Durability) -> Self {
+        self.durability = durability;
+        self
+    }
+
+    /// Quarantines a run that is taken up (by [`resume`](Self::resume) or
+    /// [`resume_running`](Self::resume_running)) `times` times in a row without a step
+    /// completing in between: a run whose resume keeps crashing the process is marked
+    /// [`RunStatus::Quarantined`](crate::store::RunStatus::Quarantined) instead of being taken
+    /// up forever, and `resume` returns
+    /// [`ResumeError::Quarantined`](crate::error::ResumeError::Quarantined). At least 1.
+    ///
+    /// Off by default: a process that dies for another reason (a deploy, another run's bug, a
+    /// machine lost) leaves every run it had taken up looking the same, so a low number
+    /// quarantines innocent runs when a process restarts several times in a row. A run taken
+    /// up with only waits left commits once to say so, and is never counted. Whatever this
+    /// says, a run whose checkpoint cannot be read (or whose decoding panics) is quarantined
+    /// at once, since reading it again gives the same answer.
+    ///
+    /// An operator releases a quarantined run, once its cause is fixed, by setting its status
+    /// back to running in the store
+    /// ([`CheckpointStore::set_status`](crate::store::CheckpointStore::set_status)).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use eventflow::prelude::*;
+    /// use eventflow::store::MemoryStore;
+    ///
+    /// struct Echo;
+    ///
+    /// #[workflow]
+    /// impl Echo {
+    ///     #[step]
+    ///     async fn echo(&self, ev: StartEvent<u32>) -> StopEvent<u32> {
+    ///         StopEvent::new(ev.input)
+    ///     }
+    /// }
+    ///
+    /// let runner = Runner::new(Echo)
+    ///     .store(Arc::new(MemoryStore::new()))
+    ///     .checkpoint_every_step(true)
+    ///     .quarantine_after(5);
+    /// # let _ = runner;
+    /// ```
+    #[must_use]
+    pub fn quarantine_after(mut self, times: u32) -> Self {
+        self.quarantine_after = Some(times.max(1));
         self
     }
 
@@ -552,7 +612,7 @@ impl<W: Workflow> Runner<W> {
         let durable = self
             .store
             .as_ref()
-            .map(|store| Durable::new(store, self.every_step, None));
+            .map(|store| Durable::new(store, self.every_step, None).durability(self.durability));
         self.launch(
             RunId::new(),
             Begin::Start(AnyEvent::new(start)),
@@ -651,6 +711,8 @@ impl<W: Workflow> Clone for Runner<W> {
             last_run: Arc::clone(&self.last_run),
             store: self.store.clone(),
             every_step: self.every_step,
+            durability: self.durability,
+            quarantine_after: self.quarantine_after,
         }
     }
 }

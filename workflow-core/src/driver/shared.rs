@@ -63,6 +63,8 @@ pub(crate) struct RunShared<S> {
     suspend: Mutex<Option<SuspendReply>>,
     /// A request may be waiting in `suspend`: idle turns look here, without the lock.
     suspend_asked: AtomicBool,
+    /// Why the run went on without its store, in best-effort durability.
+    durability_lost: OnceLock<Box<str>>,
 }
 
 /// The child runs of a run checkpointed after every step.
@@ -159,6 +161,7 @@ impl<S> RunShared<S> {
             slots_freed: AtomicBool::new(false),
             suspend: Mutex::new(None),
             suspend_asked: AtomicBool::new(false),
+            durability_lost: OnceLock::new(),
         }
     }
 
@@ -177,6 +180,16 @@ impl<S> RunShared<S> {
     }
 
     /// The caller's request to suspend, taken to be answered.
+    /// The run went on without its store, for `reason`.
+    pub(crate) fn lose_durability(&self, reason: &str) {
+        let _ = self.durability_lost.set(reason.into());
+    }
+
+    /// Why the run went on without its store, if it did.
+    pub(crate) fn durability_lost(&self) -> Option<&str> {
+        self.durability_lost.get().map(|r| &**r)
+    }
+
     pub(crate) fn take_suspend(&self) -> Option<SuspendReply> {
         self.suspend_asked.store(false, Ordering::Release);
         lock(&self.suspend).take()

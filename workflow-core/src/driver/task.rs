@@ -677,6 +677,7 @@ impl<W: Workflow> RunTask<W> {
                 continue;
             }
             self.checkpoint_if_dirty();
+            self.confirm_claim();
             self.tell_idle();
             return Poll::Pending;
         }

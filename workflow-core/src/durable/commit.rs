@@ -38,6 +38,11 @@ impl<W: Workflow> RunTask<W> {
         let Some(durable) = self.durable.as_ref() else {
             return Err(SuspendError::NoStore);
         };
+        if let Some(lost) = &durable.lost {
+            return Err(SuspendError::Unsupported(format!(
+                "it went on without its store after a commit was not kept: {lost}"
+            )));
+        }
         if self.shared.waiters.kept() > 0 {
             return Err(SuspendError::Unsupported(
                 "it keeps events sent before a step waited for them, which a checkpoint does not carry yet".to_owned(),
@@ -77,6 +82,7 @@ impl<W: Workflow> RunTask<W> {
             resolve(store, run, &commit, error)?;
         }
         durable.stored = true;
+        durable.claimed = false;
         durable.next_seq += 1;
         match record.full {
             Some(size) => {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::durable::store::{CheckpointStore, Limits};
+use crate::durable::store::{CheckpointStore, Durability, Limits};
 use crate::durable::{self, Checkpoint};
 use crate::engine::collect::Collectors;
 use crate::engine::fan::{FanOuts, load_lineage};
@@ -96,6 +96,15 @@ pub(crate) struct Durable {
     pub(crate) written: Written,
     /// What a commit to the store may hold, asked once per run.
     pub(crate) limits: Limits,
+    /// What the run does when a commit is not kept.
+    pub(crate) durability: Durability,
+    /// Why the run went on without its store, after a commit it did not keep, in best-effort
+    /// durability: it commits nothing more.
+    pub(crate) lost: Option<String>,
+    /// Taken up from the store here, with nothing committed since the claim: once the run
+    /// has only waits left, it says so, so that being taken up again does not count as a
+    /// resume that got nowhere.
+    pub(crate) claimed: bool,
 }
 
 impl Durable {
@@ -114,7 +123,16 @@ impl Durable {
             parent,
             written: Written::default(),
             limits: store.limits(),
+            durability: Durability::Required,
+            lost: None,
+            claimed: false,
         }
+    }
+
+    /// This run, doing `durability` when a commit is not kept.
+    pub(crate) fn durability(mut self, durability: Durability) -> Self {
+        self.durability = durability;
+        self
     }
 }
 

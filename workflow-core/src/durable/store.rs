@@ -37,23 +37,29 @@ pub enum RunStatus {
     Cancelled,
     /// Its timeout passed.
     TimedOut,
+    /// Taken up too many times in a row without getting further, or its checkpoint could not
+    /// be read: it is not taken up again until an operator sets it back to running. See
+    /// [`Runner::quarantine_after`](crate::Runner::quarantine_after).
+    Quarantined,
 }
 
 impl RunStatus {
-    /// Whether the run has ended, so a retention rule may delete it.
+    /// Whether the run has ended, so a retention rule may delete it. A quarantined run has
+    /// not: it waits for an operator.
     ///
     /// ```
     /// use eventflow_core::store::RunStatus;
     ///
     /// assert!(RunStatus::Completed.is_finished());
     /// assert!(!RunStatus::Waiting.is_finished());
+    /// assert!(!RunStatus::Quarantined.is_finished());
     /// ```
     pub fn is_finished(self) -> bool {
-        !matches!(self, Self::Running | Self::Waiting)
+        !matches!(self, Self::Running | Self::Waiting | Self::Quarantined)
     }
 
     /// The status as stored: `running`, `waiting`, `completed`, `failed`, `cancelled`,
-    /// `timed_out`.
+    /// `timed_out`, `quarantined`.
     ///
     /// ```
     /// use eventflow_core::store::RunStatus;
@@ -70,6 +76,7 @@ impl RunStatus {
             Self::Failed => "failed",
             Self::Cancelled => "cancelled",
             Self::TimedOut => "timed_out",
+            Self::Quarantined => "quarantined",
         }
     }
 }
@@ -85,6 +92,7 @@ impl std::str::FromStr for RunStatus {
             Self::Failed,
             Self::Cancelled,
             Self::TimedOut,
+            Self::Quarantined,
         ]
         .into_iter()
         .find(|status| status.as_str() == text)
@@ -299,6 +307,57 @@ impl Default for Limits {
     fn default() -> Self {
         Self::READABLE
     }
+}
+
+/// What a run does when its store fails to keep a commit.
+///
+/// [`Required`](Self::Required), the default, ends the run with
+/// [`WorkflowError::Checkpoint`](crate::WorkflowError::Checkpoint): the caller never gets a
+/// result the store does not agree with. [`BestEffort`](Self::BestEffort) lets the run go on
+/// in memory without its store: its stream gets a
+/// [`DurabilityLost`](crate::event::DurabilityLost) event, its handler's and controls'
+/// [`durability_lost`](crate::RunControl::durability_lost) says why, and the run commits
+/// nothing more. A process that dies after that loses what the run did since its last commit,
+/// and, if the store could not record how the run ended either, a later
+/// [`resume_running`](crate::Runner::resume_running) takes the run up again from that commit.
+///
+/// ```
+/// use std::sync::Arc;
+/// use eventflow::prelude::*;
+/// use eventflow::store::{Durability, MemoryStore};
+///
+/// struct Echo;
+///
+/// #[workflow]
+/// impl Echo {
+///     #[step]
+///     async fn echo(&self, ev: StartEvent<u32>) -> StopEvent<u32> {
+///         StopEvent::new(ev.input)
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), WorkflowError> {
+/// let runner = Runner::new(Echo)
+///     .store(Arc::new(MemoryStore::new()))
+///     .checkpoint_every_step(true)
+///     .durability(Durability::BestEffort);
+/// let handler = runner.run(7);
+/// let control = handler.control();
+/// assert_eq!(handler.await?, 7);
+/// // The store kept every commit.
+/// assert_eq!(control.durability_lost(), None);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Durability {
+    /// A commit the store does not keep ends the run with an error.
+    #[default]
+    Required,
+    /// A commit the store does not keep is reported, and the run goes on without its store.
+    BestEffort,
 }
 
 /// Where durable runs are kept. See the [module docs](self) for the contract; every method

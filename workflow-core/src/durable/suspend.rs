@@ -2,10 +2,11 @@
 
 use crate::driver::Outcome;
 use crate::durable::commit::{guarded, resolve};
-use crate::durable::store::{Commit, RunStatus, StoreError};
+use crate::durable::store::{Commit, Durability, RunStatus, StoreError};
 use crate::durable::{self, Ended};
 use crate::error::SuspendError;
 use crate::error::WorkflowError;
+use crate::event::{AnyEvent, DurabilityLost};
 use crate::workflow::Workflow;
 
 use crate::driver::task::RunTask;
@@ -59,7 +60,13 @@ impl<W: Workflow> RunTask<W> {
             Err(WorkflowError::TimedOut { .. }) => RunStatus::TimedOut,
             Err(_) => RunStatus::Failed,
         };
-        match self.record_end(durable, &outcome, status) {
+        let ended = self.record_end(durable, &outcome, status);
+        if let (Some(lost), Err(error)) = (&durable.lost, &ended) {
+            // Best-effort durability: the caller was told the run is not durable.
+            tracing::warn!(target: "eventflow::run", run_id = %run, %error, %lost, "the store could not record how the run ended either");
+            return outcome;
+        }
+        match ended {
             Ok(()) => {
                 self.end_children(durable);
                 outcome
@@ -197,22 +204,79 @@ impl<W: Workflow> RunTask<W> {
             return;
         }
         self.dirty = false;
-        match self.commit(RunStatus::Running, "(step)") {
-            Ok(_) => {}
+        let committed = self.commit(RunStatus::Running, "(step)");
+        self.after_commit(committed);
+    }
+
+    /// A run taken up from the store that has only waits left says so in the store, as
+    /// waiting: taken up again later, it does not count as a resume that got nowhere (see
+    /// `Runner::quarantine_after`), and `resume_running` leaves it for its answer.
+    pub(crate) fn confirm_claim(&mut self) {
+        if !self.durable.as_ref().is_some_and(|d| d.claimed) || self.is_done() {
+            return;
+        }
+        // A retry waiting out its delay is the run's own work: it stays running in the store,
+        // so that `resume_running` takes it up after a crash.
+        if !self.can_suspend() || self.steps.pending_retries().next().is_some() {
+            return;
+        }
+        let committed = self.commit(RunStatus::Waiting, "(waiting)");
+        if let Some(durable) = self.durable.as_mut() {
+            // Asked once per claim, whatever came of it.
+            durable.claimed = false;
+        }
+        self.after_commit(committed);
+    }
+
+    /// What a commit outside a suspend request comes to: nothing if it was kept or skipped;
+    /// the end of this copy if the run was taken up elsewhere; otherwise the end of the run,
+    /// or, in best-effort durability, a run that goes on without its store.
+    fn after_commit(&mut self, committed: Result<crate::id::RunId, SuspendError>) {
+        let error = match committed {
+            Ok(_) => return,
             Err(SuspendError::Store(
                 StoreError::OutOfSequence { .. } | StoreError::DuplicateRun(_),
             )) => {
                 self.superseded();
+                return;
             }
             Err(SuspendError::Unsupported(reason)) => {
                 tracing::debug!(target: "eventflow::run", run_id = %self.shared.id, %reason, "no checkpoint at this moment");
+                return;
             }
-            Err(error) => {
-                let run = self.shared.id;
-                tracing::warn!(target: "eventflow::run", run_id = %run, %error, "the checkpoint could not be committed; the run stops");
-                self.finish(Err(WorkflowError::Checkpoint { run, source: error }));
-            }
+            Err(error) => error,
+        };
+        let run = self.shared.id;
+        let best_effort = self
+            .durable
+            .as_ref()
+            .is_some_and(|d| d.durability == Durability::BestEffort);
+        if best_effort {
+            self.lose_durability(&error);
+            return;
         }
+        tracing::warn!(target: "eventflow::run", run_id = %run, %error, "the checkpoint could not be committed; the run stops");
+        self.finish(Err(WorkflowError::Checkpoint { run, source: error }));
+    }
+
+    /// In best-effort durability, a commit was not kept: the run goes on in memory, commits
+    /// nothing more, and tells its caller.
+    fn lose_durability(&mut self, error: &SuspendError) {
+        let run = self.shared.id;
+        tracing::warn!(target: "eventflow::run", run_id = %run, %error, "the checkpoint could not be committed; the run goes on without its store");
+        let reason = error.to_string();
+        if let Some(durable) = self.durable.as_mut() {
+            durable.lost = Some(reason.clone());
+        }
+        self.shared.lose_durability(&reason);
+        let run_id = run.to_string();
+        self.shared.stream.publish_numbered(|sequence| {
+            AnyEvent::new(DurabilityLost {
+                sequence,
+                run_id,
+                error: reason,
+            })
+        });
     }
 }
 

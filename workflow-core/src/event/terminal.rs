@@ -100,6 +100,37 @@ pub struct WorkflowNotDurable {
     pub error: String,
 }
 
+/// A run in best-effort durability
+/// ([`Durability::BestEffort`](crate::store::Durability::BestEffort)) went on without its
+/// store, because a commit was not kept: what it does from here is lost if its process dies.
+/// Not the last item of the stream: the run goes on.
+///
+/// ```
+/// use eventflow_core::AnyEvent;
+/// use eventflow_core::event::DurabilityLost;
+///
+/// let lost = AnyEvent::new(DurabilityLost {
+///     sequence: 3,
+///     run_id: "7".into(),
+///     error: "the store failed: disk full".into(),
+/// });
+/// assert!(lost.downcast_ref::<DurabilityLost>().is_some());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DurabilityLost {
+    /// The stream sequence number of this event.
+    pub sequence: u64,
+    /// The run, as [`RunId`](crate::RunId) prints it.
+    pub run_id: String,
+    /// Why the commit was not kept, rendered.
+    pub error: String,
+}
+
+#[diagnostic::do_not_recommend]
+impl Event for DurabilityLost {
+    const NAME: &'static str = "DurabilityLost";
+}
+
 #[diagnostic::do_not_recommend]
 impl Event for WorkflowNotDurable {
     const NAME: &'static str = "WorkflowNotDurable";
