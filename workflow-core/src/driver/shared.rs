@@ -199,7 +199,15 @@ impl<S> RunShared<S> {
     #[inline]
     pub(crate) fn record(&self, f: impl FnOnce(&mut dyn Observer)) {
         if let Some(observer) = &self.observer {
-            f(&mut **lock(observer));
+            let mut observer = lock(observer);
+            // An observer only watches: a panic in it (a bug, or an exporter's) costs the run
+            // what it was told, never the run.
+            let told =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut **observer)));
+            if let Err(panic) = told {
+                let message = crate::error::StepPanic::from_payload(&*panic);
+                tracing::error!(target: "eventflow::run", run_id = %self.id, panic = message.message(), "an observer of the run panicked");
+            }
         }
     }
 
