@@ -255,6 +255,15 @@
 //! collections, waits) at random moments and checks all of this from the steps' own log
 //! (`tests/durability/crash.rs`).
 //!
+//! A step's expensive or one-time calls (a model, a payment) go through
+//! [`Context::journal`] (or [`Context::journal_ok`], which records only successes): the
+//! call's result is committed to the run's journal as soon as it returns, before the step goes
+//! on, and the same attempt of the step, run again after a crash or a suspend, gets the
+//! recorded result without making the call again. A call the process died in is made again,
+//! with the same idempotency key; a retry (the next attempt) makes its calls again. A test
+//! kills a process with SIGKILL in the call and after it, on SQLite, and counts the requests
+//! (`tests/durability/journal.rs`).
+//!
 //! An event sent to a run from outside ([`WorkflowHandler::send_event`]) is the run's once
 //! the run has taken it in and committed the step it started; one sent just before the
 //! process died may not be, so send it again to the resumed run (a step that waits with

@@ -11,4 +11,5 @@ mod durable_children;
 mod durable_fan;
 mod fault_props;
 mod faults;
+mod journal;
 mod reliability;

@@ -306,6 +306,30 @@ pub enum SendError {
     },
 }
 
+/// A journaled call ([`Context::journal`](crate::Context::journal)) whose result could not be
+/// recorded or read back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JournalError {
+    /// The call's result could not be serialized: nothing was recorded.
+    #[error("the result of journaled call `{call}` could not be recorded: {reason}")]
+    Encode {
+        /// The call's name.
+        call: String,
+        /// Why.
+        reason: String,
+    },
+    /// A recorded result does not read back as the type the step asks for: the step's code
+    /// changed since it was recorded.
+    #[error("the recorded result of journaled call `{call}` does not read back: {reason}")]
+    Decode {
+        /// The call's name.
+        call: String,
+        /// Why.
+        reason: String,
+    },
+}
+
 /// Why a run could not be suspended.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use futures::task::AtomicWaker;
 
 use crate::durable::store::CheckpointStore;
+use crate::engine::calls::{CallKey, Calls};
 use crate::engine::collect::Collectors;
 use crate::engine::envelope::Envelope;
 use crate::engine::lock;
@@ -23,7 +24,21 @@ use crate::trace::RunTrace;
 #[derive(Debug, Default)]
 struct Inbox {
     events: Vec<Envelope>,
+    /// Steps waiting for their journaled calls' results to be committed.
+    acks: Vec<CallAck>,
     closed: bool,
+}
+
+/// Where the run loop tells a step that its journaled call's result was committed.
+pub(crate) type CallAck = tokio::sync::oneshot::Sender<()>;
+
+/// The journaled calls of a run with a store.
+#[derive(Debug)]
+pub(crate) struct CallLog {
+    calls: Mutex<Calls>,
+    /// Each result is committed as it comes, in a run checkpointed after every step; else it
+    /// goes with the next suspend.
+    every_step: bool,
 }
 
 #[derive(Debug)]
@@ -65,6 +80,8 @@ pub(crate) struct RunShared<S> {
     suspend_asked: AtomicBool,
     /// Why the run went on without its store, in best-effort durability.
     durability_lost: OnceLock<Box<str>>,
+    /// In a run with a store, its journaled calls: set up only for such runs.
+    calls: OnceLock<Box<CallLog>>,
 }
 
 /// The child runs of a run checkpointed after every step.
@@ -162,6 +179,7 @@ impl<S> RunShared<S> {
             suspend: Mutex::new(None),
             suspend_asked: AtomicBool::new(false),
             durability_lost: OnceLock::new(),
+            calls: OnceLock::new(),
         }
     }
 
@@ -235,14 +253,62 @@ impl<S> RunShared<S> {
         self.waker.wake();
     }
 
-    /// Swaps what was sent with `batch`, which is empty: the two allocations take turns.
-    pub(crate) fn take_inbox(&self, batch: &mut Vec<Envelope>) {
+    /// Swaps what was sent with `batch`, which is empty: the two allocations take turns; and
+    /// moves the steps waiting for a commit of their calls to `acks`.
+    pub(crate) fn take_inbox(&self, batch: &mut Vec<Envelope>, acks: Option<&mut Vec<CallAck>>) {
         if !self.mail.load(Ordering::Acquire) {
             return;
         }
         let mut inbox = lock(&self.inbox);
         std::mem::swap(&mut inbox.events, batch);
+        if let Some(acks) = acks {
+            acks.append(&mut inbox.acks);
+        }
         self.mail.store(false, Ordering::Relaxed);
+    }
+
+    /// Keeps the journaled calls of this run, which has a store: each result committed as it
+    /// comes if `every_step`.
+    pub(crate) fn keep_calls(&self, every_step: bool) {
+        let _ = self.calls.set(Box::new(CallLog {
+            calls: Mutex::default(),
+            every_step,
+        }));
+    }
+
+    /// The journaled calls, in a run with a store.
+    pub(crate) fn calls(&self) -> Option<&Mutex<Calls>> {
+        self.calls.get().map(|log| &log.calls)
+    }
+
+    /// What journaled call `key` returned, if it is recorded.
+    pub(crate) fn recorded_call(&self, key: &CallKey) -> Option<serde_json::Value> {
+        lock(self.calls()?).get(key).cloned()
+    }
+
+    /// Records what journaled call `key` returned. In a run checkpointed after every step, the
+    /// loop commits it: the receiver hears once it has (or once the run ended).
+    pub(crate) fn record_call(
+        &self,
+        key: CallKey,
+        value: serde_json::Value,
+    ) -> Option<tokio::sync::oneshot::Receiver<()>> {
+        let log = self.calls.get()?;
+        lock(&log.calls).record(key, value);
+        if !log.every_step {
+            return None;
+        }
+        let (ack, committed) = tokio::sync::oneshot::channel();
+        {
+            let mut inbox = lock(&self.inbox);
+            if inbox.closed {
+                return None;
+            }
+            inbox.acks.push(ack);
+            self.mail.store(true, Ordering::Release);
+        }
+        self.waker.wake();
+        Some(committed)
     }
 
     pub(crate) fn inbox_is_empty(&self) -> bool {
@@ -361,6 +427,9 @@ impl<S> RunShared<S> {
     /// An execution of a checkpointed run ended: forgets what it kept for a resume.
     pub(crate) fn execution_ended(&self, execution: u64, attempt: u32) {
         lock(&self.collectors).settled(execution);
+        if let Some(calls) = self.calls() {
+            lock(calls).ended(execution, attempt);
+        }
         if let Some(children) = self.children.get() {
             lock(&children.ordinals).remove(&(execution, attempt));
         }

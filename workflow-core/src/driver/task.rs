@@ -19,6 +19,7 @@ use crate::driver::Outcome;
 use crate::driver::program::Program;
 use crate::driver::shared::{ChildRuns, RunShared};
 use crate::driver::steps::{Finished, Meta, Steps};
+use crate::engine::calls::Calls;
 use crate::engine::envelope::{Envelope, FanOutId, Lineage, Member};
 use crate::engine::failure::{self, AfterFailed, Failed};
 use crate::engine::fan::FanOuts;
@@ -110,6 +111,7 @@ impl<W: Workflow> RunTask<W> {
         let mut fan = FanOuts::default();
         if let Some(durable) = &durable {
             lock(&shared.collectors).keep_taken();
+            shared.keep_calls(durable.every_step);
             if durable.every_step {
                 let _ = shared
                     .children
@@ -145,7 +147,11 @@ impl<W: Workflow> RunTask<W> {
 
     /// Routes everything sent to the run since the last look; whether there was anything.
     fn drain_inbox(&mut self) -> bool {
-        self.shared.take_inbox(&mut self.batch);
+        let acks = self.durable.as_deref_mut().map(|d| &mut d.acks);
+        self.shared.take_inbox(&mut self.batch, acks);
+        if self.durable.as_ref().is_some_and(|d| !d.acks.is_empty()) {
+            self.commit_calls();
+        }
         if self.batch.is_empty() {
             return false;
         }
@@ -773,8 +779,12 @@ impl<W: Workflow> Future for RunTask<W> {
                         next_execution,
                         fan,
                         collectors,
+                        calls,
                         ..
                     } = *resumed;
+                    if let Some(log) = this.shared.calls() {
+                        *lock(log) = Calls::restore(calls);
+                    }
                     this.steps.queues.next_execution = next_execution;
                     this.fan = fan;
                     if this.durable.as_ref().is_some_and(|d| d.every_step) {

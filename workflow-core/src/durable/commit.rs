@@ -95,6 +95,9 @@ impl<W: Workflow> RunTask<W> {
         durable.written.collecting = record.collecting;
         self.fan.written(record.full.is_some());
         lock(&self.shared.collectors).written();
+        if let Some(calls) = self.shared.calls() {
+            lock(calls).written();
+        }
         if let Some(journal) = &mut self.steps.queues.journal {
             journal.clear();
         }
@@ -160,6 +163,11 @@ impl<W: Workflow> RunTask<W> {
             collectors,
             settled,
             running: (collecting || was_collecting).then(|| self.running()),
+            calls: self
+                .shared
+                .calls()
+                .map(|c| lock(c).fresh())
+                .unwrap_or_default(),
         };
         Ok(Record {
             bytes: serde_json::to_vec(&delta).map_err(|e| SuspendError::Encode(e.to_string()))?,
@@ -205,6 +213,11 @@ impl<W: Workflow> RunTask<W> {
             collectors: lock(&self.shared.collectors).save()?,
             running: self.running(),
             streamed: self.streamed(suspending),
+            calls: self
+                .shared
+                .calls()
+                .map(|c| lock(c).save())
+                .unwrap_or_default(),
         })
     }
 

@@ -26,8 +26,11 @@
 //! What re-runs is exact: a step that emitted an event, or returned, is never run again; a
 //! step that was waiting in `wait_for_event` runs again from its start, on the same input, and
 //! sees the same [`Context::attempt`](crate::Context::attempt), so the work it does before
-//! waiting must be safe to repeat (or keyed on the run id, the step and the attempt).
+//! waiting must be safe to repeat (or keyed on the run id, the step and the attempt), or go
+//! through [`Context::journal`](crate::Context::journal), whose recorded results it gets back
+//! (`calls`, with the engine's `calls` for the bookkeeping).
 
+mod calls;
 pub(crate) mod commit;
 mod resume;
 pub(crate) mod run;
@@ -36,6 +39,7 @@ pub(crate) mod suspend;
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::calls::{SavedCall, retain_live};
 pub(crate) use crate::engine::snapshot::{
     CollectorDelta, ExecutionOp, SavedCollector, SavedExecution, SavedFanOut, SavedFanOuts,
     SavedSet, SlotDelta, load_event, load_input, millis,
@@ -82,6 +86,9 @@ pub(crate) struct Checkpoint {
     /// How many events the run has written to its stream: the number of the next one.
     #[serde(default)]
     pub(crate) streamed: u64,
+    /// What the journaled calls of the running attempts returned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) calls: Vec<SavedCall>,
 }
 
 /// What changed since the previous commit, in a run checkpointed after every step: applied
@@ -116,6 +123,9 @@ pub(crate) struct Delta {
     /// The inputs whose executions are running, if there are collectors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) running: Option<Vec<u64>>,
+    /// Journaled calls that returned since the previous commit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) calls: Vec<SavedCall>,
 }
 
 /// What every record begins with: its layout, and for a delta the full checkpoint it builds
@@ -199,6 +209,7 @@ impl Checkpoint {
             collectors: Vec::new(),
             settled: Vec::new(),
             running: None,
+            calls: Vec::new(),
         })
         .map_err(|e| e.to_string())
     }
@@ -304,6 +315,15 @@ impl Checkpoint {
         if let Some(running) = delta.running {
             self.running = running;
         }
+        self.calls.extend(delta.calls);
+        // The calls of attempts that ended are not asked for again.
+        let live: Vec<(u64, u32)> = self
+            .in_flight
+            .iter()
+            .chain(&self.queued)
+            .map(|e| (e.execution, e.attempt))
+            .collect();
+        retain_live(&mut self.calls, &live);
         Ok(())
     }
 }

@@ -32,6 +32,8 @@ pub(crate) struct Resumed {
     pub(crate) collectors: Collectors,
     /// How many events the run had streamed.
     pub(crate) streamed: u64,
+    /// What the journaled calls of the attempts that run again returned.
+    pub(crate) calls: Vec<crate::engine::calls::SavedCall>,
 }
 
 impl Begin {
@@ -75,6 +77,7 @@ impl Begin {
             fan,
             collectors,
             streamed: checkpoint.streamed,
+            calls: checkpoint.calls,
         })))
     }
 }
@@ -105,6 +108,8 @@ pub(crate) struct Durable {
     /// has only waits left, it says so, so that being taken up again does not count as a
     /// resume that got nowhere.
     pub(crate) claimed: bool,
+    /// Steps waiting for their journaled calls' results to be committed.
+    pub(crate) acks: Vec<crate::driver::shared::CallAck>,
 }
 
 impl Durable {
@@ -126,6 +131,7 @@ impl Durable {
             durability: Durability::Required,
             lost: None,
             claimed: false,
+            acks: Vec::new(),
         }
     }
 

@@ -4,6 +4,7 @@ use crate::driver::Outcome;
 use crate::durable::commit::{guarded, resolve};
 use crate::durable::store::{Commit, Durability, RunStatus, StoreError};
 use crate::durable::{self, Ended};
+use crate::engine::lock;
 use crate::error::SuspendError;
 use crate::error::WorkflowError;
 use crate::event::{AnyEvent, DurabilityLost};
@@ -206,6 +207,25 @@ impl<W: Workflow> RunTask<W> {
         self.dirty = false;
         let committed = self.commit(RunStatus::Running, "(step)");
         self.after_commit(committed);
+    }
+
+    /// Commits the results of journaled calls that came in, then tells their steps: a step
+    /// goes on from a journaled call only once its result is in the store (or the run will
+    /// never commit it: it ended, or went on without its store).
+    pub(crate) fn commit_calls(&mut self) {
+        let fresh = self
+            .shared
+            .calls()
+            .is_some_and(|calls| lock(calls).has_fresh());
+        if fresh && !self.is_done() {
+            let committed = self.commit(RunStatus::Running, "(call)");
+            self.after_commit(committed);
+        }
+        if let Some(durable) = self.durable.as_mut() {
+            for ack in durable.acks.drain(..) {
+                let _ = ack.send(());
+            }
+        }
     }
 
     /// A run taken up from the store that has only waits left says so in the store, as

@@ -20,6 +20,7 @@
 //! `handler`, `context`, `wait`, `child`, `host`, `durable`, `record`, `observe`, `workflow`
 //! or `topology`.
 
+pub(crate) mod calls;
 pub(crate) mod collect;
 pub(crate) mod envelope;
 pub(crate) mod failure;
