@@ -13,3 +13,4 @@ mod free_steps;
 mod routing;
 mod state;
 mod stream;
+mod stream_from;

@@ -1,9 +1,11 @@
 //! Events: the values that flow between steps, their types, and the events that end a run's
 //! stream.
 
+mod notices;
 mod run_state;
 mod terminal;
 
+pub use notices::StreamRetracted;
 pub use run_state::{EventUnclaimed, RunIdle, StepPhase, StepStateChanged};
 pub use terminal::{
     DurabilityLost, WorkflowCancelled, WorkflowFailed, WorkflowNotDurable, WorkflowStalled,

@@ -48,6 +48,7 @@ mod runner;
 mod state;
 pub mod step;
 mod step_failed;
+mod step_stream;
 pub use durable::store;
 pub mod topology;
 pub mod trace;

@@ -11,7 +11,7 @@ use crate::engine::calls::{CallKey, Calls};
 use crate::engine::collect::Collectors;
 use crate::engine::envelope::Envelope;
 use crate::engine::lock;
-use crate::engine::seams::{Inbox as RunInbox, Observer, Outbox};
+use crate::engine::seams::{Execution, Inbox as RunInbox, Observer, Outbox};
 use crate::engine::stream::StreamChannel;
 use crate::engine::table::StepTable;
 use crate::engine::waiters::Waiters;
@@ -82,6 +82,8 @@ pub(crate) struct RunShared<S> {
     durability_lost: OnceLock<Box<str>>,
     /// In a run with a store, its journaled calls: set up only for such runs.
     calls: OnceLock<Box<CallLog>>,
+    /// The running attempts that forwarded a stream to the caller: set up at the first.
+    streaming: OnceLock<Box<Mutex<Vec<Execution>>>>,
 }
 
 /// The child runs of a run checkpointed after every step.
@@ -180,6 +182,7 @@ impl<S> RunShared<S> {
             suspend_asked: AtomicBool::new(false),
             durability_lost: OnceLock::new(),
             calls: OnceLock::new(),
+            streaming: OnceLock::new(),
         }
     }
 
@@ -274,6 +277,25 @@ impl<S> RunShared<S> {
             calls: Mutex::default(),
             every_step,
         }));
+    }
+
+    /// `execution` forwards a stream to the caller: if it fails, the caller hears so.
+    pub(crate) fn streamed_by(&self, execution: Execution) {
+        let mut streaming = lock(self.streaming.get_or_init(Box::default));
+        if !streaming.contains(&execution) {
+            streaming.push(execution);
+        }
+    }
+
+    /// `execution` ended: whether it had forwarded a stream.
+    pub(crate) fn stream_ended(&self, execution: Execution) -> bool {
+        let Some(streaming) = self.streaming.get() else {
+            return false;
+        };
+        let mut streaming = lock(streaming);
+        let before = streaming.len();
+        streaming.retain(|e| *e != execution);
+        streaming.len() != before
     }
 
     /// The journaled calls, in a run with a store.

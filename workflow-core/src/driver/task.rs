@@ -31,7 +31,7 @@ use crate::engine::table::OUTSIDE;
 use crate::engine::waiters::{EARLY_LIMIT, Early};
 use crate::engine::work::Work;
 use crate::error::{BoxError, StepPanic, WorkflowError};
-use crate::event::AnyEvent;
+use crate::event::{AnyEvent, StreamRetracted};
 use crate::record::recorder;
 use crate::step::io::{Emit, StepInput};
 use crate::step_failed::StepFailed;
@@ -378,6 +378,7 @@ impl<W: Workflow> RunTask<W> {
         if self.durable.is_some() {
             self.shared.execution_ended(meta.execution, meta.attempt);
         }
+        let streamed = self.shared.stream_ended(meta.execution());
         let error = match finished.outcome {
             Ok(Ok(emit)) => {
                 let from = Source {
@@ -389,7 +390,26 @@ impl<W: Workflow> RunTask<W> {
             Ok(Err(error)) => error,
             Err(panic) => Box::new(StepPanic::from_payload(&*panic)),
         };
+        if streamed {
+            self.retract_stream(meta.execution(), &*error);
+        }
         self.failed(meta, finished.link, error, finished.retained.as_deref());
+    }
+
+    /// `execution` forwarded a stream to the caller and failed: the caller takes back what it
+    /// showed.
+    fn retract_stream(&self, execution: Execution, error: &(dyn std::error::Error + Send + Sync)) {
+        let step = self.engine.table.spec(execution.step).name.to_owned();
+        let error = error.to_string();
+        self.shared.stream.publish_numbered(|sequence| {
+            AnyEvent::new(StreamRetracted {
+                sequence,
+                step,
+                input: execution.input,
+                attempt: execution.attempt,
+                error,
+            })
+        });
     }
 
     /// `execution`, which ran with `lineage`, finished with `emit`.
