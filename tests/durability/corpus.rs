@@ -39,10 +39,10 @@ fn replay(target: &str, least: usize, harness: fn(&[u8])) {
 
 #[test]
 fn every_input_of_the_checkpoint_corpus_resumes_or_is_refused() {
-    replay("checkpoint", 900, resume_checkpoint);
+    replay("checkpoint", 1400, resume_checkpoint);
 }
 
 #[test]
 fn every_input_of_the_store_file_corpus_opens_or_is_refused() {
-    replay("store_file", 5, open_store_file);
+    replay("store_file", 90, open_store_file);
 }
